@@ -1,0 +1,58 @@
+"""Errors raised by the stages, and the exit codes the CLI maps them to.
+
+The library raises; only `pipeline.cli` turns an exception into a message and an exit code. A
+`BaocaoError` carries the stage and the file so that the failure lands in `ingest_errors` with both,
+and the rest of the folder goes on.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    input_failed = 1  # some inputs failed; each is in ingest_errors, the rest were ingested
+    bad_usage = 2
+
+
+class BaocaoError(Exception):
+    stage: str = "pipeline"
+    exit_code: ExitCode = ExitCode.input_failed
+
+    def __init__(self, message: str, *, path: str | None = None, stage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        if stage is not None:
+            self.stage = stage
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class LoadError(BaocaoError):
+    stage = "load"
+
+
+class OcrError(BaocaoError):
+    stage = "ocr"
+
+
+class NormalizeError(BaocaoError):
+    stage = "normalize"
+
+
+class ExtractError(BaocaoError):
+    stage = "extract"
+
+
+class StoreError(BaocaoError):
+    stage = "store"
+
+
+class ConfigError(BaocaoError):
+    """A schemas/ file (catalog, heading rules, patterns) is invalid: bad usage, exit 2."""
+
+    stage = "config"
+    exit_code = ExitCode.bad_usage

@@ -1,0 +1,218 @@
+"""Ingest orchestration: find files, run the stages per document in workers, write with one writer.
+
+`process_file` is the whole per-document pipeline (load → normalize → segment → extract → check)
+and touches no database, so it runs in worker processes. `ingest` is the main-process loop: it skips
+content already stored, fans documents out, and writes each result (or its error) as it arrives, so a
+failure never stops the folder and never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import BaocaoError
+from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
+from pipeline.model import DocResult, doc_id_for
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    sha256: str | None
+    stage: str
+    error: str
+
+
+@dataclass(slots=True)
+class Summary:
+    documents: int = 0  # newly stored
+    unchanged: int = 0  # already stored, skipped
+    pages: int = 0
+    facts: int = 0
+    checks: int = 0
+    mismatches: int = 0
+    errors: int = 0
+    ocr_pages: int = 0
+    ocr_problems: int = 0  # pages whose OCR timed out, failed or was unavailable
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+
+    def line(self) -> str:
+        parts = [
+            f"{self.documents} documents",
+            f"{self.pages} pages",
+            f"{self.facts} facts",
+            f"{self.checks} checks",
+            f"{self.mismatches} mismatches",
+            f"{self.errors} errors",
+        ]
+        if self.unchanged:
+            parts.insert(1, f"{self.unchanged} unchanged")
+        if self.ocr_pages:
+            parts.append(f"{self.ocr_pages} OCR pages ({self.ocr_problems} with problems)")
+        return ", ".join(parts) + f" in {self.seconds:.2f} s"
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: named files as given, folders recursively by supported suffix, sorted.
+
+    Hidden files and our gold annotations (`.json`) inside folders are not reports and are skipped.
+    """
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and not any(part.startswith(".") for part in rel) \
+                        and f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    found.append(f)
+        else:
+            found.append(p)  # missing or odd files are attempted and reported, not dropped
+    seen: set[Path] = set()
+    unique = []
+    for f in found:
+        key = f.resolve() if f.exists() else f
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
+    """Run one stage; any unexpected exception becomes a BaocaoError tagged with the stage."""
+    try:
+        return fn(*args, **kwargs)
+    except BaocaoError as e:
+        if e.path is None:
+            e.path = path
+        raise
+    except Exception as e:  # a bug or bad input in a stage must not stop the folder
+        raise BaocaoError(f"{type(e).__name__}: {e}", path=path, stage=name) from e
+
+
+def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
+    """The whole per-document pipeline, pure of any database access (runs in workers)."""
+    from extractors.figures import extract_figures
+    from extractors.metadata import extract_metadata
+    from pipeline.check import run_checks
+    from pipeline.normalize import normalize
+    from pipeline.segment import segment
+
+    p = str(path)
+    timings: dict[str, float] = {}
+    sha = None
+    try:
+        t0 = time.perf_counter()
+        loaded = _stage("load", p, load, Path(p), ocr=ocr)
+        sha = loaded.sha256
+        t1 = time.perf_counter()
+        norm = _stage("normalize", p, normalize, loaded)
+        t2 = time.perf_counter()
+        sections = tuple(_stage("segment", p, segment, norm))
+        t3 = time.perf_counter()
+        meta = _stage("metadata", p, extract_metadata, norm, sections)
+        facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
+        t4 = time.perf_counter()
+        checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id))
+        t5 = time.perf_counter()
+        timings = {"load": t1 - t0, "normalize": t2 - t1, "segment": t3 - t2, "extract": t4 - t3,
+                   "check": t5 - t4}
+        return DocResult(loaded=loaded, norm=norm, meta=meta, sections=sections, facts=facts,
+                         checks=checks, timings=timings)
+    except BaocaoError as e:
+        return Failure(path=p, sha256=sha, stage=e.stage, error=e.message)
+
+
+def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
+    if workers <= 1 or len(files) <= 1:
+        for f in files:
+            yield process_file(f, ocr=ocr)
+        return
+    # Bounded in-flight work keeps memory flat on large folders of scans.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: set[Future] = set()
+        queue = iter(files)
+        for f in queue:
+            pending.add(pool.submit(process_file, f, ocr=ocr))
+            if len(pending) >= workers * 2:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(process_file, nxt, ocr=ocr))
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path,
+    *,
+    workers: int | None = None,
+    ocr: str = "auto",
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> Summary:
+    """Ingest files and folders into the database at `db`; returns what happened."""
+    from pipeline import store
+
+    started = time.perf_counter()
+    summary = Summary()
+    files = discover(Path(p) for p in paths)
+    workers = workers or os.cpu_count() or 1
+    con = store.connect(db)
+    try:
+        todo: list[Path] = []
+        for f in files:
+            try:
+                sha = sha256_of(f.read_bytes())
+            except OSError:
+                todo.append(f)  # the loader reports the error with its reason
+                continue
+            if store.known_version(con, doc_id_for(sha)) is not None:
+                summary.unchanged += 1
+                continue
+            todo.append(f)
+        total = len(todo)
+        for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+            if isinstance(res, Failure):
+                _fail(con, summary, res)
+            else:
+                try:
+                    store.write_document(con, res)
+                except BaocaoError as e:
+                    _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
+                else:
+                    _count(summary, res)
+            if on_progress:
+                name = res.path if isinstance(res, Failure) else res.loaded.path
+                on_progress(name, i, total)
+    finally:
+        con.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fail(con, summary: Summary, failure: Failure) -> None:
+    from pipeline import store
+
+    store.record_error(con, failure.path, failure.sha256, failure.stage, failure.error)
+    summary.errors += 1
+    summary.failures.append(failure)
+
+
+def _count(summary: Summary, res: DocResult) -> None:
+    summary.documents += 1
+    summary.pages += len(res.loaded.pages)
+    summary.facts += len(res.facts)
+    summary.checks += len(res.checks)
+    summary.mismatches += sum(c.status == "mismatch" for c in res.checks)
+    ocr_pages = [p for p in res.loaded.pages if p.source == "ocr"]
+    summary.ocr_pages += len(ocr_pages)
+    summary.ocr_problems += sum(p.status not in ("ok", "empty") for p in res.loaded.pages)

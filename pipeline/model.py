@@ -1,0 +1,202 @@
+"""The small frozen records that flow between stages: load → normalize → segment → extract → check → store.
+
+Every stage is a pure function from some of these to others; only loaders read files and only
+`pipeline.store` touches DuckDB. Character offsets always refer to `NormText.text`, which is what
+`documents.text` stores, so `quote == text[char_start:char_end]` holds everywhere.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of raw text as a loader produced it (a text file without form feeds is one page)."""
+
+    number: int  # 1-based
+    text: str
+    source: str = "text"  # text | text_layer | ocr
+    ocr_confidence: float | None = None
+    seconds: float = 0.0
+    status: str = "ok"  # ok | empty | ocr_timeout | ocr_failed
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A file read into pages; no interpretation beyond decoding."""
+
+    path: str
+    sha256: str
+    source_kind: str  # text | pdf | pdf-ocr | image-ocr | docx
+    pages: tuple[Page, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return doc_id_for(self.sha256)
+
+
+def doc_id_for(sha256: str) -> str:
+    """doc_id derives from content only, so the same bytes at another path are the same document."""
+    return sha256[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A superscript footnote marker that normalization split off the word or number it was glued to."""
+
+    char_start: int  # span of the marker in NormText.text (kept as e.g. "[^10]"-free text: see normalize)
+    char_end: int
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class NormText:
+    """The one normalized text of a document; every offset in the database refers to it."""
+
+    text: str
+    page_starts: tuple[int, ...] = (0,)  # offset at which page i+1 begins
+    footnotes: tuple[FootnoteRef, ...] = ()
+    # Spans [start, end) of text that is not body prose (footnote bodies moved to the end,
+    # running headers kept for reference); extractors skip figures inside them.
+    asides: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int:
+        """1-based page number of a character offset."""
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
+    def in_aside(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.asides)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    section_id: str
+    parent_id: str | None
+    level: int  # 1 = top
+    label: str  # "II", "2.4.3", "a", "Chỉ tiêu 8.4"
+    heading: str
+    path: str  # labels from the root joined by " > "
+    char_start: int  # start of the heading line
+    char_end: int  # end of the section's body (start of the next section at the same or higher level)
+    page: int
+    kind: str = ""  # which heading rule matched (roman, decimal, letter, tieu_chi, chi_tieu, bold, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberToken:
+    """A number as written, with its parsed value; produced by extractors.numbers."""
+
+    text: str
+    value: float
+    char_start: int
+    char_end: int
+    decimals: int  # digits after the decimal separator as written (precision for tolerance)
+    is_percent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    fact_id: str
+    value: float
+    kind: str  # count | percent | money | ratio | other
+    char_start: int
+    char_end: int
+    quote: str
+    page: int = 1
+    section_id: str | None = None
+    metric: str | None = None
+    unit: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    subject: str | None = None
+    period: str | None = None
+    extractor: str = ""
+    confidence: float = 1.0
+    decimals: int = 0  # stated precision of value (for percents: digits after the comma)
+    qualifier: str | None = None  # "trên", "gần", "khoảng", ... an approximate figure cannot be checked exactly
+    status: str | None = None  # for criterion tables: "Đạt" / "Không đạt"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    check_id: str
+    rule: str
+    status: str  # ok | mismatch | unverifiable
+    stated: float | None
+    expected: float | None
+    tolerance: float | None
+    operands: tuple[float, ...]
+    message_vi: str
+    message_en: str
+    quote: str
+    char_start: int
+    char_end: int
+    page: int = 1
+    fact_ids: tuple[str, ...] = ()
+    reason: str | None = None  # why unverifiable, when it is
+    section_id: str | None = None
+    severity: float = 0.0  # relative size of the discrepancy, for ordering "worst first"
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    doc_number: str | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    issuer: str | None = None
+    province: str | None = None
+    place: str | None = None
+    issued_date: date | None = None
+    issued_date_text: str | None = None  # "2023-04-19", "2023-05", "2023"
+    signer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    entity_id: str
+    label: str  # ORG | LOC | LEVEL | SYSTEM | LAW | ...
+    text: str
+    normalized: str | None
+    char_start: int
+    char_end: int
+    section_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocResult:
+    """Everything one document produces; built in a worker, written by the single writer."""
+
+    loaded: Loaded
+    norm: NormText
+    meta: DocMeta
+    sections: tuple[Section, ...]
+    facts: tuple[Fact, ...]
+    checks: tuple[Check, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return self.loaded.doc_id
+
+
+def stable_id(*parts: object) -> str:
+    """A short id that depends only on its parts, so ids survive re-ingest and re-check."""
+    import hashlib
+
+    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=8)
+    return h.hexdigest()
+
+
+def section_at(sections: "tuple[Section, ...] | list[Section]", offset: int) -> "Section | None":
+    """The innermost section whose span contains the offset (sections are in document order)."""
+    best: Section | None = None
+    for s in sections:
+        if s.char_start > offset:
+            break
+        if s.char_start <= offset < s.char_end and (best is None or s.level >= best.level):
+            best = s
+    return best

@@ -1,0 +1,176 @@
+"""DuckDB storage: the only module that writes the database.
+
+One process writes (DuckDB has one writer); workers hand back `DocResult`s. Each document is written
+in one transaction: the rows of its old version (same path, other content) and any partial rows of
+this version are deleted, then every table is inserted from an Arrow table, which is orders of
+magnitude faster than row-by-row inserts (see ../shared/NOTES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.errors import StoreError
+from pipeline.model import Check, DocResult, Fact, NormText, Section
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+DDL_PATH = SCHEMA_DIR / "ddl.sql"
+
+# Tables holding rows of one document version; `reviews` and `ingest_errors` are never replaced.
+DOC_TABLES = ("documents", "pages", "sections", "facts", "checks", "entities")
+
+_FACT_COLUMNS = (
+    "fact_id section_id metric value unit kind numerator denominator subject period quote "
+    "char_start char_end page extractor confidence decimals qualifier status"
+).split()
+_CHECK_COLUMNS = (
+    "check_id rule status stated expected tolerance operands message_vi message_en quote "
+    "char_start char_end page fact_ids reason section_id severity"
+).split()
+_SECTION_COLUMNS = "section_id parent_id level label heading path char_start char_end page kind".split()
+
+
+def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if missing) a baocao database with the schema applied."""
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.Error as e:
+        raise StoreError(f"cannot open database: {e}", path=str(db_path)) from e
+    if not read_only:
+        con.execute(DDL_PATH.read_text(encoding="utf-8"))
+    return con
+
+
+def known_version(con: duckdb.DuckDBPyConnection, doc_id: str) -> str | None:
+    """Path under which this exact content is stored, or None."""
+    row = con.execute("SELECT path FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    arrow = _table(rows)
+    con.register("_batch", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def fact_rows(doc_id: str, facts: Iterable[Fact]) -> list[dict]:
+    return [{"doc_id": doc_id, **{c: getattr(f, c) for c in _FACT_COLUMNS}} for f in facts]
+
+
+def check_rows(doc_id: str, checks: Iterable[Check]) -> list[dict]:
+    rows = []
+    for c in checks:
+        row = {"doc_id": doc_id, **{k: getattr(c, k) for k in _CHECK_COLUMNS}}
+        row["operands"] = [float(x) for x in c.operands]
+        row["fact_ids"] = list(c.fact_ids)
+        rows.append(row)
+    return rows
+
+
+def _delete_doc(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    for table in DOC_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+
+def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
+    """Store one document in a single transaction, replacing an older version of the same path."""
+    loaded, doc_id, meta = result.loaded, result.doc_id, result.meta
+    doc_row = {
+        "doc_id": doc_id,
+        "path": loaded.path,
+        "sha256": loaded.sha256,
+        "source_kind": loaded.source_kind,
+        **asdict(meta),
+        "n_pages": len(loaded.pages),
+        "text": result.norm.text,
+        "ingested_at": datetime.now(),
+    }
+    starts = list(result.norm.page_starts)
+    page_rows = []
+    for i, p in enumerate(loaded.pages):
+        s = starts[i] if i < len(starts) else len(result.norm.text)
+        e = starts[i + 1] if i + 1 < len(starts) else len(result.norm.text)
+        page_rows.append({
+            "doc_id": doc_id, "page": p.number, "source": p.source, "chars": e - s,
+            "ocr_confidence": p.ocr_confidence, "seconds": p.seconds, "status": p.status,
+            "char_start": s, "char_end": e,
+        })
+    section_rows = [{"doc_id": doc_id, **{c: getattr(s, c) for c in _SECTION_COLUMNS}} for s in result.sections]
+    entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in result.entities]
+    try:
+        con.execute("BEGIN TRANSACTION")
+        old = con.execute(
+            "SELECT doc_id FROM documents WHERE path = ? AND doc_id <> ?", [loaded.path, doc_id]
+        ).fetchall()
+        for (old_id,) in old:
+            _delete_doc(con, old_id)
+        _delete_doc(con, doc_id)
+        _insert(con, "documents", [doc_row])
+        _insert(con, "pages", page_rows)
+        _insert(con, "sections", section_rows)
+        _insert(con, "facts", fact_rows(doc_id, result.facts))
+        _insert(con, "checks", check_rows(doc_id, result.checks))
+        _insert(con, "entities", entity_rows)
+        con.execute("COMMIT")
+    except Exception as e:
+        con.execute("ROLLBACK")
+        raise StoreError(f"could not store document: {e}", path=loaded.path) from e
+
+
+def record_error(
+    con: duckdb.DuckDBPyConnection, path: str, sha256: str | None, stage: str, error: str
+) -> None:
+    con.execute(
+        "INSERT INTO ingest_errors VALUES (?, ?, ?, ?, ?)", [path, sha256, stage, error, datetime.now()]
+    )
+
+
+def replace_checks(con: duckdb.DuckDBPyConnection, doc_id: str, checks: Sequence[Check]) -> None:
+    """Swap a document's checks for a fresh run (`baocao check`); reviews stay, keyed by check_id."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM checks WHERE doc_id = ?", [doc_id])
+        _insert(con, "checks", check_rows(doc_id, checks))
+        con.execute("COMMIT")
+    except Exception as e:
+        con.execute("ROLLBACK")
+        raise StoreError(f"could not store checks of {doc_id}: {e}") from e
+
+
+def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[NormText, list[Section], list[Fact]]:
+    """What the checker needs of a stored document: its text, sections and facts."""
+    text, = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    page_starts = tuple(
+        r[0] for r in con.execute(
+            "SELECT char_start FROM pages WHERE doc_id = ? ORDER BY page", [doc_id]
+        ).fetchall()
+    ) or (0,)
+    sections = [
+        Section(**dict(zip(_SECTION_COLUMNS, r, strict=True)))
+        for r in con.execute(
+            f"SELECT {', '.join(_SECTION_COLUMNS)} FROM sections WHERE doc_id = ? ORDER BY char_start, level",
+            [doc_id],
+        ).fetchall()
+    ]
+    facts = [
+        Fact(**dict(zip(_FACT_COLUMNS, r, strict=True)))
+        for r in con.execute(
+            f"SELECT {', '.join(_FACT_COLUMNS)} FROM facts WHERE doc_id = ? ORDER BY char_start", [doc_id]
+        ).fetchall()
+    ]
+    return NormText(text=text, page_starts=page_starts), sections, facts

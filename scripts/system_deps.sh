@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs Debian's Tesseract with Vietnamese data (and fonts for rendering) when missing.
+# Nothing downloads models at run time: the `vie` traineddata comes from this package.
+set -u
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+if command -v tesseract >/dev/null 2>&1; then
+  tesseract --list-langs 2>/dev/null | grep -qx vie || need+=(tesseract-ocr-vie)
+else
+  need+=(tesseract-ocr-vie)
+fi
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${need[*]} (Debian packages)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || { echo "warning: could not install ${need[*]}; OCR will be unavailable" >&2; exit 0; }
+else
+  echo "note: ${need[*]} missing; OCR is unavailable until you run: sudo apt-get install ${need[*]}" >&2
+fi
