@@ -61,7 +61,8 @@ class Summary:
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Files to ingest: named files as given, folders recursively by supported suffix, sorted.
 
-    Hidden files and our gold annotations (`.json`) inside folders are not reports and are skipped.
+    Hidden files, README files and gold annotations (`.json`) inside folders are not reports and are
+    skipped; a file named explicitly is always attempted.
     """
     found: list[Path] = []
     for p in paths:
@@ -70,6 +71,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
                 if f.is_file() and not any(part.startswith(".") for part in rel) \
+                        and not f.name.lower().startswith("readme") \
                         and f.suffix.lower() in SUPPORTED_SUFFIXES:
                     found.append(f)
         else:

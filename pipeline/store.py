@@ -114,12 +114,13 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
     entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in result.entities]
     try:
         con.execute("BEGIN TRANSACTION")
-        old = con.execute(
-            "SELECT doc_id FROM documents WHERE path = ? AND doc_id <> ?", [loaded.path, doc_id]
+        # The old version of this path, and any rows of this version, go first (usually none: skip
+        # the deletes then, each is a scan of every table).
+        stale = con.execute(
+            "SELECT doc_id FROM documents WHERE path = ? OR doc_id = ?", [loaded.path, doc_id]
         ).fetchall()
-        for (old_id,) in old:
+        for (old_id,) in stale:
             _delete_doc(con, old_id)
-        _delete_doc(con, doc_id)
         _insert(con, "documents", [doc_row])
         _insert(con, "pages", page_rows)
         _insert(con, "sections", section_rows)

@@ -109,7 +109,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     decision  VARCHAR,                     -- confirmed | dismissed
     note      VARCHAR,
     "by"      VARCHAR,
-    at        TIMESTAMP
+    "at"      TIMESTAMP
 );
 
 CREATE TABLE IF NOT EXISTS ingest_errors (
@@ -117,12 +117,12 @@ CREATE TABLE IF NOT EXISTS ingest_errors (
     sha256  VARCHAR,
     stage   VARCHAR,
     error   VARCHAR,
-    at      TIMESTAMP
+    "at"    TIMESTAMP
 );
 
 CREATE OR REPLACE VIEW latest_reviews AS
 SELECT * EXCLUDE (rn) FROM (
-    SELECT r.*, row_number() OVER (PARTITION BY check_id ORDER BY at DESC) AS rn FROM reviews r
+    SELECT r.*, row_number() OVER (PARTITION BY check_id ORDER BY "at" DESC) AS rn FROM reviews r
 ) WHERE rn = 1;
 
 CREATE OR REPLACE VIEW mismatches AS

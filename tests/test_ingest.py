@@ -149,10 +149,11 @@ def test_parallel_workers_store_the_same_rows(tmp_path: Path) -> None:
     assert _snapshot(one) == _snapshot(two)
 
 
-def test_discover_skips_gold_json_and_hidden_files(tmp_path: Path) -> None:
+def test_discover_skips_gold_json_readme_and_hidden_files(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "README.md").write_text("x", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("x", encoding="utf-8")
     assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.md"]

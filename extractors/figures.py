@@ -1,0 +1,523 @@
+"""Every reported figure of a report as a `Fact`: counts, percents, money, fractions, table cells.
+
+A report's text is full of numbers that are not figures: dates, document numbers, heading labels,
+version numbers, years, phone numbers, norms quoted from a regulation. The rules below follow the
+grammar of Vietnamese administrative writing, not particular reports:
+
+- a number followed by `%` is a percent; by a unit noun (schemas/units.yaml) a count, or money for
+  `đồng`/`đ`; `a/b` is a fraction: a ratio fact for the numerator (numerator and denominator set) and a
+  count fact for the denominator when it differs ("13/16") or when the fraction is written out as a
+  computation ("20/20 = 100%"); "16/16 xã" alone states one figure;
+- dates (`22/6/2022`, `ngày 19 tháng 4 năm 2023`, `tháng 12/2023`, `từ 01/01`, bare years), document
+  numbers (`957/BC-UBND`, `Quyết định số 1260`, `Đề án 06`, `01-NQ/TU`), labels (`1.2.`, `Chỉ tiêu 8.4`,
+  `mức độ 3, 4`), versions (a dot-decimal with neither percent nor unit: `phiên bản 1.0`), codes glued
+  to letters (`3G`, `COVID-19`), URLs, phone numbers, durations and ages (`9 tháng`, `4 giờ/ngày`,
+  `15 tuổi`) and norms (`tối thiểu 50%`, `ít nhất 01 điểm`) are never facts, nor is anything inside
+  `NormText.asides`;
+- in a table (tab- or pipe-separated rows) each numeric cell is a fact, except the row-number column
+  (`STT`, or a first column counting 1, 2, 3 ...) and year columns; a bare cell takes its unit from
+  its column header;
+- a bare number takes its unit from its clause: `số hồ sơ ... 222`, `Tổng số cụm loa: 255`, or the last
+  counted noun of the same clause (`12.499 hồ sơ, trong đó trực tiếp 4.522`).
+
+Context words are matched by look-behind at the number's offset, so each test costs one anchored match.
+Metric, subject and period are left to later stages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from extractors.numbers import MULTIPLIERS, find_numbers
+from pipeline.errors import ConfigError
+from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
+
+UNITS_PATH = Path(__file__).resolve().parents[1] / "schemas" / "units.yaml"
+
+_SP = r"[ \u00a0]"
+_WORD_START = r"(?:^|(?<=[^\w]))"  # inside a look-behind: the phrase starts a word
+
+# Spans of the whole text where no number is a figure.
+_URL = regex.compile(r"<?(?:https?://|www\.)[^\s<>]+>?")
+_EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DOMAIN_END = regex.compile(r"\.(?:vn|com|net|org|gov|edu|info|io)(?![\w])")  # "abc.gov.vn", "shop.vn"
+_FULL_DATE = regex.compile(r"(?<![\d/.,])(\d{1,2})([/.-])(\d{1,2})\2(?:\d{4}|\d{2})(?![\d/])")
+_DOC_NUMBER = regex.compile(r"(?<![\w/])\d+(?:/\d+)*/[^\W\d_]")
+_PHONE_LIKE = regex.compile(r"(?<![\w.,/])0\d{2,3}(?:[ .]?\d{2,4}){2,3}(?!\d)")
+
+# Context just before a number (look-behind, used with .match at the number's offset).
+_AT_LINE_START = regex.compile(r"(?<=(?:^|\n)[ \t]*(?:[-+*•–>#]+[ \t]*)*)")
+_AFTER_CODE = regex.compile(r"(?<=[^\W\d_][-=])")  # "COVID-19", "id=34"
+_AFTER_OPEN_PAREN = regex.compile(r"(?<=[(\[])")
+_AFTER_DATE_WORD = regex.compile(r"(?<=(?:ngày|từ|đến|hết|tính\s+đến|trước|sau|vào|hạn)\s*)",
+                                 regex.IGNORECASE)
+_AFTER_COLON_OR_LA = regex.compile(r"(?<=(?::|\blà)\s*)")
+
+# Context just after a number.
+_LABEL_END = regex.compile(r"[.)](?!\d)")  # "1." "2)" opening a heading or an item
+_CODE_AFTER = regex.compile(r"-[^\W\d_]")  # "81-Công an"
+_LETTER = regex.compile(r"[^\W\d_]")
+_EQUALS = regex.compile(r"\s*=")
+_COMMA_SP = regex.compile(r",[ \u00a0]+")
+_PROPER_NAME = regex.compile(r"\s+\p{Lu}")
+
+_CLAUSE_BREAK = regex.compile(r"[\n;]|\.\s")
+_RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|đến|tới)\s*(?:hơn|trên|gần|khoảng)?\s*", regex.IGNORECASE)
+_LIST_JOIN = regex.compile(r"\s*(?:,|và|-|–)\s*")
+_MULTIPLIER = regex.compile(r"tỷ|tỉ|triệu|nghìn|ngàn")
+_WS = regex.compile(r"\s+")
+_SPLIT_CELLS = regex.compile(r"\t|\|")
+_STT_HEADER = regex.compile(r"(?i)^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)\.?$")
+_UNIT_NOTE = regex.compile(r"(?i)(?:đơn\s+vị\s+tính|đvt)\s*[:.]?\s*(?P<u>[^\n)]+)")
+_MONEY_SCALE = regex.compile(r"(?i)(?P<m>nghìn|ngàn|triệu|tỷ|tỉ)\s+(?:đồng|VNĐ|VND)")
+_PERCENT_HEADER = regex.compile(r"(?i)tỷ\s+lệ|tỉ\s+lệ|%")
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """The compiled form of schemas/units.yaml, built once per process."""
+
+    unit: regex.Pattern[str]  # a unit phrase at a position, after at most one space
+    unit_after_so: regex.Pattern[str]  # "số <unit>" / "tổng số <unit>" inside a clause
+    any_unit: regex.Pattern[str]  # a unit phrase anywhere (word-bounded)
+    unit_kind: dict[str, str]
+    time_after: regex.Pattern[str]
+    after_date_word: regex.Pattern[str]
+    date_max: dict[str, int]
+    after_label_word: regex.Pattern[str]
+    after_doc_word: regex.Pattern[str]
+    doc_word_next: regex.Pattern[str]
+    after_norm_word: regex.Pattern[str]
+    after_qualifier: regex.Pattern[str]
+    qualifiers: dict[str, str]
+    qualifier_after: regex.Pattern[str]
+    qualifiers_after: dict[str, str]
+    phone: regex.Pattern[str]
+
+
+def _phrase(p: str) -> str:
+    return r"\s+".join(regex.escape(w) for w in p.split())
+
+
+def _alt(phrases: Sequence[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _behind(body: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?<=" + body + r")", regex.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4)
+def grammar(path: Path = UNITS_PATH) -> Grammar:
+    """Load and compile the unit vocabulary and context words; a malformed file is a ConfigError."""
+    import yaml
+
+    def fail(msg: str) -> ConfigError:
+        return ConfigError(f"{Path(path).name}: {msg}", path=str(path))
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise fail(f"cannot read: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise fail("expected a mapping with a 'units' list")
+
+    def words(key: str) -> list[str]:
+        v = data.get(key)
+        if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):
+            raise fail(f"'{key}' must be a non-empty list of phrases")
+        return v
+
+    def mapping(key: str) -> dict[str, str]:
+        v = data.get(key)
+        if not isinstance(v, dict) or not v:
+            raise fail(f"'{key}' must be a non-empty mapping")
+        return {str(k).casefold(): str(x) for k, x in v.items()}
+
+    alts: list[tuple[int, str]] = []
+    kinds: dict[str, str] = {}
+    for entry in data["units"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str) or not entry["text"].strip():
+            raise fail(f"bad unit entry {entry!r}")
+        text, kind = entry["text"], entry.get("kind", "count")
+        if kind not in {"count", "money", "other"}:
+            raise fail(f"unit {text!r} has unknown kind {kind!r}")
+        guard = r"(?!\w)"
+        if entry.get("not_before"):
+            guard += r"(?!\s+(?:" + _alt(entry["not_before"]) + r")(?!\w))"
+        if len(text) == 1:
+            guard += r"(?!\))"  # "đ)" opens an enumerated item, it is not a currency
+        alts.append((len(text), _phrase(text) + guard))
+        kinds[text.casefold()] = kind
+    unit_alt = "|".join(a for _, a in sorted(alts, key=lambda x: -x[0]))
+    date_max = mapping("date_words")
+    qualifiers, qualifiers_after = mapping("qualifiers"), mapping("qualifiers_after")
+    word_q = [q for q in qualifiers if q[0].isalpha()]
+    sym_q = [regex.escape(q) for q in qualifiers if not q[0].isalpha()]
+    return Grammar(
+        unit=regex.compile(_SP + r"?(?P<u>" + unit_alt + ")", regex.IGNORECASE),
+        unit_after_so=regex.compile(r"(?<!\w)(?:tổng\s+số|số\s+lượng|số)\s+(?P<u>" + unit_alt + ")",
+                                    regex.IGNORECASE),
+        any_unit=regex.compile(r"(?<!\w)(?P<u>" + unit_alt + ")", regex.IGNORECASE),
+        unit_kind=kinds,
+        time_after=regex.compile(_SP + r"?(?:\(\w+\)\s*)?(?:" + _alt(words("time_units")) + r")(?!\w)",
+                                 regex.IGNORECASE),
+        after_date_word=_behind(_WORD_START + r"(?P<w>" + _alt(list(date_max)) + ")" + _SP + "+"),
+        date_max={k: int(v) for k, v in date_max.items()},
+        after_label_word=_behind(_WORD_START + r"(?:" + _alt(words("label_words")) + r")(?:" + _SP + r"+số)?"
+                                 + _SP + "*"),
+        after_doc_word=_behind(
+            _WORD_START + r"(?:(?:" + _alt(words("doc_words")) + r")(?:" + _SP + r"+số)?"
+            + r"|(?:" + _alt(words("doc_words_with_so")) + r")" + _SP + r"+số"
+            + r"|(?:^|\n)[ \t]*Số)" + _SP + r"*:?" + _SP + "*"),
+        doc_word_next=regex.compile(_SP + r"+(?:" + _alt(words("doc_words")) + r")(?!\w)", regex.IGNORECASE),
+        after_norm_word=_behind(_WORD_START + r"(?:" + _alt(words("norm_words")) + r")" + _SP + "*"),
+        after_qualifier=_behind(r"(?P<q>" + "|".join([_WORD_START + r"(?:" + _alt(word_q) + ")", *sym_q])
+                                + r")" + _SP + "*"),
+        qualifiers=qualifiers,
+        qualifier_after=regex.compile(_SP + r"*(?P<q>" + _alt(list(qualifiers_after)) + r")(?!\w)",
+                                      regex.IGNORECASE),
+        qualifiers_after=qualifiers_after,
+        phone=regex.compile(r"(?<!\w)(?:" + _alt(words("phone_words")) + r")\s*:?\s*[\d\s.()+\-]{6,}",
+                            regex.IGNORECASE),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    text: str
+    start: int
+    end: int
+    kind: str  # count | money | other
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    column: int
+    header: str  # text of this column's header cell ("" if none)
+    first_column_is_counter: bool
+    unit_note: str  # the table's "Đơn vị tính: ..." (in the lines just above it), "" if none
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A figure before it becomes a Fact (its unit may still come from the clause)."""
+
+    start: int
+    end: int
+    value: float
+    kind: str
+    extractor: str
+    confidence: float
+    decimals: int
+    number_end: int  # end of the digits themselves, where a footnote marker would stand
+    unit: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    qualifier: str | None = None
+
+
+def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str) -> list[Fact]:
+    """Every figure of the document, in text order, with its value, kind, unit, precision and quote."""
+    g = grammar()
+    text = t.text
+    excluded = _Spans(_excluded_spans(text, g))
+    tokens = [tok for tok in find_numbers(text) if not t.in_aside(tok.char_start)]
+    cells = _table_cells(text)
+    cell_starts = [s for s, _, _ in cells]
+    drafts: list[_Draft] = []
+    label_end = -1  # end of the last label number, so that "mức độ 3, 4" drops the 4 too
+
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        den = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not (den is not None and not tok.is_percent and not den.is_percent
+                and den.char_start == tok.char_end + 1 and text[tok.char_end] == "/"):
+            den = None
+        last = den or tok
+        i += 2 if den else 1
+        if excluded.hits(tok.char_start, last.char_end):
+            continue
+        cell = _cell_at(cells, cell_starts, tok.char_start)
+        unit = _unit_after(text, last.char_end, g)
+        reason = _non_figure(text, tok, den, unit, cell, g, label_end)
+        if reason:
+            if reason == "label":
+                label_end = last.char_end
+            continue
+        drafts.extend(_drafts_for(text, tok, den, unit, cell, g))
+
+    _inherit_units(text, drafts, g)
+    footnote_at = {f.char_start for f in t.footnotes}
+    facts = []
+    for d in drafts:
+        sec = section_at(sections, d.start)
+        facts.append(Fact(
+            fact_id=stable_id(doc_id, d.start, d.end, d.kind), value=d.value, kind=d.kind,
+            char_start=d.start, char_end=d.end, quote=text[d.start:d.end], page=t.page_at(d.start),
+            section_id=sec.section_id if sec else None, unit=d.unit, numerator=d.numerator,
+            denominator=d.denominator, extractor=d.extractor,
+            # a footnote marker glued to the digits ("215¹²") may have merged into them when OCR'd
+            confidence=round(d.confidence * (0.5 if d.number_end in footnote_at else 1.0), 3),
+            decimals=d.decimals, qualifier=d.qualifier,
+        ))
+    return facts
+
+
+class _Spans:
+    """Sorted, possibly overlapping spans with a fast 'does [s, e) touch any' test."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.max_len = max((e - s for s, e in self.spans), default=0)
+
+    def hits(self, s: int, e: int) -> bool:
+        k = bisect.bisect_left(self.starts, s - self.max_len)
+        while k < len(self.spans) and self.spans[k][0] < e:
+            if self.spans[k][1] > s:
+                return True
+            k += 1
+        return False
+
+
+def _excluded_spans(text: str, g: Grammar) -> list[tuple[int, int]]:
+    """URLs, e-mail addresses, domains, full dates, document numbers and phone numbers."""
+    spans = [m.span() for m in _URL.finditer(text)]
+    spans += [m.span() for m in g.phone.finditer(text)]
+    if "@" in text:
+        spans += [m.span() for m in _EMAIL.finditer(text)]
+    for m in _DOMAIN_END.finditer(text):
+        start = m.start()
+        while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "<(\"'":
+            start -= 1
+        spans.append((start, m.end()))
+    for m in _FULL_DATE.finditer(text):
+        if 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(3)) <= 12:
+            spans.append(m.span())
+    spans += [(m.start(), m.end() - 1) for m in _DOC_NUMBER.finditer(text)]
+    spans += [m.span() for m in _PHONE_LIKE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 9]
+    return spans
+
+
+def _table_cells(text: str) -> list[tuple[int, int, _Cell]]:
+    """(start, end, cell) for every cell of every block of tab- or pipe-separated rows."""
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[tuple[int, int, _Cell]] = []
+    for style, group in itertools.groupby(lines, key=lambda ln: _row_style(ln[1])):
+        if not style:
+            continue
+        rows = [_cells(off, line) for off, line in group]
+        header = [c.strip() for _, _, c in rows[0]]
+        counter = _is_counter([r[0][2].strip() for r in rows if r])
+        top = rows[0][0][0]
+        above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, max(0, top - 1))))  # the two lines above
+        note = _UNIT_NOTE.search(text, max(0, above), top) or _UNIT_NOTE.search(" ".join(header))
+        unit_note = note.group("u").strip() if note else ""
+        for row in rows:
+            for col, (s, e, _c) in enumerate(row):
+                out.append((s, e, _Cell(col, header[col] if col < len(header) else "", counter, unit_note)))
+    return out
+
+
+def _row_style(line: str) -> str:
+    """"pipe" or "tab" for a table row, "" for prose; a change of style starts another table."""
+    if line.lstrip().startswith("|") and line.count("|") >= 3:
+        return "pipe"
+    return "tab" if "\t" in line.strip("\t ") else ""
+
+
+def _cells(off: int, line: str) -> list[tuple[int, int, str]]:
+    cells, start = [], 0
+    for m in _SPLIT_CELLS.finditer(line):
+        cells.append((off + start, off + m.start(), line[start:m.start()]))
+        start = m.end()
+    cells.append((off + start, off + len(line), line[start:]))
+    if line.lstrip().startswith("|"):  # "| a | b |": drop the empty edges
+        cells = cells[1:]
+        if cells and not cells[-1][2].strip():
+            cells = cells[:-1]
+    return cells
+
+
+def _is_counter(first_col: list[str]) -> bool:
+    """A first column that counts rows 1, 2, 3 ... (the STT column even without its header)."""
+    nums = [int(c) for c in first_col if c.isdigit() and len(c) <= 3]
+    steps = sum(1 for a, b in itertools.pairwise(nums) if b == a + 1)
+    return len(nums) >= 2 and steps >= max(1, len(nums) // 2)
+
+
+def _cell_at(cells: list[tuple[int, int, _Cell]], starts: list[int], pos: int) -> _Cell | None:
+    k = bisect.bisect_right(starts, pos) - 1
+    if k >= 0 and cells[k][0] <= pos <= cells[k][1]:
+        return cells[k][2]
+    return None
+
+
+def _unit_after(text: str, pos: int, g: Grammar) -> _Unit | None:
+    m = g.unit.match(text, pos)
+    if not m:
+        return None
+    start, end = m.start("u"), m.end("u")
+    kind = g.unit_kind.get(_WS.sub(" ", m.group("u")).casefold(), "count")
+    # "người/máy": a unit per unit is a rate, not a count
+    per = g.unit.match(text, end + 1) if text[end:end + 1] == "/" else None
+    if per and per.start("u") == end + 1:
+        return _Unit(text[start:per.end("u")], start, per.end("u"), "other")
+    # "xã, thị trấn", "tin, bài": comma-joined units name one group; a proper name after ends it
+    while (comma := _COMMA_SP.match(text, end, end + 3)) is not None:
+        nxt = g.any_unit.match(text, comma.end())
+        if not nxt or _PROPER_NAME.match(text, nxt.end(), nxt.end() + 3):
+            break
+        end = nxt.end()
+    return _Unit(text[start:end], start, end, kind)
+
+
+def _non_figure(text: str, tok: NumberToken, den: NumberToken | None, unit: _Unit | None,
+                cell: _Cell | None, g: Grammar, label_end: int) -> str | None:
+    """Why the number (or fraction) at `tok` is not a figure, or None if it is one."""
+    s, e = tok.char_start, (den or tok).char_end
+    if g.after_norm_word.match(text, s):
+        return "norm"
+    if tok.is_percent:
+        return None
+    if unit is None and _LETTER.match(text, e):
+        return "code"  # letters glued to the digits: 3G, 200b
+    if _AFTER_CODE.match(text, s) or _CODE_AFTER.match(text, e):
+        return "code"
+    if g.time_after.match(text, e):
+        return "duration"
+    if g.after_doc_word.match(text, s):
+        return "document"
+    if _AT_LINE_START.match(text, s) and (_LABEL_END.match(text, e) or g.doc_word_next.match(text, e)):
+        return "label"  # "1.", "2)" open a heading or an item; "1 Quyết định ..." opens a footnote
+    if _AFTER_OPEN_PAREN.match(text, s) and text[e:e + 1] in ")]" and den is None and tok.value < 100:
+        return "label"  # "(1)", "[2]": references and enumerations
+    if g.after_label_word.match(text, s) and not (unit and unit.kind == "money"):
+        return "label"
+    if label_end >= 0 and unit is None and _LIST_JOIN.fullmatch(text, label_end, s):
+        return "label"
+    m = g.after_date_word.match(text, s)
+    if m and tok.decimals == 0 and tok.value <= g.date_max.get(m.group("w").casefold(), 0):
+        return "date"
+    if cell is not None and (_STT_HEADER.match(cell.header)
+                             or (cell.column == 0 and cell.first_column_is_counter)):
+        return "row-number"  # year columns need no rule: a bare year is never a figure
+    if unit is None and den is None and _is_year(tok):
+        return "date"
+    if den is not None and unit is None and _is_day_month(text, tok, den):
+        return "date"
+    if "." in tok.text and "," not in tok.text and tok.decimals and unit is None \
+            and not _MULTIPLIER.search(tok.text):
+        return "version"  # "phiên bản 1.0", "công nghệ 4.0": a Vietnamese decimal is written with a comma
+    return None
+
+
+def _is_year(tok: NumberToken) -> bool:
+    return tok.text.isdigit() and len(tok.text) == 4 and 1900 <= tok.value <= 2100
+
+
+def _is_day_month(text: str, a: NumberToken, b: NumberToken) -> bool:
+    """`tháng 12/2023`, or `01/01`, `25/5` after "ngày", "từ", "đến": dates, not fractions."""
+    if a.decimals or b.decimals or len(a.text) > 2:
+        return False
+    if _is_year(b):
+        return 1 <= a.value <= 12
+    return len(b.text) <= 2 and 1 <= a.value <= 31 and 1 <= b.value <= 12 \
+        and bool(_AFTER_DATE_WORD.match(text, a.char_start))
+
+
+def _drafts_for(text: str, tok: NumberToken, den: NumberToken | None, unit: _Unit | None,
+                cell: _Cell | None, g: Grammar) -> list[_Draft]:
+    num_end = (den or tok).char_end
+    end = unit.end if unit else num_end
+    qualifier = _qualifier(text, tok.char_start, end, g)
+    unit_text = unit.text if unit else None
+    if den is not None:
+        out = [_Draft(tok.char_start, end, tok.value, "ratio", "rx.ratio", 0.9 if unit else 0.75,
+                      tok.decimals, tok.char_end, unit_text, tok.value, den.value, qualifier)]
+        if den.value != tok.value or _EQUALS.match(text, den.char_end):
+            out.append(_Draft(den.char_start, end, den.value, unit.kind if unit else "count",
+                              "rx.ratio.denominator", 0.85 if unit else 0.7, den.decimals, den.char_end,
+                              unit_text))
+        return out
+    if tok.is_percent:
+        return [_Draft(tok.char_start, tok.char_end, tok.value, "percent", "rx.percent", 0.95, tok.decimals,
+                       tok.char_end, "%", qualifier=qualifier)]
+    if unit is not None:
+        name = {"money": "rx.money", "other": "rx.measure"}.get(unit.kind, "rx.count")
+        return [_Draft(tok.char_start, end, tok.value, unit.kind, name, 0.9, tok.decimals, tok.char_end,
+                       unit_text, qualifier=qualifier)]
+    if cell is not None:
+        return [_table_draft(tok, cell, g)]
+    return [_Draft(tok.char_start, end, tok.value, "count", "rx.bare", 0.6, tok.decimals, tok.char_end,
+                   qualifier=qualifier)]
+
+
+def _table_draft(tok: NumberToken, cell: _Cell, g: Grammar) -> _Draft:
+    """A bare table cell: its unit is its column header's, else the table's "Đơn vị tính"."""
+    def draft(value: float, kind: str, unit: str | None) -> _Draft:
+        return _Draft(tok.char_start, tok.char_end, value, kind, "rx.table", 0.8, tok.decimals, tok.char_end,
+                      unit)
+
+    if _PERCENT_HEADER.search(cell.header):
+        return draft(tok.value, "percent", "%")
+    for source in (cell.header, cell.unit_note):
+        m = g.any_unit.search(source)
+        if not m:
+            continue
+        unit = m.group("u")
+        kind = g.unit_kind.get(_WS.sub(" ", unit).casefold(), "count")
+        scale = _MONEY_SCALE.search(source) if kind == "money" else None
+        factor = MULTIPLIERS[scale.group("m").casefold()] if scale else 1.0
+        return draft(round(tok.value * factor, 6), kind, unit)
+    return draft(tok.value, "count", None)
+
+
+def _qualifier(text: str, start: int, end: int, g: Grammar) -> str | None:
+    m = g.after_qualifier.match(text, start)
+    if m:
+        return g.qualifiers.get(m.group("q").casefold())
+    m = g.qualifier_after.match(text, end)
+    if m:
+        return g.qualifiers_after.get(_WS.sub(" ", m.group("q")).casefold())
+    return None
+
+
+def _inherit_units(text: str, drafts: list[_Draft], g: Grammar) -> None:
+    """Give each unit-less number the unit its clause names (see the module docstring)."""
+    for k, d in enumerate(drafts):
+        if d.unit is not None:
+            continue
+        nxt = drafts[k + 1] if k + 1 < len(drafts) else None
+        if nxt is not None and nxt.unit and nxt.kind != "percent" \
+                and _RANGE_JOIN.fullmatch(text, d.end, nxt.start):
+            d.unit = nxt.unit  # "từ 350 đến hơn 2.300 lượt"
+            continue
+        lo = max(0, d.start - 300)
+        breaks = list(_CLAUSE_BREAK.finditer(text, lo, d.start))
+        clause_start = breaks[-1].end() if breaks else lo
+        named = list(g.unit_after_so.finditer(text, clause_start, d.start))
+        if named:
+            d.unit = named[-1].group("u")
+            continue
+        prev = next((p for p in reversed(drafts[:k]) if p.start >= clause_start and p.unit
+                     and p.kind in {"count", "ratio"}), None)
+        if prev is not None:
+            d.unit = prev.unit
+        elif _AFTER_COLON_OR_LA.match(text, d.start):
+            first = g.any_unit.search(text, clause_start, d.start)
+            if first:
+                d.unit = first.group("u")

@@ -1,0 +1,230 @@
+"""Vietnamese administrative units (63 provinces and their districts, before the 2025 reorganisation).
+
+Why a wrapper: reports name places in several spellings ("Hạ Hoà" / "Hạ Hòa", "HUYỆN PHÚ TÂN") and
+many district names exist in more than one province ("Phú Tân" is in An Giang and in Cà Mau), so the
+metadata extractor needs *all* candidate provinces of a name, not the one guess that
+`vietnamadminunits.parse_address` returns. We therefore read the package's own legacy data file and
+index it by a spelling-tolerant key.
+
+Measured on the 2-core machine: `import vietnamadminunits` takes 0.6 s (its __init__ loads all its
+parsers), so we do not import it; reading and indexing its legacy JSON (2.6 MB) takes 0.15 s warm
+(up to 0.7 s from a cold disk). The index is built lazily, once per worker process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from pipeline.errors import ConfigError
+
+# Tone marks (as combining characters after NFD). Vowel marks (circumflex, breve, horn) are not tones.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+LEVEL_WORDS: tuple[str, ...] = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+PROVINCE_LEVEL = "tỉnh"
+DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
+
+
+def tone_key(s: str) -> str:
+    """A key equal for spellings that differ only in tone-mark placement or case.
+
+    "Hạ Hoà" and "Hạ Hòa" (old and new placement) give the same key: each syllable keeps its letters
+    and vowel marks, and its tone mark moves to the end of the syllable.
+    """
+    out: list[str] = []
+    for syl in unicodedata.normalize("NFD", s.casefold()).split():
+        tones = [c for c in syl if c in _TONES]
+        base = "".join(c for c in syl if c not in _TONES)
+        out.append(unicodedata.normalize("NFC", base) + "".join(tones[:1]))
+    return " ".join(out)
+
+
+def strip_marks(s: str) -> str:
+    """Casefolded text without any diacritic (đ → d): the loosest comparison, for OCR-damaged names."""
+    nfd = unicodedata.normalize("NFD", s.casefold().replace("đ", "d"))
+    return " ".join("".join(c for c in nfd if not unicodedata.combining(c)).split())
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    name: str  # short name as the gazetteer spells it: "Phú Tân"
+    kind: str  # "huyện" | "quận" | "thị xã" | "thành phố"
+    province: str  # short province name: "An Giang"
+
+
+@dataclass(frozen=True, slots=True)
+class AdminMention:
+    """One "<level word> <Name>" in a text that the gazetteer recognises."""
+
+    level: str  # the level word, lowercased: "tỉnh", "huyện", "thành phố", ...
+    name: str  # canonical short name: "Phú Tân"
+    provinces: tuple[str, ...]  # provinces this mention can belong to (one for a province mention)
+    is_province: bool
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    provinces: dict[str, str]  # tone_key(name or alias) -> short province name
+    provinces_loose: dict[str, str]  # strip_marks(name) -> short name (only unambiguous keys)
+    districts: dict[str, tuple[District, ...]]  # tone_key(short name) -> every district so named
+    districts_loose: dict[str, tuple[District, ...]]
+
+
+# Older or longer names still used in reports, mapped to the gazetteer's short province name.
+_PROVINCE_ALIASES = {
+    "Thừa Thiên Huế": "Huế",
+    "Thừa Thiên - Huế": "Huế",
+    "Bà Rịa Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "Bà Rịa – Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "TP. Hồ Chí Minh": "Hồ Chí Minh",
+    "Thành phố Hồ Chí Minh": "Hồ Chí Minh",
+    "Đắc Lắc": "Đắk Lắk",
+    "Đắk Lắc": "Đắk Lắk",
+    "Đắc Nông": "Đắk Nông",
+}
+
+
+def _legacy_data_path() -> Path:
+    """The package's legacy data file, found without importing the package: its __init__ loads every
+    parser (0.6 s), of which we need none."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "parser_legacy.json"
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    try:
+        data = json.loads(_legacy_data_path().read_text("utf-8"))
+        prov_data = data["DICT_PROVINCE"]
+        dist_data = data["DICT_PROVINCE_DISTRICT"]
+    except (OSError, KeyError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+        raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
+
+    provinces: dict[str, str] = {}
+    loose_p: dict[str, set[str]] = {}
+    districts: dict[str, list[District]] = {}
+    loose_d: dict[str, list[District]] = {}
+    for pkey, p in prov_data.items():
+        short = p["provinceShort"]
+        for name in (short, p["province"]):
+            provinces[tone_key(name)] = short
+            loose_p.setdefault(strip_marks(name), set()).add(short)
+        for d in dist_data.get(pkey, {}).values():
+            # Names shared by a town and its rural district carry a suffix: "Cao Lãnh (Huyện)".
+            name = regex.sub(r"\s*\([^)]*\)\s*$", "", d["districtShort"])
+            dist = District(name, d["districtType"].casefold(), short)
+            districts.setdefault(tone_key(dist.name), []).append(dist)
+            loose_d.setdefault(strip_marks(dist.name), []).append(dist)
+    for alias, short in _PROVINCE_ALIASES.items():
+        provinces[tone_key(alias)] = short
+        loose_p.setdefault(strip_marks(alias), set()).add(short)
+    return _Index(
+        provinces=provinces,
+        provinces_loose={k: next(iter(v)) for k, v in loose_p.items() if len(v) == 1},
+        districts={k: tuple(v) for k, v in districts.items()},
+        districts_loose={k: tuple(v) for k, v in loose_d.items()},
+    )
+
+
+def province_named(name: str) -> str | None:
+    """The short province name for "An Giang", "tỉnh An Giang", "AN GIANG", "Thừa Thiên Huế"; else None."""
+    name = _drop_level(name)
+    idx = _index()
+    return idx.provinces.get(tone_key(name)) or idx.provinces_loose.get(strip_marks(name))
+
+
+def districts_named(name: str) -> tuple[District, ...]:
+    """Every district (any province) with this short name; several when the name is shared."""
+    name = _drop_level(name)
+    idx = _index()
+    found = idx.districts.get(tone_key(name))
+    if found:
+        return found
+    return idx.districts_loose.get(strip_marks(name), ())
+
+
+def provinces_of_district(name: str) -> tuple[str, ...]:
+    """Provinces having a district of this name, in gazetteer order."""
+    return tuple(dict.fromkeys(d.province for d in districts_named(name)))
+
+
+def province_of_district(name: str, within: Iterable[str] = ()) -> str | None:
+    """The province of a district; when the name is shared, the one candidate also in `within`."""
+    cands = provinces_of_district(name)
+    if len(cands) == 1:
+        return cands[0]
+    narrowed = [p for p in cands if p in set(within)]
+    return narrowed[0] if len(narrowed) == 1 else None
+
+
+def _drop_level(name: str) -> str:
+    name = " ".join(name.split())
+    low = name.casefold()
+    for w in (*LEVEL_WORDS, "tp.", "tp"):
+        if low.startswith(w + " ") or (w.endswith(".") and low.startswith(w)):
+            return name[len(w) :].strip()
+    return name
+
+
+_SYL = r"\p{Lu}[\p{L}\p{M}]*"
+_MENTION_RE = regex.compile(
+    r"(?<![\p{L}\p{M}])(?P<level>(?i:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường)|TP\.?|Tp\.)"
+    rf"[ \t]+(?P<name>{_SYL}(?:[ \t]+(?:-[ \t]+)?{_SYL}){{0,4}})",
+    regex.VERSION1,
+)
+_NAME_SYL_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}]*|-")
+
+
+def find_admin_units(text: str) -> list[AdminMention]:
+    """Province and district mentions ("tỉnh An Giang", "huyện Hạ Hoà", "HUYỆN PHÚ TÂN") in order.
+
+    The name after the level word is the longest run of capitalised syllables (at most five) whose
+    prefix the gazetteer knows; unknown names and ward-level units (xã, phường, thị trấn) are skipped.
+    """
+    out: list[AdminMention] = []
+    for m in _MENTION_RE.finditer(text):
+        level = m.group("level").casefold()
+        if level in ("xã", "phường", "thị trấn"):
+            continue
+        if level.startswith("tp"):
+            level = "thành phố"
+        syls = [(s.start(), s.end()) for s in _NAME_SYL_RE.finditer(text, m.start("name"), m.end("name"))]
+        hit = _longest_known(text, syls, level)
+        if hit is None:
+            continue
+        end, name, provinces, is_prov = hit
+        out.append(AdminMention(level, name, provinces, is_prov, m.start(), end))
+    return out
+
+
+def _longest_known(
+    text: str, syls: list[tuple[int, int]], level: str
+) -> tuple[int, str, tuple[str, ...], bool] | None:
+    for n in range(len(syls), 0, -1):
+        if text[syls[n - 1][0] : syls[n - 1][1]] == "-":
+            continue
+        span = text[syls[0][0] : syls[n - 1][1]]
+        if level in (PROVINCE_LEVEL, "thành phố"):
+            prov = province_named(span)
+            if prov is not None:
+                return syls[n - 1][1], prov, (prov,), True
+            if level == PROVINCE_LEVEL:
+                continue
+        dists = districts_named(span)
+        if dists:
+            same_kind = [d for d in dists if d.kind == level] or list(dists)
+            provs = tuple(dict.fromkeys(d.province for d in same_kind))
+            return syls[n - 1][1], same_kind[0].name, provs, False
+    return None

@@ -1,0 +1,154 @@
+"""Vietnamese number notation: parse it, write it, and find every number in a text.
+
+Vietnamese administrative writing groups thousands with dots and separates decimals with a comma
+(`1.133.820.000`, `89,66`), but reports pasted from spreadsheets also carry English decimals before a
+percent sign (`95.9%`). The rules, in order:
+
+1. Both `.` and `,` present: the last one is the decimal separator, the other groups thousands.
+2. Only commas: one comma is a decimal comma (`0,33`); several are English thousands groups (`1,234,567`).
+3. Only dots: several dots group thousands (`1.133.820.000`). One dot followed by exactly three digits
+   groups thousands (`19.214`), also before `%` (`1.200%` is twelve hundred percent, as in a growth
+   rate), unless the digits before it are `0` (`0.125` is a decimal: no grouped number starts with 0).
+   Any other single dot is an English decimal point (`95.9`, `4.36`, `71.55%`). So `12.345%` reads
+   12345 %: a three-decimal English percent is rarer than a grouped one, and an impossible share is
+   then caught by the checks instead of being silently reinterpreted.
+4. Thousands groups must be well formed (1–3 leading digits, then groups of exactly 3); anything else
+   (`2.4.1`, `1,2,3`) is not a number but a label or a list, and `parse_vi_number` raises `ValueError`.
+
+`decimals` is the count of digits after the decimal separator as written (`74,0` → 1), the stated
+precision that later sets a check's tolerance. Multiplier words (`1,5 tỷ`, `300 triệu`, `2 nghìn`) scale
+the value; `decimals` still describes the digits as written.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.model import NumberToken
+
+MULTIPLIERS: dict[str, float] = {
+    "nghìn tỷ": 1e12,
+    "ngàn tỷ": 1e12,
+    "tỷ": 1e9,
+    "tỉ": 1e9,
+    "triệu": 1e6,
+    "nghìn": 1e3,
+    "ngàn": 1e3,
+}
+
+_DIGITS = regex.compile(r"\d+(?:[.,]\d+)*")
+_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+")
+_GROUPED_EN = regex.compile(r"\d{1,3}(?:,\d{3})+")
+
+# A run of digits and separators; the look-behind keeps `t63`, `IPv6` and `x.100` out. Word
+# boundaries after a multiplier keep `tỷ lệ` (a ratio) and `triệu tập` (to convene) from scaling.
+_TOKEN = regex.compile(
+    r"""
+    (?<![\w.,])
+    (?P<num>\d+(?:[.,]\d+)*)
+    (?:[ \u00a0]?(?P<mult>nghìn\ tỷ|ngàn\ tỷ|tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)(?!\ (?:lệ|trọng|tập)\b))?
+    (?P<pct>[ \u00a0]?%)?
+    """,
+    regex.VERBOSE,
+)
+
+
+def parse_vi_number(s: str) -> tuple[float, int]:
+    """The value and the decimals as written of one number in Vietnamese (or English-decimal) notation.
+
+    `s` may end in `%` and start with a minus sign.
+    Raises ValueError for anything that is not one well-formed number.
+    """
+    text = s.strip()
+    if text.endswith("%"):
+        text = text[:-1].rstrip()
+    sign = 1.0
+    if text[:1] in ("-", "\u2212"):
+        sign, text = -1.0, text[1:].lstrip()
+    if not text or not _DIGITS.fullmatch(text):
+        raise ValueError(f"not a number: {s!r}")
+    n_dot, n_comma = text.count("."), text.count(",")
+
+    if n_dot and n_comma:
+        dec_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        group_sep = "." if dec_sep == "," else ","
+        int_part, _, frac = text.rpartition(dec_sep)
+        if int_part.count(dec_sep) or not _is_grouped(int_part, group_sep):
+            raise ValueError(f"malformed grouping: {s!r}")
+        return sign * _value(int_part.replace(group_sep, ""), frac), len(frac)
+    if n_comma:
+        if n_comma == 1:
+            int_part, frac = text.split(",")
+            return sign * _value(int_part, frac), len(frac)
+        if _GROUPED_EN.fullmatch(text):
+            return sign * float(text.replace(",", "")), 0
+        raise ValueError(f"malformed grouping: {s!r}")
+    if n_dot:
+        if n_dot == 1:
+            int_part, frac = text.split(".")
+            if len(frac) == 3 and not int_part.startswith("0"):
+                return sign * float(int_part + frac), 0
+            return sign * _value(int_part, frac), len(frac)
+        if _GROUPED.fullmatch(text):
+            return sign * float(text.replace(".", "")), 0
+        raise ValueError(f"malformed grouping: {s!r}")
+    return sign * float(text), 0
+
+
+def _is_grouped(int_part: str, sep: str) -> bool:
+    if sep not in int_part:
+        return True
+    return bool((_GROUPED if sep == "." else _GROUPED_EN).fullmatch(int_part))
+
+
+def _value(int_part: str, frac: str) -> float:
+    return float(f"{int_part}.{frac}") if frac else float(int_part)
+
+
+def format_vi(x: float, decimals: int = 0) -> str:
+    """Write a number the Vietnamese way: `format_vi(1234567.5, 1) == "1.234.567,5"` (inverse of parsing)."""
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    s = f"{abs(x):.{decimals}f}"
+    int_part, _, frac = s.partition(".")
+    groups = []
+    while len(int_part) > 3:
+        groups.append(int_part[-3:])
+        int_part = int_part[:-3]
+    groups.append(int_part)
+    out = ".".join(reversed(groups))
+    if decimals:
+        out += "," + frac
+    if x < 0 and float(s) != 0:
+        out = "-" + out
+    return out
+
+
+def find_numbers(text: str) -> list[NumberToken]:
+    """Every well-formed number in `text`, with its multiplier word and percent sign when attached.
+
+    An amount spelled out by descending multipliers (`15 tỷ 500 triệu`) is one number. Malformed digit
+    runs such as the heading label `2.4.1` yield nothing. Whether a number is a figure (and not a date,
+    a document number or a label) is decided by `extractors.figures`.
+    """
+    out: list[NumberToken] = []
+    last_factor = 0.0  # multiplier of the previous token, 0 if it had none
+    for m in _TOKEN.finditer(text):
+        num, mult, pct = m.group("num"), m.group("mult"), m.group("pct")
+        try:
+            value, decimals = parse_vi_number(num + ("%" if pct else ""))
+        except ValueError:
+            last_factor = 0.0
+            continue
+        factor = MULTIPLIERS[mult] if mult else 1.0
+        value = round(value * factor, 6)
+        prev = out[-1] if out else None
+        if (prev is not None and mult and not pct and 0 < factor < last_factor
+                and text[prev.char_end:m.start()] == " "):
+            out[-1] = NumberToken(text=text[prev.char_start:m.end()], value=round(prev.value + value, 6),
+                                  char_start=prev.char_start, char_end=m.end(), decimals=0)
+        else:
+            out.append(NumberToken(text=m.group(0), value=value, char_start=m.start(), char_end=m.end(),
+                                   decimals=decimals, is_percent=bool(pct)))
+        last_factor = factor if mult else 0.0
+    return out
