@@ -12,8 +12,8 @@ grammar of Vietnamese administrative writing, not particular reports:
   numbers (`957/BC-UBND`, `Quyết định số 1260`, `Đề án 06`, `01-NQ/TU`), labels (`1.2.`, `Chỉ tiêu 8.4`,
   `mức độ 3, 4`), versions (a dot-decimal with neither percent nor unit: `phiên bản 1.0`), codes glued
   to letters (`3G`, `COVID-19`), URLs, phone numbers, durations and ages (`9 tháng`, `4 giờ/ngày`,
-  `15 tuổi`) and norms (`tối thiểu 50%`, `ít nhất 01 điểm`) are never facts, nor is anything inside
-  `NormText.asides`;
+  `15 tuổi`) and norms (`tối thiểu 50%`, `ít nhất 01 điểm`) are never facts. Figures inside footnote
+  bodies (`NormText.asides`) are facts the report states like any other;
 - in a table (tab- or pipe-separated rows) each numeric cell is a fact, except the row-number column
   (`STT`, or a first column counting 1, 2, 3 ...) and year columns; a bare cell takes its unit from
   its column header;
@@ -229,7 +229,7 @@ def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str) -> li
     g = grammar()
     text = t.text
     excluded = _Spans(_excluded_spans(text, g))
-    tokens = [tok for tok in find_numbers(text) if not t.in_aside(tok.char_start)]
+    tokens = find_numbers(text)
     cells = _table_cells(text)
     cell_starts = [s for s, _, _ in cells]
     drafts: list[_Draft] = []

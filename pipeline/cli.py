@@ -71,7 +71,9 @@ def _existing_db(db: Path) -> Path:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
     db: DbOption,
-    workers: Annotated[int, typer.Option(min=1, help="Parallel worker processes (default: cores).")] = 0,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Parallel worker processes (default: number of cores).")
+    ] = None,
     ocr: Annotated[OcrMode, typer.Option(help="auto: OCR only pages without a usable text layer.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
 ) -> None:

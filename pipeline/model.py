@@ -62,6 +62,9 @@ class NormText:
     # Spans [start, end) of text that is not body prose (footnote bodies moved to the end,
     # running headers kept for reference); extractors skip figures inside them.
     asides: tuple[tuple[int, int], ...] = ()
+    # Spans [start, end) of lines whose content the source set entirely in bold (or as a markdown
+    # heading): emphasis markup is stripped from `text`, so this is how the segmenter still sees it.
+    bold_lines: tuple[tuple[int, int], ...] = ()
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""
