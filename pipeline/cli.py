@@ -108,7 +108,7 @@ def ingest(
             progress.stop()
     for f in summary.failures:
         err.print(f"[red]failed[/red] {f.path} [{f.stage}]: {f.error}", highlight=False, soft_wrap=True)
-    out.print(summary.line(), highlight=False)
+    typer.echo(summary.line())
     if summary.failures:
         raise typer.Exit(int(ExitCode.input_failed))
 

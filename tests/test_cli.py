@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from tests.conftest import CORPUS
+from conftest import CORPUS
 
 runner = CliRunner()
 
