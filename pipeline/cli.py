@@ -132,26 +132,79 @@ def mismatches(
     from pipeline.queries import mismatch_rows
 
     rows = mismatch_rows(_existing_db(db), include_dismissed=include_dismissed)
+    if format is not Format.table:
+        _emit(rows, format)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} mismatches", show_lines=True)
+    for col in ("document", "section", "rule", "stated", "expected", "message", "quote", "review"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            Path(r["path"]).name, r["section_path"] or "", r["rule"], _num(r["stated"]),
+            _num(r["expected"]), r["message_vi"], r["quote"], r["review_decision"] or "",
+        )
+    out.print(table)
+
+
+def _emit(rows: list[dict], format: Format, title: str = "") -> None:
+    """Rows as JSON, CSV or a terminal table (lists and long text folded)."""
     if format is Format.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     elif format is Format.csv:
         import csv
 
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["check_id"])
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
         w.writeheader()
         w.writerows(rows)
     else:
         from rich.table import Table
 
-        table = Table(title=f"{len(rows)} mismatches", show_lines=True)
-        for col in ("document", "section", "rule", "stated", "expected", "message", "quote", "review"):
+        table = Table(title=title or f"{len(rows)} rows")
+        for col in rows[0] if rows else []:
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(
-                Path(r["path"]).name, r["section_path"] or "", r["rule"], _num(r["stated"]),
-                _num(r["expected"]), r["message_vi"], r["quote"], r["review_decision"] or "",
-            )
+            table.add_row(*("" if v is None else str(v) for v in r.values()))
         out.print(table)
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A named query of the cookbook; omit to list them.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB database file.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON or text).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Run a named query of the SQL cookbook (schemas/queries/*.sql)."""
+    from pipeline import queries, store
+
+    if name is None:
+        for q in queries.named_queries():
+            params = " ".join(f"--param {k}={json.dumps(v, ensure_ascii=False)}" for k, v in q.params.items())
+            out.print(f"[bold]{q.name}[/bold]  {q.title}  [dim]{params}[/dim]", highlight=False)
+        return
+    if db is None:
+        raise _fail("give --db FILE")
+    values: dict[str, object] = {}
+    for item in param or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise _fail(f"--param {item!r}: expected NAME=VALUE")
+        try:
+            values[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[key] = raw
+    con = store.connect(_existing_db(db), read_only=True)
+    try:
+        rows = queries.run_named(con, name, **values)
+    except FileNotFoundError as e:
+        raise _fail(f"no query named {name!r} (run `baocao query` to list them)") from e
+    except KeyError as e:
+        raise _fail(str(e.args[0])) from e
+    finally:
+        con.close()
+    _emit(rows, format, title=name)
 
 
 def _num(x: float | None) -> str:
