@@ -21,7 +21,7 @@ from pipeline import store
 
 META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
 RULE_OF_KIND = {"ratio": {"ratio_percent"}, "share": {"share_of_total", "ratio_percent"},
-                "sum": {"sum_parts", "shares_exceed_total"}, "other": {"conflicting_values"}}
+                "sum": {"sum_parts", "shares_exceed_total"}, "other": {"conflicting_values", "list_count"}}
 # Renderings of one report (PDF, scans, DOCX) are scored against the report's gold.
 _RENDER_SUFFIX = re.compile(r"\.(scan-[a-z]+|docx|pdf|image)$")
 
