@@ -12,12 +12,12 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
-from pipeline.model import DocResult, doc_id_for
+from pipeline.model import DocResult, Fact, Loaded, NormText, doc_id_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,7 @@ def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
         t3 = time.perf_counter()
         meta = _stage("metadata", p, extract_metadata, norm, sections)
         facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
+        facts = mark_ocr_facts(facts, loaded, norm)
         t4 = time.perf_counter()
         checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id))
         t5 = time.perf_counter()
@@ -129,6 +130,22 @@ def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
                          checks=checks, timings=timings)
     except BaocaoError as e:
         return Failure(path=p, sha256=sha, stage=e.stage, error=e.message)
+
+
+def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> tuple[Fact, ...]:
+    """Tag figures read by OCR so checks can try digit readings and never call them a sure mismatch."""
+    ocr_pages = {p.number: p for p in loaded.pages if p.source == "ocr"}
+    if not ocr_pages:
+        return facts
+    out = []
+    for f in facts:
+        page = ocr_pages.get(f.page)
+        if page is None:
+            out.append(f)
+            continue
+        conf = page.ocr_confidence if page.ocr_confidence is not None else 0.9
+        out.append(replace(f, extractor=f"{f.extractor}+ocr", confidence=round(f.confidence * min(conf, 1.0), 4)))
+    return tuple(out)
 
 
 def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | Failure]:

@@ -17,13 +17,13 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.errors import StoreError
-from pipeline.model import Check, DocResult, Fact, NormText, Section
+from pipeline.model import Check, DocResult, Fact, FootnoteRef, NormText, Section
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 DDL_PATH = SCHEMA_DIR / "ddl.sql"
 
 # Tables holding rows of one document version; `reviews` and `ingest_errors` are never replaced.
-DOC_TABLES = ("documents", "pages", "sections", "facts", "checks", "entities")
+DOC_TABLES = ("documents", "pages", "text_marks", "sections", "facts", "checks", "entities")
 
 _FACT_COLUMNS = (
     "fact_id section_id metric value unit kind numerator denominator subject period quote "
@@ -112,6 +112,7 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
         })
     section_rows = [{"doc_id": doc_id, **{c: getattr(s, c) for c in _SECTION_COLUMNS}} for s in result.sections]
     entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in result.entities]
+    mark_rows = text_mark_rows(doc_id, result.norm)
     try:
         con.execute("BEGIN TRANSACTION")
         # The old version of this path, and any rows of this version, go first (usually none: skip
@@ -123,6 +124,7 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
             _delete_doc(con, old_id)
         _insert(con, "documents", [doc_row])
         _insert(con, "pages", page_rows)
+        _insert(con, "text_marks", mark_rows)
         _insert(con, "sections", section_rows)
         _insert(con, "facts", fact_rows(doc_id, result.facts))
         _insert(con, "checks", check_rows(doc_id, result.checks))
@@ -131,6 +133,16 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
     except Exception as e:
         con.execute("ROLLBACK")
         raise StoreError(f"could not store document: {e}", path=loaded.path) from e
+
+
+def text_mark_rows(doc_id: str, norm: NormText) -> list[dict]:
+    rows = [{"doc_id": doc_id, "kind": "footnote", "char_start": f.char_start, "char_end": f.char_end,
+             "label": f.number} for f in norm.footnotes]
+    rows += [{"doc_id": doc_id, "kind": "aside", "char_start": s, "char_end": e, "label": None}
+             for s, e in norm.asides]
+    rows += [{"doc_id": doc_id, "kind": "bold_line", "char_start": s, "char_end": e, "label": None}
+             for s, e in norm.bold_lines]
+    return rows
 
 
 def record_error(
@@ -174,4 +186,15 @@ def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[NormText
             f"SELECT {', '.join(_FACT_COLUMNS)} FROM facts WHERE doc_id = ? ORDER BY char_start", [doc_id]
         ).fetchall()
     ]
-    return NormText(text=text, page_starts=page_starts), sections, facts
+    marks = con.execute(
+        "SELECT kind, char_start, char_end, label FROM text_marks WHERE doc_id = ? ORDER BY char_start",
+        [doc_id],
+    ).fetchall()
+    norm = NormText(
+        text=text,
+        page_starts=page_starts,
+        footnotes=tuple(FootnoteRef(s, e, lbl) for k, s, e, lbl in marks if k == "footnote"),
+        asides=tuple((s, e) for k, s, e, _ in marks if k == "aside"),
+        bold_lines=tuple((s, e) for k, s, e, _ in marks if k == "bold_line"),
+    )
+    return norm, sections, facts

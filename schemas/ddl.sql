@@ -33,6 +33,17 @@ CREATE TABLE IF NOT EXISTS pages (
     char_end        INTEGER
 );
 
+-- Marks normalization left on the text: footnote references (label = the footnote number), asides
+-- (footnote bodies and other non-prose) and lines that were bold. `baocao check` rebuilds the
+-- normalized text from documents.text plus these, exactly as ingest saw it.
+CREATE TABLE IF NOT EXISTS text_marks (
+    doc_id      VARCHAR,
+    kind        VARCHAR,                   -- footnote | aside | bold_line
+    char_start  INTEGER,
+    char_end    INTEGER,
+    label       VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS sections (
     doc_id      VARCHAR,
     section_id  VARCHAR,

@@ -157,3 +157,23 @@ def test_discover_skips_gold_json_readme_and_hidden_files(tmp_path: Path) -> Non
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("x", encoding="utf-8")
     assert [p.name for p in discover([tmp_path])] == ["a.txt", "b.md"]
+
+
+def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pipeline.recheck import recheck
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(corpus_db, copy)
+
+    def checks(db: Path) -> list:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("SELECT check_id, rule, status, stated, expected FROM checks ORDER BY check_id").fetchall()
+        finally:
+            con.close()
+
+    before = checks(copy)
+    recheck(copy)
+    assert checks(copy) == before and before
