@@ -194,7 +194,7 @@ def stable_id(*parts: object) -> str:
     return h.hexdigest()
 
 
-def section_at(sections: "tuple[Section, ...] | list[Section]", offset: int) -> "Section | None":
+def section_at(sections: tuple[Section, ...] | list[Section], offset: int) -> Section | None:
     """The innermost section whose span contains the offset (sections are in document order)."""
     best: Section | None = None
     for s in sections:

@@ -26,14 +26,16 @@ DDL_PATH = SCHEMA_DIR / "ddl.sql"
 DOC_TABLES = ("documents", "pages", "text_marks", "sections", "facts", "checks", "entities")
 
 _FACT_COLUMNS = (
-    "fact_id section_id metric value unit kind numerator denominator subject period quote "
-    "char_start char_end page extractor confidence decimals qualifier status"
-).split()
+    "fact_id", "section_id", "metric", "value", "unit", "kind", "numerator", "denominator", "subject", "period",
+    "quote", "char_start", "char_end", "page", "extractor", "confidence", "decimals", "qualifier", "status",
+)
 _CHECK_COLUMNS = (
-    "check_id rule status stated expected tolerance operands message_vi message_en quote "
-    "char_start char_end page fact_ids reason section_id severity"
-).split()
-_SECTION_COLUMNS = "section_id parent_id level label heading path char_start char_end page kind".split()
+    "check_id", "rule", "status", "stated", "expected", "tolerance", "operands", "message_vi", "message_en", "quote",
+    "char_start", "char_end", "page", "fact_ids", "reason", "section_id", "severity",
+)
+_SECTION_COLUMNS = (
+    "section_id", "parent_id", "level", "label", "heading", "path", "char_start", "char_end", "page", "kind",
+)
 
 
 def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

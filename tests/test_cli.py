@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import CORPUS
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from conftest import CORPUS
 
 runner = CliRunner()
 

@@ -170,7 +170,8 @@ def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path
     def checks(db: Path) -> list:
         con = duckdb.connect(str(db), read_only=True)
         try:
-            return con.execute("SELECT check_id, rule, status, stated, expected FROM checks ORDER BY check_id").fetchall()
+            sql = "SELECT check_id, rule, status, stated, expected FROM checks ORDER BY check_id"
+            return con.execute(sql).fetchall()
         finally:
             con.close()
 
