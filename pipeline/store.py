@@ -1,9 +1,11 @@
 """DuckDB storage: the only module that writes the database.
 
 One process writes (DuckDB has one writer); workers hand back `DocResult`s. Each document is written
-in one transaction: the rows of its old version (same path, other content) and any partial rows of
-this version are deleted, then every table is inserted from an Arrow table, which is orders of
-magnitude faster than row-by-row inserts (see ../shared/NOTES.md).
+in one transaction: the rows of its old version (same path, other content) are deleted, then each
+table gets one set-based INSERT. Rows are bound as a single list-of-structs parameter and unnested by
+DuckDB: row-by-row `executemany` is ~100x slower, and an Arrow table costs a pandas import (~0.3 s)
+on first use, which dominates a short run; per-document batches are small enough (~70k rows/s) that
+the struct path is the fastest end to end.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.errors import StoreError
 from pipeline.model import Check, DocResult, Fact, FootnoteRef, NormText, Section
@@ -55,19 +56,9 @@ def known_version(con: duckdb.DuckDBPyConnection, doc_id: str) -> str | None:
     return row[0] if row else None
 
 
-def _table(rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows)
-
-
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    arrow = _table(rows)
-    con.register("_batch", arrow)
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
-    finally:
-        con.unregister("_batch")
+    if rows:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT unnest($rows, recursive := true)", {"rows": rows})
 
 
 def fact_rows(doc_id: str, facts: Iterable[Fact]) -> list[dict]:
