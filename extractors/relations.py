@@ -2040,8 +2040,15 @@ def _conflicts(doc: _Doc, lists: list[_List]) -> list[Relation]:
 
 
 def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
-    """Facts tagged with the same metric, subject and period but different values. Without a subject
-    on either, two sections may speak of different units (huyện and xã): then the conflict is weak.
+    """Facts tagged with the same metric, subject and period but different values, in different sections.
+
+    A report restates a figure elsewhere: the summary against the detail, the text against its table,
+    the results against "tồn tại, hạn chế". Two figures of one metric inside the same section are
+    nearly always siblings of one enumeration (37 TTHC of which 4 TTHC ..., the adult smartphone rate
+    next to the subscriber smartphone rate) that the metric catalog does not tell apart, so they are
+    not compared here; a breakdown restated within a section is `_conflicts`' job. The units as written
+    must agree ("73 ảnh sự kiện" is not "04 ảnh thiết kế"), and without a subject on both figures two
+    sections may speak of different units (huyện and xã): then the conflict is weak.
     Parts of a breakdown (`parent`: part position -> its total) are compared only when tagged more
     finely than their total ("quá hạn 319" is dossiers_late, its total dossiers_resolved), and two parts
     not at all when their totals already differ (a restated breakdown conflicts once, on its total)."""
@@ -2066,9 +2073,11 @@ def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
             pa, pb = parent.get(first.start), parent.get(g.start)
             if pa is not None and pb is not None and pa.total_value != pb.total_value:
                 continue
-            seen.add(g.value)
             sa, sb = section_at(doc.sections, first.start), section_at(doc.sections, g.start)
-            same_place = first.subject is not None or (sa is not None and sa == sb)
+            if sa == sb or (first.unit or "").casefold() != (g.unit or "").casefold():
+                continue
+            seen.add(g.value)
+            same_place = first.subject is not None and g.subject is not None
             out.append(
                 Relation(
                     rule="conflicting_values",

@@ -100,6 +100,8 @@ def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
 
 def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
     """The whole per-document pipeline, pure of any database access (runs in workers)."""
+    from extractors.annotate import annotate_facts
+    from extractors.entities import extract_entities
     from extractors.figures import extract_figures
     from extractors.metadata import extract_metadata
     from pipeline.check import run_checks
@@ -122,12 +124,15 @@ def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
         facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
         facts = mark_ocr_facts(facts, loaded, norm)
         t4 = time.perf_counter()
+        entities = tuple(_stage("entities", p, extract_entities, norm, sections))
+        facts = tuple(_stage("annotate", p, annotate_facts, norm, sections, facts, meta, entities))
+        t4b = time.perf_counter()
         checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id))
         t5 = time.perf_counter()
         timings = {"load": t1 - t0, "normalize": t2 - t1, "segment": t3 - t2, "extract": t4 - t3,
-                   "check": t5 - t4}
+                   "meaning": t4b - t4, "check": t5 - t4b}
         return DocResult(loaded=loaded, norm=norm, meta=meta, sections=sections, facts=facts,
-                         checks=checks, timings=timings)
+                         checks=checks, entities=entities, timings=timings)
     except BaocaoError as e:
         return Failure(path=p, sha256=sha, stage=e.stage, error=e.message)
 

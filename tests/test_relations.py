@@ -317,32 +317,37 @@ def test_catalog_parent_child_relation_applies_to_tagged_facts_and_is_weak() -> 
     ]
 
 
-def test_same_metric_subject_and_period_with_two_values_conflicts() -> None:
-    text = "Tỷ lệ đúng hạn đạt 97,45%. Cuối năm, tỷ lệ đúng hạn là 97,54%."
+def _rate_facts(text: str, values: tuple[str, ...], subject: str | None) -> list[Fact]:
     facts = []
-    for v in ("97,45%", "97,54%"):
+    for v in values:
         s = text.index(v)
         facts.append(
             Fact(
-                stable_id(v),
-                float(v[:-1].replace(",", ".")),
-                "percent",
-                s,
-                s + len(v),
-                v,
-                metric="on_time_rate",
-                period="2023",
-                decimals=2,
+                stable_id(v), float(v[:-1].replace(",", ".")), "percent", s, s + len(v), v,
+                metric="on_time_rate", period="2023", decimals=2, unit="%", subject=subject,
             )
         )
-    secs = [section("s1", "I", 0, len(text))]
+    return facts
+
+
+def test_a_figure_restated_in_another_section_with_another_value_conflicts() -> None:
+    text = "Tỷ lệ đúng hạn đạt 97,45%. Cuối năm, tỷ lệ đúng hạn là 97,54%."
+    facts = _rate_facts(text, ("97,45%", "97,54%"), subject="cấp huyện")
+    secs = [section("s1", "I", 0, 27), section("s2", "II", 27, len(text))]
     rels = find_relations(NormText(text=text), secs, facts, catalog=())
     assert [(r.rule, r.operands, r.stated, r.strong) for r in rels] == [
         ("conflicting_values", (97.45,), 97.54, True)
     ]
     # without a subject, two sections may be about different units: only a weak conflict
-    secs = [section("s1", "I", 0, 27), section("s2", "II", 27, len(text))]
+    facts = _rate_facts(text, ("97,45%", "97,54%"), subject=None)
     assert [r.strong for r in find_relations(NormText(text=text), secs, facts, catalog=())] == [False]
+
+
+def test_two_figures_of_one_metric_in_the_same_section_are_siblings_not_a_conflict() -> None:
+    text = "Tỷ lệ đúng hạn của cấp huyện đạt 97,45%; của khối sở đạt 97,54%."
+    facts = _rate_facts(text, ("97,45%", "97,54%"), subject="cấp huyện")
+    secs = [section("s1", "I", 0, len(text))]
+    assert [r.rule for r in find_relations(NormText(text=text), secs, facts, catalog=())] == []
 
 
 def test_catalog_file_shapes_are_both_read(tmp_path) -> None:

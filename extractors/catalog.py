@@ -1,0 +1,468 @@
+"""The metric catalog (schemas/metrics.yaml): load, validate, and match a figure's context to a metric.
+
+Why a data file: what a figure measures is vocabulary ("hồ sơ tiếp nhận trực tuyến", "DVCTT mức độ 4",
+"máy tính cài phần mềm diệt virus"), and vocabulary grows with every new kind of report. So the
+catalog holds, per metric, the nouns the figure counts (`heads`), the phrases its context must carry
+(`cues`), whole-phrase `names`, vetoes (`not`), and the arithmetic between metrics (`parts`, rates as
+`numerator`/`denominator`) that pipeline/check.py uses. Adding a metric is a YAML edit.
+
+Matching is on words: lower case, tone marks placed the normalizer's way, punctuation as spaces,
+abbreviations (TTHC, CBCC, BCCI, ...) expanded. Accented words must match exactly, because Vietnamese
+words differ by their marks alone ("hộ" a household, "hồ sơ" a dossier); a run of words typed
+WITHOUT diacritics ("ho so truc tuyen") is compared with the catalog phrases stripped of theirs, so
+an unaccented report still matches. Phrases are looked up as word n-grams, so one pass over a
+context finds every phrase of every metric.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+
+CATALOG_PATH = Path(__file__).resolve().parents[1] / "schemas" / "metrics.yaml"
+
+KINDS = ("count", "percent", "money", "ratio", "other")
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+# Which metric kinds a fact of a given kind can take. A fraction "373/416 hồ sơ" is a count of its
+# numerator; a unit-per-unit rate ("0,85 người/máy", kind other with "/") reads like a percent metric.
+FACT_TO_METRIC_KINDS: dict[str, tuple[str, ...]] = {
+    "count": ("count",),
+    "ratio": ("count",),
+    "money": ("money",),
+    "percent": ("percent", "ratio"),
+    "rate": ("percent", "ratio"),
+    "other": ("other",),
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case, no diacritics, đ -> d: the comparison form of catalog phrases and report text.
+
+    Character-for-character, so offsets in the folded string are offsets in the original.
+    """
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        if low == "đ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", low)[:1]
+        out.append(base if base else low)
+    return "".join(out)
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of a text, punctuation dropped ("Tỷ lệ MT/CBCC" -> [tỷ, lệ, mt, cbcc])."""
+    return _WORD_RE.findall(_tone(unicodedata.normalize("NFC", text).lower()))
+
+
+def _tone(s: str) -> str:
+    try:
+        from pipeline.normalize import fold_tone
+    except ImportError:  # pragma: no cover - normalize is part of the package
+        return s
+    return fold_tone(s)
+
+
+def _is_ascii(w: str) -> bool:
+    return w.isascii()
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    name: str
+    kind: str
+    en: str = ""
+    unit: str | None = None
+    heads: tuple[tuple[str, ...], ...] = ()  # folded, expanded word tuples
+    cues: tuple[tuple[tuple[str, ...], ...], ...] = ()  # groups of alternatives
+    names: tuple[tuple[str, ...], ...] = ()
+    also: tuple[tuple[str, ...], ...] = ()
+    excludes: tuple[tuple[str, ...], ...] = ()
+    broader: str | None = None
+    parts: tuple[str, ...] = ()
+    numerator: tuple[str, ...] = ()
+    denominator: str | None = None
+    order: int = 0
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.numerator) or self.kind in ("percent", "ratio")
+
+    @property
+    def is_default_for_heads(self) -> bool:
+        """Heads but no cues and no names: the metric of any figure counting those nouns."""
+        return bool(self.heads) and not self.cues and not self.names
+
+
+@dataclass(frozen=True, slots=True)
+class MetricMatch:
+    key: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    connectives: frozenset[tuple[str, ...]]
+    denominator_markers: tuple[tuple[str, ...], ...]
+    list_openers: tuple[tuple[str, ...], ...]
+    measure_words: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Catalog:
+    """The validated catalog with its phrase index, built once per process."""
+
+    metrics: dict[str, Metric]
+    abbreviations: dict[str, tuple[str, ...]]
+    grammar: Grammar
+    path: str = ""
+    # phrase (word tuple) -> [(metric key, role, group index)]; role: cue | name | also | not | head
+    index: dict[tuple[str, ...], list[tuple[str, str, int]]] = field(default_factory=dict)
+    # the same phrases stripped of diacritics -> the phrases, for text typed without them
+    ascii_index: dict[tuple[str, ...], list[tuple[str, ...]]] = field(default_factory=dict)
+    max_len: int = 1
+    rate_of: dict[str, str] = field(default_factory=dict)  # numerator metric -> its rate metric
+    defaults: tuple[Metric, ...] = ()  # metrics without cues (defaults for their heads)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.metrics
+
+    def get(self, key: str | None) -> Metric | None:
+        return self.metrics.get(key) if key else None
+
+    # -------------------------------------------------------------------------------- context
+
+    def expand(self, words: Sequence[str]) -> list[str]:
+        """Expand abbreviations ("cbcc" -> "cán bộ công chức")."""
+        out: list[str] = []
+        for w in words:
+            exp = self.abbreviations.get(w)
+            if exp:
+                out.extend(exp)
+            else:
+                out.append(w)
+        return out
+
+    def context(self, text: str) -> list[str]:
+        """The lower-case, expanded words of a piece of report text."""
+        return self.expand(words_of(text))
+
+    def phrases_in(self, words: Sequence[str]) -> dict[tuple[str, ...], int]:
+        """Catalog phrases present in the words, with the position of their first occurrence."""
+        return self._phrases_in(tuple(words))
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the catalog lives for the process
+    def _phrases_in(self, words: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        found: dict[tuple[str, ...], int] = {}
+        n = len(words)
+        index, ascii_index = self.index, self.ascii_index
+        for i in range(n):
+            all_ascii = True
+            for k in range(1, min(self.max_len, n - i) + 1):
+                gram = tuple(words[i:i + k])
+                if gram in index and gram not in found:
+                    found[gram] = i
+                all_ascii = all_ascii and gram[-1].isascii()
+                if all_ascii:
+                    for p in ascii_index.get(gram, ()):
+                        found.setdefault(p, i)
+        return found
+
+    def has_phrase(self, words: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> bool:
+        wanted = set(phrases)
+        if not wanted:
+            return False
+        longest = max(len(p) for p in wanted)
+        for i in range(len(words)):
+            for k in range(1, min(longest, len(words) - i) + 1):
+                if tuple(words[i:i + k]) in wanted:
+                    return True
+        return False
+
+    # -------------------------------------------------------------------------------- matching
+
+    def head_ok(self, m: Metric, head: Sequence[str] | None, present: dict[tuple[str, ...], int]) -> bool:
+        """Does the counted noun fit the metric? With no unit, one of its heads must be in the context.
+
+        A unit may be shorter than the head ("máy" for "máy tính") when the metric's cues confirm it;
+        the default metric of a noun needs the noun itself ("bộ" is not "bộ thủ tục")."""
+        if not m.heads:
+            return True
+        if head:
+            h = tuple(head)
+            heads = m.heads if not all(w.isascii() for w in h) else tuple(tuple(fold(w) for w in mh) for mh in m.heads)
+            loose = not m.is_default_for_heads
+            return any(h == mh or h[: len(mh)] == mh or (loose and mh[: len(h)] == h) for mh in heads)
+        return any(mh in present for mh in m.heads)
+
+    def match(self, words: Sequence[str], fact_kind: str, head: Sequence[str] | None = None, *,
+              keys: Iterable[str] | None = None, present: dict[tuple[str, ...], int] | None = None,
+              allow_default: bool = True) -> MetricMatch | None:
+        """The best metric for a figure of `fact_kind` whose context folds to `words`.
+
+        Every cue group must be present and no `not` phrase; the score is the summed length of the best
+        phrase per group (a `names` phrase counts double), plus half a point per `also` phrase, so the
+        most specific metric wins ("tiếp nhận trực tuyến" beats "tiếp nhận"). A metric that is the
+        default for its heads scores 0.1 and only fills in when nothing else fits.
+        """
+        kinds = FACT_TO_METRIC_KINDS.get(fact_kind, (fact_kind,))
+        if present is None:
+            present = self.phrases_in(words)
+        if keys is None:
+            # only metrics with a cue or name in the context, and the defaults for heads
+            wanted = {k for p in present for k, role, _ in self.index[p] if role in ("cue", "name")}
+            candidates = [self.metrics[k] for k in wanted] + [m for m in self.defaults if m.key not in wanted]
+        else:
+            candidates = [self.metrics[k] for k in keys if k in self.metrics]
+        best: MetricMatch | None = None
+        best_order = 0
+        for m in candidates:
+            if m.kind not in kinds:
+                continue
+            if any(x in present for x in m.excludes):
+                continue
+            score = 0.0
+            named = [len(p) for p in m.names if p in present]
+            if named:
+                score = 2.0 * max(named) + len(m.cues)
+            elif m.cues:
+                for group in m.cues:
+                    hits = [len(p) for p in group if p in present]
+                    if not hits:
+                        score = 0.0
+                        break
+                    score += max(hits)
+                if score == 0.0:
+                    continue
+            elif m.heads and allow_default:
+                score = 0.1
+            else:
+                continue
+            # a percent need not repeat its noun ("tỷ lệ giải quyết đúng hạn đạt 97,9%"); a count must
+            if (head is not None or fact_kind not in ("percent", "rate")) and not self.head_ok(m, head, present):
+                continue
+            score += 0.5 * sum(1 for p in m.also if p in present)
+            if best is None or score > best.score + 1e-9 or (abs(score - best.score) <= 1e-9 and m.order < best_order):
+                best, best_order = MetricMatch(m.key, score), m.order
+        return best
+
+    def narrower(self, key: str) -> list[Metric]:
+        """Metrics whose `broader` is this one (channels of received dossiers, ...)."""
+        return [m for m in self.metrics.values() if m.broader == key]
+
+
+# ------------------------------------------------------------------------------------ loading
+
+
+class _UniqueKeyLoader:
+    """A yaml SafeLoader that rejects duplicate mapping keys (PyYAML silently keeps the last)."""
+
+    @staticmethod
+    def make():
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~8x faster
+
+        class Loader(base):  # type: ignore[valid-type, misc]
+            pass
+
+        def construct_mapping(loader, node, deep=False):
+            seen = set()
+            for key_node, _ in node.value:
+                key = loader.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise ConfigError(f"duplicate key {key!r} (line {key_node.start_mark.line + 1})")
+                seen.add(key)
+            return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+
+        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+        return Loader
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at `path` (default schemas/metrics.yaml), validated; cached per file version.
+
+    A malformed file is a ConfigError naming the file and the offending entry (the CLI exits 2).
+    """
+    p = Path(path) if path else CATALOG_PATH
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError as e:
+        raise ConfigError(f"metric catalog not found: {e}", path=str(p)) from e
+    return _load_cached(str(p), mtime)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str, _mtime: int) -> Catalog:
+    import yaml
+
+    def fail(msg: str) -> ConfigError:
+        return ConfigError(f"{Path(path).name}: {msg}", path=path)
+
+    try:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader.make())
+    except ConfigError as e:
+        raise fail(e.message) from e
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise fail(f"cannot read: {e}") from e
+    if not isinstance(raw, dict) or not isinstance(raw.get("metrics"), dict) or not raw["metrics"]:
+        raise fail("expected a mapping with a non-empty 'metrics' mapping")
+
+    abbreviations: dict[str, tuple[str, ...]] = {}
+    for k, v in (raw.get("abbreviations") or {}).items():
+        kw, vw = words_of(str(k)), words_of(str(v))
+        if len(kw) != 1 or not vw:
+            raise fail(f"abbreviation {k!r}: expected one word mapped to a phrase")
+        abbreviations[kw[0]] = tuple(vw)
+
+    def expand(words: list[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for w in words:
+            out.extend(abbreviations.get(w, (w,)))
+        return tuple(out)
+
+    def phrase(value: object, where: str) -> tuple[str, ...]:
+        if not isinstance(value, str | int | float) or not str(value).strip():
+            raise fail(f"{where}: expected a non-empty phrase, got {value!r}")
+        w = expand(words_of(str(value)))
+        if not w:
+            raise fail(f"{where}: phrase {value!r} has no letters or digits")
+        return w
+
+    def phrases(value: object, where: str) -> tuple[tuple[str, ...], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise fail(f"{where}: expected a list of phrases")
+        return tuple(dict.fromkeys(phrase(v, where) for v in value))
+
+    grammar_raw = raw.get("grammar") or {}
+    if not isinstance(grammar_raw, dict):
+        raise fail("'grammar' must be a mapping")
+    grammar = Grammar(
+        connectives=frozenset(phrases(grammar_raw.get("connectives"), "grammar.connectives")),
+        denominator_markers=phrases(grammar_raw.get("denominator_markers"), "grammar.denominator_markers"),
+        list_openers=phrases(grammar_raw.get("list_openers"), "grammar.list_openers"),
+        measure_words=phrases(grammar_raw.get("measure_words"), "grammar.measure_words"),
+    )
+
+    allowed = {"name", "en", "kind", "unit", "heads", "cues", "names", "also", "not", "broader", "parts",
+               "numerator", "denominator"}
+    metrics: dict[str, Metric] = {}
+    for order, (key, spec) in enumerate(raw["metrics"].items()):
+        where = f"metric {key!r}"
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            raise fail(f"{where}: keys are lower_snake_case identifiers")
+        if not isinstance(spec, dict):
+            raise fail(f"{where}: expected a mapping")
+        unknown = set(spec) - allowed
+        if unknown:
+            raise fail(f"{where}: unknown field(s) {sorted(unknown)}")
+        name = spec.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(f"{where}: 'name' (Vietnamese name) is required")
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise fail(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        cues_raw = spec.get("cues") or []
+        if not isinstance(cues_raw, list):
+            raise fail(f"{where}: 'cues' must be a list of phrase groups")
+        groups = []
+        for g in cues_raw:
+            group = phrases(g if isinstance(g, list) else [g], f"{where} cues")
+            if not group:
+                raise fail(f"{where}: empty cue group")
+            groups.append(group)
+
+        def refs(value: object, field_name: str, *, where: str = where) -> tuple[str, ...]:
+            if value is None:
+                return ()
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(x, str) and x for x in items):
+                raise fail(f"{where}: '{field_name}' must name metrics")
+            return tuple(items)
+
+        denominator = refs(spec.get("denominator"), "denominator")
+        if len(denominator) > 1:
+            raise fail(f"{where}: 'denominator' names one metric")
+        broader = refs(spec.get("broader"), "broader")
+        if len(broader) > 1:
+            raise fail(f"{where}: 'broader' names one metric")
+        metrics[key] = Metric(
+            key=key, name=name.strip(), kind=kind, en=str(spec.get("en") or ""),
+            unit=str(spec["unit"]) if spec.get("unit") is not None else None,
+            heads=phrases(spec.get("heads"), f"{where} heads"), cues=tuple(groups),
+            names=phrases(spec.get("names"), f"{where} names"), also=phrases(spec.get("also"), f"{where} also"),
+            excludes=phrases(spec.get("not"), f"{where} not"), broader=broader[0] if broader else None,
+            parts=refs(spec.get("parts"), "parts"), numerator=refs(spec.get("numerator"), "numerator"),
+            denominator=denominator[0] if denominator else None, order=order,
+        )
+
+    for m in metrics.values():
+        where = f"metric {m.key!r}"
+        for ref in (*m.parts, *m.numerator, *(x for x in (m.denominator, m.broader) if x)):
+            if ref not in metrics:
+                raise fail(f"{where}: refers to unknown metric {ref!r}")
+        if m.key in m.parts or m.key in m.numerator or m.denominator == m.key or m.broader == m.key:
+            raise fail(f"{where}: refers to itself")
+        for part in m.parts:
+            if metrics[part].kind != m.kind:
+                raise fail(f"{where}: part {part!r} is a {metrics[part].kind}, the total a {m.kind}")
+        if (m.numerator or m.denominator) and m.kind not in ("percent", "ratio"):
+            raise fail(f"{where}: a rate (numerator/denominator) must be of kind percent or ratio")
+        if m.denominator and not m.numerator:
+            raise fail(f"{where}: a denominator needs a numerator")
+        if m.broader and metrics[m.broader].kind != m.kind:
+            raise fail(f"{where}: broader metric {m.broader!r} is of another kind")
+        seen, cur = {m.key}, m.broader
+        while cur:
+            if cur in seen:
+                raise fail(f"{where}: 'broader' makes a cycle")
+            seen.add(cur)
+            cur = metrics[cur].broader
+
+    index: dict[tuple[str, ...], list[tuple[str, str, int]]] = {}
+
+    def add(p: tuple[str, ...], key: str, role: str, gi: int = 0) -> None:
+        index.setdefault(p, []).append((key, role, gi))
+
+    for m in metrics.values():
+        for gi, group in enumerate(m.cues):
+            for p in group:
+                add(p, m.key, "cue", gi)
+        for role, ps in (("name", m.names), ("also", m.also), ("not", m.excludes), ("head", m.heads)):
+            for p in ps:
+                add(p, m.key, role)
+    for p in (*grammar.connectives, *grammar.denominator_markers, *grammar.list_openers, *grammar.measure_words):
+        add(p, "", "grammar")
+
+    ascii_index: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for p in index:
+        stripped = tuple(fold(w) for w in p)
+        if stripped != p:
+            ascii_index.setdefault(stripped, []).append(p)
+    for k, v in list(abbreviations.items()):
+        if fold(k) != k:
+            abbreviations.setdefault(fold(k), v)
+    # a metric's rate: the one rate whose numerator names it (dossiers_early -> on_time_rate)
+    in_rates: dict[str, list[str]] = {}
+    for m in metrics.values():
+        for num in m.numerator:
+            in_rates.setdefault(num, []).append(m.key)
+    rate_of = {num: rates[0] for num, rates in in_rates.items() if len(rates) == 1}
+    return Catalog(metrics=metrics, abbreviations=abbreviations, grammar=grammar, path=path, index=index,
+                   ascii_index=ascii_index, max_len=max((len(p) for p in index), default=1), rate_of=rate_of,
+                   defaults=tuple(m for m in metrics.values() if not m.cues and not m.names))
