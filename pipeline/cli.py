@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from pipeline.errors import BaocaoError, ExitCode
 
@@ -57,7 +58,7 @@ class ExportFormat(StrEnum):
 
 
 def _fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     return typer.Exit(int(code))
 
 
@@ -82,7 +83,7 @@ def ingest(
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
-        err.print(f"[yellow]warning:[/yellow] {p}: no such file or folder", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(str(p))}: no such file or folder", highlight=False)
     n_workers = workers or os.cpu_count() or 1
     progress = None
     on_progress = None
@@ -107,7 +108,7 @@ def ingest(
         if progress is not None:
             progress.stop()
     for f in summary.failures:
-        err.print(f"[red]failed[/red] {f.path} [{f.stage}]: {f.error}", highlight=False, soft_wrap=True)
+        err.print(f"[red]failed[/red] {escape(f'{f.path} [{f.stage}]: {f.error}')}", highlight=False, soft_wrap=True)
     typer.echo(summary.line())
     if summary.failures:
         raise typer.Exit(int(ExitCode.input_failed))
@@ -283,5 +284,5 @@ def main() -> None:
     try:
         app()
     except BaocaoError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         sys.exit(int(e.exit_code))

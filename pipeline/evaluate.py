@@ -23,7 +23,7 @@ META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_
 RULE_OF_KIND = {"ratio": {"ratio_percent"}, "share": {"share_of_total", "ratio_percent"},
                 "sum": {"sum_parts", "shares_exceed_total"}, "other": {"conflicting_values", "list_count"}}
 # Renderings of one report (PDF, scans, DOCX) are scored against the report's gold.
-_RENDER_SUFFIX = re.compile(r"\.(scan-[a-z]+|docx|pdf|image)$")
+_RENDER_SUFFIX = re.compile(r"\.(scan-[a-z]+|docx|pdf|png|jpe?g|tiff?|image)$")
 
 
 @dataclass
@@ -92,9 +92,9 @@ class Scores:
     docs: list[DocScore]
     missing: list[str]  # gold files with no stored document
 
-    def total(self) -> DocScore:
-        t = DocScore("all")
-        for d in self.docs:
+    def total(self, docs: list[DocScore] | None = None, name: str = "all") -> DocScore:
+        t = DocScore(name)
+        for d in self.docs if docs is None else docs:
             t.metadata.merge(d.metadata)
             for name in ("headings", "heading_levels", "facts", "relations", "mismatches"):
                 getattr(t, name).add(getattr(d, name))
@@ -252,6 +252,15 @@ def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+def rendering_kind(name: str) -> str:
+    """text, pdf, docx, scan-clean, scan-mild, ... from a document's file name."""
+    m = re.search(r"\.(scan-[a-z]+)\.[a-z]+$", name)
+    if m:
+        return m.group(1)
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return {"txt": "text", "md": "text", "markdown": "text"}.get(suffix, suffix or "text")
+
+
 def gold_key(name: str) -> str:
     """The gold file a document (or a rendering of it) is scored against: the report's stem."""
     stem = Path(name).name
@@ -308,6 +317,12 @@ def format_scores(scores: Scores, *, verbose: bool = False) -> str:
 
     for d in scores.docs:
         lines.append(row(d))
+    groups: dict[str, list[DocScore]] = {}
+    for d in scores.docs:
+        groups.setdefault(rendering_kind(d.name), []).append(d)
+    if len(groups) > 1:  # renderings of the same reports: one line per kind, to compare with the text
+        for kind, docs in sorted(groups.items()):
+            lines.append(row(scores.total(docs, f"all {kind} ({len(docs)})")))
     t = scores.total()
     lines.append(row(t))
     lines.append(
