@@ -196,12 +196,19 @@ def _score_facts(score: DocScore, gold: list[dict], facts: list[dict], text: str
         used.add(best)
         matched += 1
         f = facts[best]
+        where = f"{g['value']:g} in {g['quote'][:60]!r}"
         if g.get("metric"):
             score.metric.add(f["metric"] == g["metric"])
+            if f["metric"] != g["metric"]:
+                score.misses.append(f"metric: gold={g['metric']} ours={f['metric']} ({where})")
         if g.get("subject"):
             score.subject.add(_fold(f["subject"]) == _fold(g["subject"]))
+            if _fold(f["subject"]) != _fold(g["subject"]):
+                score.misses.append(f"subject: gold={g['subject']!r} ours={f['subject']!r} ({where})")
         if g.get("period"):
             score.period.add((f["period"] or "") == g["period"])
+            if (f["period"] or "") != g["period"]:
+                score.misses.append(f"period: gold={g['period']} ours={f['period']} ({where})")
     extra = [f for i, f in enumerate(facts) if i not in used]
     for f in extra:
         score.misses.append(f"fact extra: {f['value']:g} {f['quote'][:60]!r}")
