@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 BUILD := build
 DEMO_DB ?= $(BUILD)/demo.duckdb
+DEMO_INPUTS := $(BUILD)/demo-inputs
+# Reports of corpus/ that the demo also ingests as scans (OCR takes seconds a page).
+DEMO_SCANS := corpus/2024_ubnd_xa_ea_kenh_ntm.txt corpus/2021_ubnd_huyen_cho_moi_ccs.txt
+DEMO_PHOTO := corpus/2023_vp_ubnd_tinh_thai_binh_cchc.txt
 
 .PHONY: setup system-deps demo test eval bench lint clean
 
@@ -20,10 +24,17 @@ $(STAMP): pyproject.toml requirements.lock
 system-deps:
 	@bash scripts/system_deps.sh
 
-demo: setup
-	@mkdir -p $(BUILD)
-	$(BAOCAO) ingest corpus/ --db $(DEMO_DB); status=$$?; \
+# The demo ingests every kind of input: corpus/ as written (text, Markdown), and renderings of it as
+# text-layer PDFs and DOCX, scanned PDFs and a photographed page (both read by Tesseract).
+demo: setup $(DEMO_INPUTS)/.done
+	$(BAOCAO) ingest corpus/ $(DEMO_INPUTS) --db $(DEMO_DB); status=$$?; \
 	  $(BAOCAO) mismatches --db $(DEMO_DB); exit $$status
+
+$(DEMO_INPUTS)/.done: $(wildcard corpus/*.txt corpus/*.md)
+	$(BAOCAO) render corpus/ --out $(DEMO_INPUTS)/office --levels ""
+	for f in $(DEMO_SCANS); do $(BAOCAO) render $$f --out $(DEMO_INPUTS)/scans --levels mild --no-docx || exit 1; done
+	$(BAOCAO) render $(DEMO_PHOTO) --out $(DEMO_INPUTS)/photo --levels "" --png clean --no-docx
+	@touch $@
 
 test: setup
 	$(VENV)/bin/pytest

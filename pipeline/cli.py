@@ -260,6 +260,29 @@ def report(
     out.print(f"report → {out_path}", highlight=False)
 
 
+@app.command()
+def render(
+    src: Annotated[Path, typer.Argument(help="A report or a folder of .txt/.md reports.")] = Path("corpus"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("build/renders"),
+    levels: Annotated[str, typer.Option(help="Scan levels, comma-separated: clean,mild,harsh ('' for none).")] = (
+        "clean,mild,harsh"
+    ),
+    png: Annotated[str | None, typer.Option(help="Also write PNG pages of this scan level.")] = None,
+    docx: Annotated[bool, typer.Option(help="Also write a DOCX.")] = True,
+) -> None:
+    """Render reports to a text-layer PDF, scanned-like PDFs and a DOCX, with their truth text (test material)."""
+    from pipeline.render import LEVELS, render_corpus
+
+    chosen = [x for x in levels.split(",") if x]
+    bad = [x for x in [*chosen, *([png] if png else [])] if x not in LEVELS]
+    if bad:
+        raise _fail(f"unknown scan level {', '.join(bad)}; choose from {', '.join(LEVELS)}")
+    if not src.exists():
+        raise _fail(f"{src}: no such file or folder")
+    entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+    typer.echo(f"rendered {len({e.source for e in entries})} reports into {len(entries)} files under {out_dir}/")
+
+
 @app.command(name="eval")
 def eval_(
     db: DbOption,

@@ -230,15 +230,17 @@ def ingest(
     con = store.connect(db)
     try:
         todo: list[Path] = []
+        queued: set[str] = set()  # the same bytes twice in one run (a copy in another folder) count once
         for f in files:
             try:
                 sha = sha256_of(f.read_bytes())
             except OSError:
                 todo.append(f)  # the loader reports the error with its reason
                 continue
-            if store.known_version(con, doc_id_for(sha)) is not None:
+            if sha in queued or store.known_version(con, doc_id_for(sha)) is not None:
                 summary.unchanged += 1
                 continue
+            queued.add(sha)
             todo.append(f)
         total = len(todo)
         for i, res in enumerate(_run_all(todo, workers, ocr), 1):

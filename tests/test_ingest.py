@@ -178,3 +178,12 @@ def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path
     before = checks(copy)
     recheck(copy)
     assert checks(copy) == before and before
+
+
+def test_identical_copies_in_one_run_are_stored_once(folder: Path, tmp_path: Path) -> None:
+    (folder / "copy").mkdir()
+    (folder / "copy" / "same.txt").write_bytes((folder / "bao_cao.txt").read_bytes())
+    db = tmp_path / "a.duckdb"
+    s = ingest([folder], db, workers=1)
+    assert (s.documents, s.unchanged) == (1, 1)
+    assert _count(db, "documents") == 1
