@@ -253,6 +253,11 @@ def ingest(
                     _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
                 else:
                     _count(summary, res)
+                    for page in res.loaded.pages:  # stored, but a person should know what was lost
+                        if page.status not in ("ok", "empty"):
+                            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
+                                               f"page {page.number}: {page.status}"
+                                               + (f" ({page.error})" if page.error else ""))
             if on_progress:
                 name = res.path if isinstance(res, Failure) else res.loaded.path
                 on_progress(name, i, total)

@@ -21,7 +21,8 @@ class Page:
     source: str = "text"  # text | text_layer | ocr
     ocr_confidence: float | None = None
     seconds: float = 0.0
-    status: str = "ok"  # ok | empty | ocr_timeout | ocr_failed
+    status: str = "ok"  # ok | empty | ocr_timeout | ocr_failed | ocr_unavailable | bad_text_layer | ...
+    error: str | None = None  # why, when the status is a problem (recorded in ingest_errors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,293 @@
+"""Benchmark the OCR path on rendered scans whose text we know.
+
+For sample pages of the rendered corpus (`pipeline.render`: `<stem>.scan-<level>.pdf` plus
+`<stem>.truth`) this prints, per scan level:
+- CER: Levenshtein distance between whitespace-folded NFC texts / length of the truth;
+- numeric-token accuracy: share of the truth's number tokens (`1.234`, `89,66`, `2024`) found in the
+  OCR text (multiset match, so order and line breaks do not matter);
+- mean word confidence and seconds per page.
+
+Options add: a preprocessing ablation (`--ablation`), a language comparison (`--langs vie,vie+Vietnamese`),
+throughput with 1 process and `--workers N` (multiprocessing over pages), and the plain
+`tesseract IMG stdout -l vie` command on the same images (`--raw`).
+
+Targets (issue 5): clean and mild CER ≤ 0.5 %, numeric accuracy ≥ 99.5 %; ≥ 25 pages/min per core;
+2 workers ≥ 1.8× one; our engine within 10 % of the raw command's time.
+
+    .venv/bin/python scripts/bench_ocr.py --src corpus --pages 6 --ablation --langs vie,vie+Vietnamese \
+        --workers 2 --raw
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline import ocr, render
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def fold(text: str) -> str:
+    """NFC, whitespace runs as one space; footnote superscripts as the plain digits that are printed."""
+    return " ".join(render.plain_digits(unicodedata.normalize("NFC", text)).split())
+
+
+def numbers(text: str) -> Counter[str]:
+    """Number tokens of the body: footnote reference markers (superscripts in the truth) are not counted,
+    but a number with a marker glued on by OCR (`1.287⁹` read as `1.2879`) counts as a miss."""
+    return Counter(NUMBER.findall(SUPERSCRIPT_RUN.sub(" ", unicodedata.normalize("NFC", text))))
+
+
+@dataclass
+class Sample:
+    stem: str
+    page: int  # 1-based
+    truth: str
+    pdf: dict[str, bytes]  # level -> scan PDF bytes
+    table: bool = False  # the page holds a table (reading order of cells is ambiguous)
+
+
+@dataclass
+class Score:
+    edits: int = 0
+    chars: int = 0
+    num_found: int = 0
+    num_total: int = 0
+    conf_sum: float = 0.0
+    conf_n: int = 0
+    seconds: float = 0.0
+    pages: int = 0
+
+    def add(self, truth: str, got: str, conf: float | None, seconds: float) -> None:
+        t, g = fold(truth), fold(got)
+        self.edits += Levenshtein.distance(t, g)
+        self.chars += len(t)
+        tn, gn = numbers(truth), numbers(got)
+        self.num_total += sum(tn.values())
+        self.num_found += sum((tn & gn).values())
+        if conf is not None:
+            self.conf_sum += conf
+            self.conf_n += 1
+        self.seconds += seconds
+        self.pages += 1
+
+    def row(self) -> str:
+        cer = 100 * self.edits / max(self.chars, 1)
+        num = 100 * self.num_found / max(self.num_total, 1)
+        conf = self.conf_sum / self.conf_n if self.conf_n else float("nan")
+        spp = self.seconds / max(self.pages, 1)
+        return f"{cer:6.2f}% {num:7.2f}% ({self.num_found}/{self.num_total}) conf {conf:.3f} {spp:5.2f}s/p"
+
+
+def ensure_renders(src: Path | None, renders: Path, levels: Sequence[str]) -> Path:
+    if src is not None:
+        out = Path(tempfile.mkdtemp(prefix="bench-renders-"))
+        print(f"rendering {src} into {out} ...", file=sys.stderr)
+        render.render_corpus(src, out, levels=levels, docx=False)
+        return out
+    if not (renders / "renders.json").exists():
+        sys.exit(f"{renders}/renders.json not found: run `baocao render` or pass --src corpus")
+    return renders
+
+
+def load_samples(renders: Path, n_pages: int, levels: Sequence[str], min_chars: int = 300) -> list[Sample]:
+    """Up to n_pages pages, taken round-robin over the reports so several layouts are covered."""
+    manifest = json.loads((renders / "renders.json").read_text("utf-8"))
+    tables = {e["stem"]: set(e.get("table_pages", ())) for e in manifest["files"] if e["kind"] == "truth"}
+    per_stem: dict[str, list[Sample]] = {}
+    for stem in tables:
+        truths = (renders / f"{stem}.truth").read_text("utf-8").rstrip("\n").split("\f")
+        pdfs = {lv: (renders / f"{stem}.scan-{lv}.pdf").read_bytes() for lv in levels}
+        # the page number printed at the top of pages 2+ is not body text (Tesseract often skips it)
+        truths = [re.sub(r"\A\d{1,3}\n", "", t) if i else t for i, t in enumerate(truths)]
+        per_stem[stem] = [
+            Sample(stem, i + 1, t, pdfs, (i + 1) in tables[stem])
+            for i, t in enumerate(truths)
+            if len(fold(t)) >= min_chars
+        ]
+    out: list[Sample] = []
+    k = 0
+    while len(out) < n_pages and any(len(v) > k for v in per_stem.values()):
+        for v in per_stem.values():
+            if len(v) > k and len(out) < n_pages:
+                out.append(v[k])
+        k += 1
+    return out
+
+
+def rasterize(samples: Sequence[Sample], levels: Sequence[str]) -> dict[tuple[str, int, str], Image.Image]:
+    return {(s.stem, s.page, lv): ocr.render_pdf_page(s.pdf[lv], s.page - 1) for s in samples for lv in levels}
+
+
+def evaluate(
+    samples: Sequence[Sample],
+    images: dict[tuple[str, int, str], Image.Image],
+    levels: Sequence[str],
+    engine: ocr.OcrEngine,
+    steps: Sequence[str],
+    clean: bool = True,
+    per_page: bool = False,
+) -> dict[str, tuple[Score, Score]]:
+    """Per level: (score over all pages, score over pages without a table)."""
+    scores = {lv: (Score(), Score()) for lv in levels}
+    for lv in levels:
+        for s in samples:
+            im = images[(s.stem, s.page, lv)]
+            page = ocr.ocr_image(im, s.page, engine=engine, steps=steps, clean=clean)
+            scores[lv][0].add(s.truth, page.text, page.ocr_confidence, page.seconds)
+            if not s.table:
+                scores[lv][1].add(s.truth, page.text, page.ocr_confidence, page.seconds)
+            if per_page:
+                one = Score()
+                one.add(s.truth, page.text, page.ocr_confidence, page.seconds)
+                print(f"    {lv:<6} {s.stem[:34]:<34} p{s.page} {'T' if s.table else ' '} {one.row()}")
+    return scores
+
+
+def print_scores(label: str, scores: dict[str, tuple[Score, Score]]) -> None:
+    for lv, (every, prose) in scores.items():
+        print(f"  {label:<30} {lv:<6} all {every.row()} | no-table {prose.row()[:30]}")
+
+
+def _ocr_pdf_page(args: tuple[bytes, int]) -> float:
+    data, idx = args
+    t0 = time.perf_counter()
+    ocr.ocr_pdf_page(data, idx)
+    return time.perf_counter() - t0
+
+
+def throughput(samples: Sequence[Sample], level: str, workers: int) -> tuple[float, float]:
+    """Pages per minute for the full page path (render + preprocess + OCR) with 1 and N processes."""
+    jobs = [(s.pdf[level], s.page - 1) for s in samples]
+    t0 = time.perf_counter()
+    for j in jobs:
+        _ocr_pdf_page(j)
+    one = len(jobs) / (time.perf_counter() - t0) * 60
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        t0 = time.perf_counter()
+        pool.map(_ocr_pdf_page, jobs, chunksize=1)
+        many = len(jobs) / (time.perf_counter() - t0) * 60
+    return one, many
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--renders", type=Path, default=Path("build/renders"))
+    ap.add_argument("--src", type=Path, help="render this folder first (into a temp dir)")
+    ap.add_argument("--pages", type=int, default=6)
+    ap.add_argument("--levels", default=",".join(render.LEVELS))
+    ap.add_argument("--steps", default=",".join(ocr.DEFAULT_STEPS), help="preprocessing steps to score")
+    ap.add_argument("--ablation", action="store_true", help="score each preprocessing step on and off")
+    ap.add_argument("--langs", default="", help="compare Tesseract languages, e.g. vie,vie+Vietnamese")
+    ap.add_argument("--workers", type=int, default=0, help="also measure N worker processes")
+    ap.add_argument("--raw", action="store_true", help="compare with the plain tesseract command")
+    ap.add_argument("--show-errors", action="store_true", help="print a diff excerpt per page")
+    ap.add_argument("--per-page", action="store_true", help="print the score of each page")
+    ap.add_argument("--no-clean", action="store_true", help="also score without clean_ocr_text")
+    a = ap.parse_args(argv)
+
+    reason = ocr.unavailable_reason()
+    if reason:
+        sys.exit(reason)
+    levels = [x for x in a.levels.split(",") if x]
+    renders = ensure_renders(a.src, a.renders, levels)
+    samples = load_samples(renders, a.pages, levels)
+    if not samples:
+        sys.exit("no sample pages found")
+    n_chars = sum(len(fold(s.truth)) for s in samples)
+    n_reports = len({s.stem for s in samples})
+    print(f"{len(samples)} pages ({n_chars} chars) from {n_reports} reports; levels {levels}")
+    images = rasterize(samples, levels)
+    steps = [x for x in a.steps.split(",") if x]
+    engine = ocr.TesseractEngine()
+
+    print("\nCER, numeric-token accuracy, mean confidence, seconds/page (recognize incl. preprocessing)")
+    base = evaluate(samples, images, levels, engine, steps, per_page=a.per_page)
+    print_scores(f"vie {'+'.join(steps) or 'none'}", base)
+
+    if a.no_clean:
+        print_scores("raw text (no clean_ocr_text)", evaluate(samples, images, levels, engine, steps, False))
+
+    if a.show_errors:
+        from difflib import SequenceMatcher
+
+        for lv in levels:
+            for s in samples:
+                got = ocr.ocr_image(images[(s.stem, s.page, lv)], s.page, engine=engine, steps=steps).text
+                t, g = fold(s.truth), fold(got)
+                ops = [o for o in SequenceMatcher(None, t, g, autojunk=False).get_opcodes() if o[0] != "equal"]
+                print(f"-- {lv} {s.stem} p{s.page}: {len(ops)} diffs")
+                for _, i1, i2, j1, j2 in ops[:25]:
+                    print(f"   {t[max(0, i1 - 12) : i2 + 12]!r} -> {g[max(0, j1 - 12) : j2 + 12]!r}")
+
+    if a.ablation:
+        print("\npreprocessing ablation")
+        configs = [
+            ("gray",),
+            ("gray", "flatten"),
+            ("gray", "deskew"),
+            ("gray", "levels"),
+            ("gray", "flatten", "deskew"),
+            ("gray", "flatten", "deskew", "levels"),
+            ("gray", "flatten", "deskew", "levels", "denoise"),
+            ("gray", "flatten", "deskew", "levels", "binarize"),
+            ("gray", "flatten", "deskew", "levels", "unrule"),
+        ]
+        for cfg in configs:
+            print_scores("+".join(cfg), evaluate(samples, images, levels, engine, cfg))
+
+    for lang in [x for x in a.langs.split(",") if x]:
+        if ocr.unavailable_reason(lang):
+            print(f"  {lang}: skipped ({ocr.unavailable_reason(lang)})")
+            continue
+        print_scores(f"lang {lang}", evaluate(samples, images, levels, ocr.TesseractEngine(lang=lang), steps))
+
+    if a.raw:
+        print("\nplain `tesseract IMG stdout -l vie` (PNG input) vs our engine on the same images")
+        with tempfile.TemporaryDirectory() as tmp:
+            for lv in levels:
+                raw, ours = Score(), Score()
+                for s in samples:
+                    im = images[(s.stem, s.page, lv)]
+                    p = Path(tmp) / f"{s.stem}-{s.page}-{lv}.png"
+                    im.save(p)
+                    t0 = time.perf_counter()
+                    txt = ocr.tesseract_command(p)
+                    raw.add(s.truth, txt, None, time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    r = engine.recognize(ocr.preprocess(im, steps), timeout=ocr.DEFAULT_TIMEOUT)
+                    ours.add(s.truth, r.text, r.confidence, time.perf_counter() - t0)
+                print(f"  raw tesseract  {lv:<6} {raw.row()}")
+                print(f"  ours           {lv:<6} {ours.row()}  time ratio {ours.seconds / raw.seconds:.2f}")
+
+    if a.workers:
+        lv = "mild" if "mild" in levels else levels[0]
+        one, many = throughput(samples, lv, a.workers)
+        print(f"\nthroughput ({lv}, full page path incl. PDF rasterization)")
+        print(f"  1 process : {one:6.1f} pages/min")
+        print(f"  {a.workers} workers : {many:6.1f} pages/min  speed-up {many / one:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
