@@ -8,6 +8,7 @@ SHARED ?= ../shared
 BUILD := build
 DEMO_DB ?= $(BUILD)/demo.duckdb
 DEMO_INPUTS := $(BUILD)/demo-inputs
+RENDERS := $(BUILD)/renders
 # Reports of corpus/ that the demo also ingests as scans (OCR takes seconds a page).
 DEMO_SCANS := corpus/2024_ubnd_xa_ea_kenh_ntm.txt corpus/2021_ubnd_huyen_cho_moi_ccs.txt
 DEMO_PHOTO := corpus/2023_vp_ubnd_tinh_thai_binh_cchc.txt
@@ -39,20 +40,32 @@ $(DEMO_INPUTS)/.done: $(wildcard corpus/*.txt corpus/*.md)
 test: setup
 	$(VENV)/bin/pytest
 
-eval: setup
+# Scores corpus/ against its own gold, its renderings (text-layer PDF, DOCX, scans at three levels,
+# read back through the loaders and Tesseract) against the same gold, and the seeds against theirs.
+eval: setup $(RENDERS)/renders.json
 	@mkdir -p $(BUILD)
-	@rm -f $(BUILD)/eval-corpus.duckdb $(BUILD)/eval-seeds.duckdb
+	@rm -f $(BUILD)/eval-corpus.duckdb $(BUILD)/eval-renders.duckdb $(BUILD)/eval-seeds.duckdb
 	$(BAOCAO) ingest corpus/ --db $(BUILD)/eval-corpus.duckdb --quiet
 	@echo "== corpus/ against its own gold"
 	$(BAOCAO) eval --db $(BUILD)/eval-corpus.duckdb --gold corpus/
+	$(BAOCAO) ingest $(RENDERS) --db $(BUILD)/eval-renders.duckdb --quiet
+	@echo "== renderings of corpus/ (pdf, docx, scan-clean/mild/harsh) against the same gold"
+	$(BAOCAO) eval --db $(BUILD)/eval-renders.duckdb --gold corpus/
 	@if [ -d $(SHARED)/seeds ]; then \
 	  $(BAOCAO) ingest $(SHARED)/seeds --db $(BUILD)/eval-seeds.duckdb --quiet && \
 	  echo "== $(SHARED)/seeds against $(SHARED)/gold" && \
 	  $(BAOCAO) eval --db $(BUILD)/eval-seeds.duckdb --gold $(SHARED)/gold; \
 	else echo "$(SHARED)/seeds not present: seed evaluation skipped"; fi
 
-bench: setup
+$(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) pipeline/render.py
+	$(BAOCAO) render corpus/ --out $(RENDERS)
+
+bench: setup $(RENDERS)/renders.json
 	$(PY) scripts/bench.py
+	@if command -v tesseract >/dev/null; then \
+	  echo "== OCR of rendered corpus pages (CER, numeric tokens, pages/min, workers, raw tesseract)"; \
+	  $(PY) scripts/bench_ocr.py --renders $(RENDERS) --pages 8 --workers 2 --raw; \
+	else echo "tesseract not installed: OCR benchmark skipped"; fi
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -142,14 +142,14 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def _occurrences(text: str, quote: str) -> list[tuple[int, int]]:
-    q = _fragment(quote)
-    spans = []
-    if q:
-        start = text.find(q)
-        while start != -1:
-            spans.append((start, start + len(q)))
-            start = text.find(q, start + 1)
-    return spans
+    """Where a gold quote stands in our text, whitespace and cell-separator differences ignored (a PDF
+    or a scan breaks lines inside a sentence where the source had a space; a Markdown table becomes
+    tab-separated cells)."""
+    parts = [p for p in re.split(r"[\s|]+", _fragment(quote)) if p]  # a Markdown table cell is a tab cell
+    if not parts:
+        return []
+    pattern = re.compile(r"[\s|]+".join(re.escape(part) for part in parts))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def _score_metadata(score: DocScore, gold: dict, row: dict) -> None:

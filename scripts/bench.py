@@ -4,7 +4,7 @@
 - time per stage (load, normalize, segment, extract, check) summed over the seeds;
 - `baocao check` over the stored seeds;
 - the same for corpus/.
-OCR throughput has its own benchmark (scripts/bench_ocr.py), run when Tesseract is installed.
+OCR has its own benchmark (scripts/bench_ocr.py), which `make bench` runs when Tesseract is installed.
 """
 
 from __future__ import annotations
@@ -76,9 +76,6 @@ def main() -> None:
     else:
         print(f"{seeds} not present: seed benchmark skipped")
     bench_folder("corpus/", ROOT / "corpus")
-    ocr_bench = ROOT / "scripts" / "bench_ocr.py"
-    if ocr_bench.exists():
-        print("OCR benchmark: run `python scripts/bench_ocr.py` (minutes; needs tesseract-ocr-vie)")
 
 
 if __name__ == "__main__":

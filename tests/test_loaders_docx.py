@@ -429,3 +429,15 @@ def test_oversized_xml_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch
     data = build(lambda d: d.add_paragraph("Nội dung lặp lại. " * 2000))
     with pytest.raises(LoadError, match="expand to"):
         load(data)
+
+
+def test_digits_formatted_superscript_stay_footnote_markers() -> None:
+    def fill(d) -> None:
+        p = d.add_paragraph("Tiếp nhận 215")
+        marker = p.add_run("12")
+        marker.font.superscript = True
+        p.add_run(" hồ sơ qua bưu chính; năm 2024 tăng 12 hồ sơ.")
+
+    text = "\n".join(blocks(build(fill)))
+    assert "215¹² hồ sơ" in text
+    assert "tăng 12 hồ sơ" in text  # ordinary digits untouched

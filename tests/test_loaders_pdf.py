@@ -148,6 +148,24 @@ def test_text_layer_is_read_exactly_page_by_page(font: str) -> None:
     assert loaded.pages[1].text.split("\n") == BODY[::-1]
 
 
+def test_small_raised_footnote_digits_come_back_as_superscripts(font: str) -> None:
+    def runs(c: canvas.Canvas, y: float, parts: Sequence[tuple[str, int, float]]) -> None:
+        t = c.beginText(60, y)
+        for text, size, rise in parts:  # drawn in reading order, as a word processor does
+            t.setFont(font, size)
+            t.setRise(rise)
+            t.textOut(text)
+        c.drawText(t)
+
+    def page(c: canvas.Canvas, _n: int) -> None:
+        runs(c, 760, [("Tiếp nhận 2.430", 13, 0), ("7", 8, 5), (" hồ sơ, trong đó 1.024 hồ sơ trực tuyến.", 13, 0)])
+        runs(c, 700, [("7", 7, 4), (" Không tính hồ sơ chứng thực.", 11, 0)])
+
+    text = load(make_pdf([page])).pages[0].text
+    assert "2.430⁷ hồ sơ" in text and "⁷ Không tính" in text
+    assert "1.024" in text and "2.4307" not in text  # same-size digits are left alone
+
+
 def test_ruled_table_becomes_tab_separated_rows_between_the_prose(font: str) -> None:
     rows = [HEADER, ["1", "Xã Tân Phước", "1.234", "45,5"], ["2", "Xã Hòa Lạc", "876", "38,0"]]
 

@@ -55,6 +55,9 @@ LAYOUT_TABLE_MAX_ROWS = 4
 MAX_XML_BYTES = 256 << 20  # uncompressed XML of a DOCX; real reports are a few MiB
 
 
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
@@ -649,11 +652,18 @@ class _Walker:
         encoding, upper, bold = self.ctx.run_format(r, style)
         if encoding and not self.ctx.legacy_ok.get(encoding):
             encoding = None
+        rpr = r.find(w("rPr"))
+        # A footnote marker typed as digits formatted superscript: glued to a figure as plain digits it
+        # would change the figure ("215" + "12" read as 21512), so it keeps its superscript form.
+        superscript = rpr is not None and _val(rpr.find(w("vertAlign"))) == "superscript"
         text: list[str] = []
 
         def flush() -> None:
             if text:
-                rendered = _render_run("".join(text), encoding, upper)
+                joined = "".join(text)
+                if superscript and joined.strip().isdigit():
+                    joined = joined.translate(_TO_SUPERSCRIPT)
+                rendered = _render_run(joined, encoding, upper)
                 out.append(_BoldText(rendered) if bold and not self.plain else rendered)
                 text.clear()
 

@@ -140,13 +140,83 @@ def _scan_readable_page(doc, index: int) -> PageScan:
         width, height = page.get_size()
         textpage = page.get_textpage()
         try:
-            text = _clean_pdfium_text(textpage.get_text_range())
+            text = _clean_pdfium_text(mark_superscripts(textpage, textpage.get_text_range()))
         finally:
             textpage.close()
         n_paths, coverage = _object_census(page, width, height)
     finally:
         page.close()
     return PageScan(index, text, width, height, n_paths, coverage)
+
+
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_DIGITS = re.compile(r"\d+")
+
+
+def mark_superscripts(textpage, raw: str) -> str:
+    """Give footnote markers back their superscript form.
+
+    A marker set as a small raised digit comes out of the text layer as an ordinary digit glued to the
+    figure it follows ("1.287⁹" read as "1.2879", "215¹²" as "21512") or opening the note's own line
+    ("⁹ Gồm ..." read as "9 Gồm ..."), which changes the figure. pdfium knows each character's font
+    size and baseline: a digit set clearly smaller than, and above, its neighbours on the same line is
+    a superscript. Only digits are looked at, so the cost is a few calls per digit.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    tp = textpage.raw
+    if pdfium_c.FPDFText_CountChars(tp) != len(raw) or not any(c.isdigit() for c in raw):
+        return raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def origin(i: int) -> tuple[float, float]:
+        pdfium_c.FPDFText_GetCharOrigin(tp, i, ctypes.byref(x), ctypes.byref(y))
+        return x.value, y.value
+
+    def size_and_base(i: int) -> tuple[float, float]:
+        return pdfium_c.FPDFText_GetFontSize(tp, i), origin(i)[1]
+
+    def neighbour(i: int, step: int) -> int | None:
+        """The next visible character on the same visual line; pdfium may have put a line break
+        between a raised marker and its line, so a break is crossed when the geometry agrees."""
+        j, crossed = i, False
+        for _ in range(4):
+            j += step
+            if not 0 <= j < len(raw):
+                return None
+            if raw[j] in "\r\n":
+                crossed = True
+                continue
+            if raw[j].isspace():
+                continue
+            if crossed:
+                (xi, yi), (xj, yj) = origin(i), origin(j)
+                size = max(pdfium_c.FPDFText_GetFontSize(tp, i), pdfium_c.FPDFText_GetFontSize(tp, j))
+                if (xj - xi) * step <= 0 or abs(yj - yi) > size:
+                    return None
+            return j
+        return None
+
+    chars = list(raw)
+    for m in _DIGITS.finditer(raw):
+        idx = list(range(m.start(), m.end()))
+        around = [j for j in (neighbour(m.start(), -1), neighbour(m.end() - 1, 1)) if j is not None]
+        metrics = {i: size_and_base(i) for i in idx + around}
+        ref_size, ref_base = max(metrics.values())
+        if ref_size <= 0:
+            continue
+        marked = False
+        for i in idx:
+            size, base = metrics[i]
+            if size < 0.8 * ref_size and base > ref_base + 0.2 * ref_size:
+                chars[i] = raw[i].translate(_TO_SUPERSCRIPT)
+                marked = True
+        if marked:  # a break pdfium put between the raised marker and the rest of its line goes
+            for lo, hi in ((around[0], m.start()), (m.end(), around[-1])) if around else ():
+                for k in range(min(lo, hi), max(lo, hi)):
+                    if raw[k] in "\r\n":
+                        chars[k] = ""
+    return "".join(chars)
 
 
 def _clean_pdfium_text(text: str) -> str:
