@@ -689,7 +689,8 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
                 and re.fullmatch(r"\s*\(\s*", doc.text[prev.end:g.start]):
             key = rate.numerator[0]
     if key is None and not doc.t.in_aside(g.start):
-        key = _match(doc, [label, tail, *_outer_context(doc, g, headings=0, headers_only=True)], f.kind, head)
+        key = _match(doc, [label, tail, *_outer_context(doc, g, headings=0, headers_only=True),
+                           *_named_labels(doc, g)], f.kind, head)
     if key is not None:
         key = _refine(doc, g, key, lh)
     return key
@@ -852,6 +853,12 @@ def _outer_context(doc: _Doc, g: _Group, headings: int = 2, headers_only: bool =
     for sec in _sections_at(doc, g.start)[:headings]:
         parts.append(sec.heading)
     return parts
+
+
+def _named_labels(doc: _Doc, g: _Group) -> list[str]:
+    """Labels of the enclosing sections that name what they count ("Chỉ tiêu 8.2", "Tiêu chí 8"), unlike
+    "2.4.3": a count under "- Chỉ tiêu 8.2: Xã có dịch vụ viễn thông" is a count for that indicator."""
+    return [s.label for s in _sections_at(doc, g.start) if " " in s.label and any(c.isalpha() for c in s.label)]
 
 
 def _table_metrics(doc: _Doc, g: _Group) -> None:

@@ -2047,8 +2047,8 @@ def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
     nearly always siblings of one enumeration (37 TTHC of which 4 TTHC ..., the adult smartphone rate
     next to the subscriber smartphone rate) that the metric catalog does not tell apart, so they are
     not compared here; a breakdown restated within a section is `_conflicts`' job. The units as written
-    must agree ("73 ảnh sự kiện" is not "04 ảnh thiết kế"), and without a subject on both figures two
-    sections may speak of different units (huyện and xã): then the conflict is weak.
+    must agree ("73 ảnh sự kiện" is not "04 ảnh thiết kế"); the subjects agree by the grouping (none on
+    either is the issuer as a whole).
     Parts of a breakdown (`parent`: part position -> its total) are compared only when tagged more
     finely than their total ("quá hạn 319" is dossiers_late, its total dossiers_resolved), and two parts
     not at all when their totals already differ (a restated breakdown conflicts once, on its total)."""
@@ -2060,10 +2060,11 @@ def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
             f.metric
             and f.period
             and not f.qualifier
-            and f.kind in ("count", "money", "percent")
+            and f.kind in ("count", "money", "percent", "ratio")  # "19/20 xã" states 19 xã
             and (p is None or p.metric != f.metric)
         ):
-            groups.setdefault((f.metric, f.subject, f.period, f.kind), []).append(f)
+            kind = "count" if f.kind == "ratio" else f.kind  # the numerator of "19/20 xã" is a count of xã
+            groups.setdefault((f.metric, f.subject, f.period, kind), []).append(f)
     for figs in groups.values():
         first = figs[0]
         seen = {first.value}
@@ -2077,7 +2078,6 @@ def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
             if sa == sb or (first.unit or "").casefold() != (g.unit or "").casefold():
                 continue
             seen.add(g.value)
-            same_place = first.subject is not None and g.subject is not None
             out.append(
                 Relation(
                     rule="conflicting_values",
@@ -2088,7 +2088,7 @@ def _metric_conflicts(doc: _Doc, parent: dict[int, _Fig]) -> list[Relation]:
                     fact_ids=first.fact_ids + g.fact_ids,
                     connective=f"metric {first.metric}",
                     decimals=(max(g.decimals, first.decimals),),
-                    strong=same_place,
+                    strong=True,
                     note="scope_may_differ",
                 )
             )

@@ -338,9 +338,12 @@ def test_a_figure_restated_in_another_section_with_another_value_conflicts() -> 
     assert [(r.rule, r.operands, r.stated, r.strong) for r in rels] == [
         ("conflicting_values", (97.45,), 97.54, True)
     ]
-    # without a subject, two sections may be about different units: only a weak conflict
+    # no subject on either is the issuer as a whole: the same unit, a sure conflict
     facts = _rate_facts(text, ("97,45%", "97,54%"), subject=None)
-    assert [r.strong for r in find_relations(NormText(text=text), secs, facts, catalog=())] == [False]
+    assert [r.strong for r in find_relations(NormText(text=text), secs, facts, catalog=())] == [True]
+    # different subjects are different figures
+    facts = [*_rate_facts(text, ("97,45%",), subject="cấp xã"), *_rate_facts(text, ("97,54%",), subject=None)]
+    assert find_relations(NormText(text=text), secs, facts, catalog=()) == []
 
 
 def test_two_figures_of_one_metric_in_the_same_section_are_siblings_not_a_conflict() -> None:
