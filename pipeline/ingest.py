@@ -242,8 +242,15 @@ def ingest(
                 continue
             queued.add(sha)
             todo.append(f)
-        total = len(todo)
+    finally:
+        # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
+        con.close()
+    total = len(todo)
+    con = None
+    try:
         for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+            if con is None:  # the pool has forked by the time the first result arrives
+                con = store.connect(db)
             if isinstance(res, Failure):
                 _fail(con, summary, res)
             else:
@@ -262,7 +269,8 @@ def ingest(
                 name = res.path if isinstance(res, Failure) else res.loaded.path
                 on_progress(name, i, total)
     finally:
-        con.close()
+        if con is not None:
+            con.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
