@@ -66,20 +66,21 @@ def test_unknown_parameter_is_refused(corpus_db: Path) -> None:
 
 def test_readme_has_the_cookbook_with_every_query() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## SQL cookbook" in readme, "paste docs_cookbook.md into README.md"
+    assert "## SQL cookbook" in readme, "README.md has no SQL cookbook section"
     section = readme.split("## SQL cookbook", 1)[1]
     for q in queries.named_queries():
         assert q.title in section, f"README cookbook lacks '{q.title}' ({q.name}.sql)"
         assert f"schemas/queries/{q.name}.sql" in section
 
 
-def test_docs_cookbook_is_generated_from_the_query_headers() -> None:
-    path = ROOT / "docs_cookbook.md"
-    if not path.exists():
-        pytest.skip("docs_cookbook.md was folded into README.md")
-    assert path.read_text(encoding="utf-8") == queries.cookbook_markdown(), (
-        "regenerate: python -c 'from pipeline import queries; "
-        "open(\"docs_cookbook.md\", \"w\").write(queries.cookbook_markdown())'")
+def test_readme_cookbook_is_generated_from_the_query_headers() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## SQL cookbook")
+    end = readme.find("\n## ", start + 1)
+    section = readme[start:end if end != -1 else None].strip()
+    assert section == queries.cookbook_markdown().strip(), (
+        "the README cookbook is stale: replace its '## SQL cookbook' section with the output of "
+        "python -c 'from pipeline import queries; print(queries.cookbook_markdown())'")
 
 
 # ------------------------------------------------------------------------------------------------
