@@ -20,7 +20,8 @@ from typing import Any
 from pipeline import store
 
 META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
-RULE_OF_KIND = {"ratio": {"ratio_percent"}, "share": {"share_of_total", "ratio_percent"},
+# Gold's ratio/share split is the annotator's reading of "a/b, chiếm p%"; either check rule answers it.
+RULE_OF_KIND = {"ratio": {"ratio_percent", "share_of_total"}, "share": {"share_of_total", "ratio_percent"},
                 "sum": {"sum_parts", "shares_exceed_total"}, "other": {"conflicting_values", "list_count"}}
 # Renderings of one report (PDF, scans, DOCX) are scored against the report's gold.
 _RENDER_SUFFIX = re.compile(r"\.(scan-[a-z]+|docx|pdf|png|jpe?g|tiff?|image)$")

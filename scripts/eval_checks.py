@@ -4,7 +4,7 @@
                                             [--mutations] [--only NAME]
 
 For the seed reports (../shared/seeds with ../shared/gold) and our corpus (corpus/*.txt|md with its
-*.json gold) the pipeline pieces run (load → normalize → segment → extract_figures → run_checks) and
+*.json gold) the pipeline pieces run (the stages of ingest, then run_checks) and
 every gold relation is looked for among the checks: same rule family (ratio → ratio_percent or
 share_of_total; share → share_of_total or ratio_percent; sum → sum_parts, or shares_exceed_total for
 percents adding to 100; other → conflicting_values or list_count), the same operands as a multiset
@@ -32,7 +32,6 @@ import math
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,37 +39,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.check import run_checks
+from pipeline.evaluate import RULE_OF_KIND, _close, _occurrences, _same_operands
+from pipeline.ingest import analyze
 from pipeline.model import Check, Fact, Loaded, NormText, Page, Section
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-RULES_OF_KIND = {
-    "ratio": {"ratio_percent", "share_of_total"},
-    "share": {"share_of_total", "ratio_percent"},
-    "sum": {"sum_parts", "shares_exceed_total"},
-    "other": {"conflicting_values", "list_count"},
-}
 
 
 # ----------------------------------------------------------------------------------------------
-# Pipeline pieces (real modules when present, stand-ins otherwise)
+# The pipeline: the same stages as ingest (pipeline.ingest.analyze), on raw text that may be perturbed
 # ----------------------------------------------------------------------------------------------
-
-
-def _cleanup(s: str) -> str:
-    return unicodedata.normalize("NFC", s).replace("**", "").replace("$", "").replace("\\", "")
-
-
-def norm_fragment(s: str) -> str:
-    try:
-        from pipeline.normalize import normalize_fragment
-    except ImportError:
-        return _cleanup(s)
-    return normalize_fragment(s)
 
 
 def analyse(raw: str, name: str) -> tuple[NormText, list[Section], list[Fact]]:
-    """Run normalize → segment → extract on raw text (a file's content, possibly perturbed)."""
+    """normalize → segment → extract → meaning on raw text (a file's content, possibly perturbed)."""
     import hashlib
 
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
@@ -80,50 +63,8 @@ def analyse(raw: str, name: str) -> tuple[NormText, list[Section], list[Fact]]:
         source_kind="text",
         pages=tuple(Page(number=i + 1, text=p) for i, p in enumerate(raw.split("\f"))),
     )
-    try:
-        from pipeline.normalize import normalize
-    except ImportError:
-        t = NormText(text=_cleanup(raw))
-    else:
-        t = normalize(loaded)
-    try:
-        from pipeline.segment import segment
-    except ImportError:
-        sections: list[Section] = []
-    else:
-        sections = list(segment(t))
-    try:
-        from extractors.figures import extract_figures
-    except ImportError:
-        facts = _fallback_facts(t)
-    else:
-        facts = list(extract_figures(t, sections, loaded.doc_id))
-    return t, sections, facts
-
-
-_NUM = re.compile(r"(?<![\w/.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(\s*%)?")
-
-
-def _fallback_facts(t: NormText) -> list[Fact]:
-    """A rough number finder for when extractors.figures is missing (dev only)."""
-    from pipeline.model import stable_id
-
-    out = []
-    for m in _NUM.finditer(t.text):
-        v = float(m.group(1).replace(".", "") + ("." + m.group(2) if m.group(2) else ""))
-        kind = "percent" if m.group(3) else "count"
-        out.append(
-            Fact(
-                fact_id=stable_id("fb", m.start()),
-                value=v,
-                kind=kind,
-                char_start=m.start(),
-                char_end=m.end(),
-                quote=m.group(0),
-                decimals=len(m.group(2) or ""),
-            )
-        )
-    return out
+    result = analyze(loaded)
+    return result.norm, list(result.sections), list(result.facts)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -170,23 +111,6 @@ class Score:
         )
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-6 or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
-
-
-def _same_operands(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(_close(x, y) for x, y in zip(sorted(a), sorted(b), strict=True))
-
-
-def _spans(text: str, quote: str) -> list[tuple[int, int]]:
-    q = norm_fragment(quote).strip()
-    out, i = [], text.find(q)
-    while i >= 0 and q:
-        out.append((i, i + len(q)))
-        i = text.find(q, i + 1)
-    return out
-
-
 def match(gold: list[dict], checks: list[Check], text: str) -> dict[int, int]:
     """gold index -> check index, one-to-one; exact stated first, then overlapping quotes."""
     used: dict[int, int] = {}
@@ -195,8 +119,8 @@ def match(gold: list[dict], checks: list[Check], text: str) -> dict[int, int]:
         for gi, g in enumerate(gold):
             if gi in used:
                 continue
-            rules = RULES_OF_KIND.get(g["kind"], set())
-            spans = _spans(text, g["quote"]) if pass_ == "span" else []
+            rules = RULE_OF_KIND.get(g["kind"], set())
+            spans = _occurrences(text, g["quote"]) if pass_ == "span" else []
             for ci, c in enumerate(checks):
                 if ci in taken or c.rule not in rules:
                     continue
@@ -224,7 +148,7 @@ def with_gold_metrics(t: NormText, facts: list[Fact], gold: dict) -> list[Fact]:
                 g
                 for g in gold.get("facts", [])
                 if _close(float(g["value"]), f.value)
-                and any(s < f.char_end and f.char_start < e for s, e in _spans(t.text, g["quote"]))
+                and any(s < f.char_end and f.char_start < e for s, e in _occurrences(t.text, g["quote"]))
             ),
             None,
         )
