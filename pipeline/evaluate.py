@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline import store
+from pipeline.normalize import fold_tone, normalize_fragment
 
 META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
 # Gold's ratio/share split is the annotator's reading of "a/b, chiếm p%"; either check rule answers it.
@@ -115,25 +115,11 @@ class Scores:
                 "missing": self.missing}
 
 
-def _fragment(s: str) -> str:
-    try:
-        from pipeline.normalize import normalize_fragment
-    except ImportError:  # pragma: no cover - during bootstrap only
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
-    return normalize_fragment(s)
-
-
 def _fold(s: str | None) -> str:
     """Comparison key for names: normalized, tone placement folded, case and spacing ignored."""
     if s is None:
         return ""
-    s = _fragment(str(s))
-    try:
-        from pipeline.normalize import fold_tone
-        s = fold_tone(s)
-    except ImportError:  # pragma: no cover
-        pass
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    return re.sub(r"\s+", " ", fold_tone(normalize_fragment(str(s)))).strip().casefold()
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -146,7 +132,7 @@ def _occurrences(text: str, quote: str) -> list[tuple[int, int]]:
     """Where a gold quote stands in our text, whitespace and cell-separator differences ignored (a PDF
     or a scan breaks lines inside a sentence where the source had a space; a Markdown table becomes
     tab-separated cells)."""
-    parts = [p for p in re.split(r"[\s|]+", _fragment(quote)) if p]  # a Markdown table cell is a tab cell
+    parts = [p for p in re.split(r"[\s|]+", normalize_fragment(quote)) if p]  # a Markdown table cell is a tab cell
     if not parts:
         return []
     pattern = re.compile(r"[\s|]+".join(re.escape(part) for part in parts))
