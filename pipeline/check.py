@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from extractors.numbers import format_vi
 from extractors.relations import Reading, Relation, Rules, find_relations, load_rules, percent_fits
-from pipeline.model import Check, Fact, NormText, Section, section_at, stable_id
+from pipeline.model import UNSURE_TAG, Check, Fact, NormText, Section, section_at, stable_id
 
 PERCENT_RULES = ("ratio_percent", "share_of_total")
 
@@ -47,9 +47,10 @@ def run_checks(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
         return []
     checks: list[Check] = []
     seen: set[str] = set()
+    unsure = _ocr_unsure(facts)
     for rel in relations:
         try:
-            c = evaluate(t, sections, rel, doc_id, rules)
+            c = evaluate(t, sections, rel, doc_id, rules, unsure)
         except Exception as e:  # a crashing check becomes a result, not a lost document
             c = _error_check(t, sections, rel, doc_id, rules, e)
         if c.check_id in seen:
@@ -123,7 +124,20 @@ def severity(rule: str, diff: float, expected: float | None) -> float:
 # ----------------------------------------------------------------------------------------------
 
 
-def evaluate(t: NormText, sections: Sequence[Section], rel: Relation, doc_id: str, rules: Rules) -> Check:
+def _ocr_unsure(facts: Sequence[Fact]) -> dict[str, Fact]:
+    """Figures whose digits OCR may have got wrong (tagged by the ingest: a guessed digit, a word the
+    recognizer was unsure of)."""
+    return {f.fact_id: f for f in facts if UNSURE_TAG in (f.extractor or "")}
+
+
+def evaluate(
+    t: NormText,
+    sections: Sequence[Section],
+    rel: Relation,
+    doc_id: str,
+    rules: Rules,
+    unsure: dict[str, Fact] | None = None,
+) -> Check:
     """One relation -> one check row with its verdict, tolerance, reason and messages."""
     primary = Reading(rel.operands, rel.stated, rel.note or "", rel.note_args)
     j = judge(rel, rel.operands, rel.stated, rules)
@@ -145,6 +159,10 @@ def evaluate(t: NormText, sections: Sequence[Section], rel: Relation, doc_id: st
         elif not rel.strong:
             status = "unverifiable"
             reason_key, reason_args = rel.note or "weak_structure", rel.note_args
+        elif doubt := next((unsure[i] for i in rel.fact_ids if unsure and i in unsure), None):
+            status, reason_key = "unverifiable", "ocr_unsure"
+            repair = doubt.extractor.partition("+repair:")[2].partition("+")[0]
+            reason_args = (("x", "=" + doubt.quote), ("y", f"= (OCR: {repair})" if repair else "="))
         else:
             status = "mismatch"
             # report on the closest plausible reading (e.g. "179/188" rather than "179/18810")

@@ -8,6 +8,7 @@ failure never stops the folder and never leaves half a document behind.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import multiprocessing
 import os
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
-from pipeline.model import DocResult, Fact, Loaded, NormText, doc_id_for
+from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for
+from pipeline.ocrfix import load_rules as load_ocr_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,10 +173,18 @@ def warm_up() -> None:
 
 
 def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> tuple[Fact, ...]:
-    """Tag figures read by OCR so checks can try digit readings and never call them a sure mismatch."""
+    """Tag figures read by OCR so checks can try digit readings and never call them a sure mismatch.
+
+    A figure gets `+ocr` and the confidence of the least sure word it rests on (the page mean when no
+    word of it was marked); a figure built on a repaired token also names the repair (`+repair:S12`),
+    and one resting on a guessed digit or a word below the low-confidence line is `+unsure`: the checker
+    never calls it a mismatch.
+    """
     ocr_pages = {p.number: p for p in loaded.pages if p.source == "ocr"}
     if not ocr_pages:
         return facts
+    starts = [m.char_start for m in norm.ocr_marks]
+    unsure_below = load_ocr_rules().low_confidence
     out = []
     for f in facts:
         page = ocr_pages.get(f.page)
@@ -182,7 +192,15 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
             out.append(f)
             continue
         conf = page.ocr_confidence if page.ocr_confidence is not None else 0.9
-        out.append(replace(f, extractor=f"{f.extractor}+ocr", confidence=round(f.confidence * min(conf, 1.0), 4)))
+        i = bisect.bisect_left(starts, f.char_start - 64)  # a mark starts at most a token before the figure
+        marks = [m for m in norm.ocr_marks[i:] if m.char_start < f.char_end and f.char_start < m.char_end]
+        extractor = f"{f.extractor}+ocr"
+        if marks:
+            conf = min(conf, *(m.confidence for m in marks))
+            extractor += "".join(f"+repair:{m.original}" for m in marks if m.rule)
+            if any(m.confidence < unsure_below for m in marks):
+                extractor += UNSURE_TAG
+        out.append(replace(f, extractor=extractor, confidence=round(f.confidence * min(conf, 1.0), 4)))
     return tuple(out)
 
 

@@ -13,6 +13,27 @@ from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
+class TokenRepair:
+    """An OCR token rewritten where the Vietnamese number format decides (`1O.5O0` → `10.500`)."""
+
+    index: int  # which whitespace-separated token of Page.text (the repaired text)
+    original: str  # the token as the recognizer read it
+    rule: str  # which repair (schemas/ocr_repair.yaml)
+
+
+@dataclass(frozen=True, slots=True)
+class OcrMark:
+    """A span of the normalized text read by OCR that a figure built on it must carry: a repaired token
+    or one the recognizer was unsure of."""
+
+    char_start: int
+    char_end: int
+    confidence: float  # the recognizer's word confidence, 0–1 (lowered for a repair)
+    original: str | None = None  # the token as read, when it was repaired
+    rule: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of raw text as a loader produced it (a text file without form feeds is one page)."""
 
@@ -23,6 +44,10 @@ class Page:
     seconds: float = 0.0
     status: str = "ok"  # ok | empty | ocr_timeout | ocr_failed | ocr_unavailable | bad_text_layer | ...
     error: str | None = None  # why, when the status is a problem (recorded in ingest_errors)
+    # OCR pages only: one confidence (0–1) per whitespace-separated token of `text`, and the tokens
+    # that `pipeline.ocrfix` rewrote. Empty for text pages.
+    token_confidence: tuple[float, ...] = ()
+    repairs: tuple[TokenRepair, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +91,8 @@ class NormText:
     # Spans [start, end) of lines whose content the source set entirely in bold (or as a markdown
     # heading): emphasis markup is stripped from `text`, so this is how the segmenter still sees it.
     bold_lines: tuple[tuple[int, int], ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # 1-based numbers of the pages whose text came from OCR
+    ocr_marks: tuple[OcrMark, ...] = ()  # repaired or low-confidence OCR tokens, by char_start
 
     def page_at(self, offset: int) -> int:
         """1-based page number of a character offset."""
@@ -87,6 +114,7 @@ class Section:
     char_end: int  # end of the section's body (start of the next section at the same or higher level)
     page: int
     kind: str = ""  # which heading rule matched (roman, decimal, letter, tieu_chi, chi_tieu, bold, ...)
+    repaired_from: str | None = None  # the label as OCR read it ("IIL"), when repaired by sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +127,11 @@ class NumberToken:
     char_end: int
     decimals: int  # digits after the decimal separator as written (precision for tolerance)
     is_percent: bool = False
+
+
+# Extractor suffix of a figure whose digits OCR may have got wrong (a guessed digit, a word below the
+# low-confidence line of schemas/ocr_repair.yaml): checks resting on it are never a mismatch.
+UNSURE_TAG = "+unsure"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -525,11 +525,16 @@ def _width(s: str) -> float:
             + w["space"] * s.count(" ") + w["punct"] * len(_PUNCT.findall(s)))
 
 
-def _line_capacity(pages: list[list[_Line | None]]) -> float:
+PRINTED_SOURCES = ("text_layer", "ocr")  # Page.source values whose lines are the printed lines
+
+
+def _line_capacity(pages: list[list[_Line | None]], *, printed: bool = False) -> float:
     """Width of a full printed line when the source is hard-wrapped (PDF text layer, OCR), else 0.
 
     Hard-wrapped means most text lines run straight into another text line; Markdown and DOCX put a
     paragraph on one line between blank lines, and there only the lower-case rule joins lines.
+    `printed` pages (a text layer or OCR) are hard-wrapped whatever that share: Tesseract puts a blank
+    line between paragraphs, so on a page of short paragraphs few lines run on, yet each is a printed line.
     """
     texts: list[str] = []
     runs_on = 0
@@ -538,7 +543,7 @@ def _line_capacity(pages: list[list[_Line | None]]) -> float:
             if ln is not None and ln.kind == "text" and not ln.bold:
                 texts.append(ln.text)
                 runs_on += nxt is not None and nxt.kind == "text"
-    if len(texts) < _RULES.wrap_min_lines or runs_on < _RULES.wrap_min_share * len(texts):
+    if len(texts) < _RULES.wrap_min_lines or (not printed and runs_on < _RULES.wrap_min_share * len(texts)):
         return 0.0
     widths = sorted(map(_width, texts))
     full = widths[int(_RULES.wrap_percentile * (len(widths) - 1))]
@@ -717,8 +722,15 @@ def normalize(loaded: Loaded) -> NormText:
 
     pages = [_page_lines(p.text, k, sink) for k, p in enumerate(loaded.pages)]
     _drop_page_debris(pages)
-    paras = _join(pages, move_notes=True, capacity=_line_capacity(pages))
-    return _assemble(paras, max(1, len(pages)), notes)
+    printed = bool(loaded.pages) and all(p.source in PRINTED_SOURCES for p in loaded.pages)
+    paras = _join(pages, move_notes=True, capacity=_line_capacity(pages, printed=printed))
+    norm = _assemble(paras, max(1, len(pages)), notes)
+    ocr_pages = tuple(k + 1 for k, p in enumerate(loaded.pages) if p.source == "ocr")
+    if not ocr_pages:
+        return norm
+    from pipeline.ocrfix import mark_ocr_tokens
+
+    return mark_ocr_tokens(replace(norm, ocr_pages=ocr_pages), loaded)
 
 
 def normalize_fragment(s: str) -> str:

@@ -482,7 +482,13 @@ def ocr_image(
         log.warning("page %d: %s", number, e)
         return Page(number, "", source="ocr", seconds=time.perf_counter() - t0, status="ocr_failed",
                     error=str(e))
-    text = clean_ocr_text(result.text) if clean else result.text
+    from pipeline import ocrfix, ocrlayout
+
+    text = ocrlayout.lay_out(result)
+    if clean:
+        text = clean_ocr_text(text)
+    confidences = ocrfix.token_confidences(text, result.words)
+    text, confidences, repairs = ocrfix.repair_tokens(text, confidences) if clean else (text, confidences, ())
     status = "ok" if text.strip() else "empty"
     return Page(
         number,
@@ -491,6 +497,8 @@ def ocr_image(
         ocr_confidence=result.confidence,
         seconds=time.perf_counter() - t0,
         status=status,
+        token_confidence=confidences,
+        repairs=repairs,
     )
 
 

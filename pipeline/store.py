@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import StoreError
-from pipeline.model import Check, DocResult, Fact, FootnoteRef, NormText, Section
+from pipeline.model import Check, DocResult, Fact, FootnoteRef, NormText, OcrMark, Section
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 DDL_PATH = SCHEMA_DIR / "ddl.sql"
@@ -36,6 +36,7 @@ _CHECK_COLUMNS = (
 )
 _SECTION_COLUMNS = (
     "section_id", "parent_id", "level", "label", "heading", "path", "char_start", "char_end", "page", "kind",
+    "repaired_from",
 )
 
 
@@ -135,7 +136,24 @@ def text_mark_rows(doc_id: str, norm: NormText) -> list[dict]:
              for s, e in norm.asides]
     rows += [{"doc_id": doc_id, "kind": "bold_line", "char_start": s, "char_end": e, "label": None}
              for s, e in norm.bold_lines]
+    rows += [{"doc_id": doc_id, "kind": "ocr_repair" if m.rule else "ocr_doubt", "char_start": m.char_start,
+              "char_end": m.char_end, "label": _ocr_mark_label(m)} for m in norm.ocr_marks]
     return rows
+
+
+def _ocr_mark_label(m: OcrMark) -> str:
+    """`letter_digit: S12 (0.41)` for a repair, `0.32` for a token the recognizer was unsure of."""
+    return f"{m.rule}: {m.original} ({m.confidence:.2f})" if m.rule else f"{m.confidence:.2f}"
+
+
+def _ocr_mark(kind: str, s: int, e: int, label: str) -> OcrMark:
+    rule, _, rest = label.partition(": ") if kind == "ocr_repair" else ("", "", label)
+    original, _, conf = rest.rpartition(" (") if kind == "ocr_repair" else ("", "", rest)
+    try:
+        confidence = float(conf.rstrip(")"))
+    except ValueError:
+        confidence = 0.0
+    return OcrMark(s, e, confidence, original or None, rule or None)
 
 
 def record_error(
@@ -189,5 +207,11 @@ def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[NormText
         footnotes=tuple(FootnoteRef(s, e, lbl) for k, s, e, lbl in marks if k == "footnote"),
         asides=tuple((s, e) for k, s, e, _ in marks if k == "aside"),
         bold_lines=tuple((s, e) for k, s, e, _ in marks if k == "bold_line"),
+        ocr_pages=tuple(
+            r[0] for r in con.execute(
+                "SELECT page FROM pages WHERE doc_id = ? AND source = 'ocr' ORDER BY page", [doc_id]
+            ).fetchall()
+        ),
+        ocr_marks=tuple(_ocr_mark(k, s, e, lbl) for k, s, e, lbl in marks if k in ("ocr_repair", "ocr_doubt")),
     )
     return norm, sections, facts

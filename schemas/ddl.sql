@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS pages (
 -- normalized text from documents.text plus these, exactly as ingest saw it.
 CREATE TABLE IF NOT EXISTS text_marks (
     doc_id      VARCHAR,
-    kind        VARCHAR,                   -- footnote | aside | bold_line
+    kind        VARCHAR,                   -- footnote | aside | bold_line | ocr_repair | ocr_doubt
     char_start  INTEGER,
     char_end    INTEGER,
     label       VARCHAR
@@ -55,8 +55,12 @@ CREATE TABLE IF NOT EXISTS sections (
     char_start  INTEGER,
     char_end    INTEGER,
     page        INTEGER,
-    kind        VARCHAR
+    kind        VARCHAR,
+    repaired_from VARCHAR                  -- the label as OCR read it, when repaired by sequence
 );
+
+-- Databases made before a column existed get it here (every statement of this file runs on connect).
+ALTER TABLE sections ADD COLUMN IF NOT EXISTS repaired_from VARCHAR;
 
 CREATE TABLE IF NOT EXISTS facts (
     doc_id       VARCHAR,
