@@ -20,6 +20,7 @@ the audit. So
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -161,7 +162,8 @@ def evaluate(
             reason_key, reason_args = rel.note or "weak_structure", rel.note_args
         elif doubt := next((unsure[i] for i in rel.fact_ids if unsure and i in unsure), None):
             status, reason_key = "unverifiable", "ocr_unsure"
-            repair = doubt.extractor.partition("+repair:")[2].partition("+")[0]
+            read = re.search(r"\+[a-z_]+:([^+]*)", doubt.extractor)  # "+letter_digit:2.1O5": as OCR read it
+            repair = read.group(1) if read else ""
             reason_args = (("x", "=" + doubt.quote), ("y", f"= (OCR: {repair})" if repair else "="))
         else:
             status = "mismatch"

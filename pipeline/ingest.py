@@ -176,7 +176,7 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
     """Tag figures read by OCR so checks can try digit readings and never call them a sure mismatch.
 
     A figure gets `+ocr` and the confidence of the least sure word it rests on (the page mean when no
-    word of it was marked); a figure built on a repaired token also names the repair (`+repair:S12`),
+    word of it was marked); a figure built on a repaired or flagged token names it (`+letter_digit:S12`),
     and one resting on a guessed digit or a word below the low-confidence line is `+unsure`: the checker
     never calls it a mismatch.
     """
@@ -197,7 +197,7 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
         extractor = f"{f.extractor}+ocr"
         if marks:
             conf = min(conf, *(m.confidence for m in marks))
-            extractor += "".join(f"+repair:{m.original}" for m in marks if m.rule)
+            extractor += "".join(f"+{m.rule}:{m.original}" for m in marks if m.rule)
             if any(m.confidence < unsure_below for m in marks):
                 extractor += UNSURE_TAG
         out.append(replace(f, extractor=extractor, confidence=round(f.confidence * min(conf, 1.0), 4)))

@@ -14,7 +14,8 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class TokenRepair:
-    """An OCR token rewritten where the Vietnamese number format decides (`1O.5O0` → `10.500`)."""
+    """An OCR token rewritten where the Vietnamese number format decides (`1O.5O0` → `10.500`), or
+    flagged as a number the format rejects (rule `malformed_number`, text kept as read)."""
 
     index: int  # which whitespace-separated token of Page.text (the repaired text)
     original: str  # the token as the recognizer read it

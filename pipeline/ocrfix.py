@@ -3,6 +3,8 @@
 Why: a figure read by OCR is only as good as the digits Tesseract saw. Three things follow.
 - Each whitespace token of an OCR page keeps the recognizer's word confidence (`Page.token_confidence`),
   so a figure can be traced to how sure the recognizer was of *its* digits, not of the page on average.
+- A number the format rejects and no repair explains (`89.7300`) is flagged (`malformed_number`), not
+  guessed at.
 - Number tokens are repaired only where the Vietnamese number format decides (`S12` in a row of numbers
   is 512, `19. 214` is 19.214, `9 9 ,2%` is 99,2%, `1.2872` is 1.287 with a footnote marker 2: a
   thousands group has exactly three digits). The confusable letters are data (schemas/ocr_repair.yaml).
@@ -34,6 +36,7 @@ _DIGITS = re.compile(r"^\d+$")
 _EDGE = re.compile(r"^([(\[\"“]*)(.*?)([)\]\"”.,;:]*)$", re.S)
 _TOKEN = re.compile(r"\S+")
 _GLUED_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})*\.\d{3})(\d{1,2})$")  # 1.2872 → 1.287 + marker 2
+_MALFORMED = re.compile(r"\d+(?:[.,]\d+)+%?")  # digits and separators only
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -133,6 +136,9 @@ def _letters_to_digits(toks: list[_Tok], i: int, rules: _Rules) -> None:
     fixed = "".join(rules.letter_digits.get(c, c) for c in core)
     if not _is_number(fixed):
         return
+    last_digit = max(k for k, c in enumerate(core) if c.isdigit())
+    if letters[-1] > last_digit and not re.search(r"\d[.,]", core):
+        return  # "215l": a trailing letter may be a footnote marker; only a group's missing digit is sure
     # In prose a letter at the start may be a code ("B2"); there only a table-row neighbour decides.
     inside = letters[0] > 0 and (fixed.endswith("%") or _unit_follows(toks, i) or _numeric_neighbour(toks, i))
     if not (inside or _numeric_neighbour(toks, i)):
@@ -180,8 +186,16 @@ def _join_split_number(toks: list[_Tok], i: int) -> bool:
 def _glued_marker(toks: list[_Tok], i: int) -> None:
     lead, core, trail = _core(toks[i].text)
     m = _GLUED_NOTE.match(core)
-    if m:
+    if m and not m.group(2).startswith("0"):  # footnotes are numbered from 1
         _rewrite(toks, i, i + 1, lead + m.group(1) + m.group(2).translate(_SUPERSCRIPTS) + trail, "glued_footnote")
+
+
+def _flag_malformed(toks: list[_Tok], i: int) -> None:
+    """A number the format rejects and no repair explains (`89.7300`): kept as read, flagged, so a
+    figure built on it is never trusted for a verdict."""
+    core = _core(toks[i].text)[1]
+    if _MALFORMED.fullmatch(core) and not _is_number(core):
+        toks[i].original, toks[i].rule = toks[i].text, "malformed_number"
 
 
 def repair_tokens(
@@ -206,6 +220,8 @@ def repair_tokens(
             _letters_to_digits(toks, i, rules)
             if toks[i].rule is None:
                 _glued_marker(toks, i)
+            if toks[i].rule is None:
+                _flag_malformed(toks, i)
         i += 1
     if not any(t.rule for t in toks):
         return text, tuple(confidences), ()

@@ -20,6 +20,7 @@ from pipeline.ocrfix import repair_tokens, token_confidences
         ("5 Xã Tân Lập 31 29 7O4 210", "5 Xã Tân Lập 31 29 704 210", "letter_digit"),
         ("5 Xã Tân Lập 31 29 S04 210", "5 Xã Tân Lập 31 29 504 210", "letter_digit"),
         ("giải quyết 2.l06 hồ sơ đúng hạn", "giải quyết 2.106 hồ sơ đúng hạn", "letter_digit"),
+        ("giải quyết 2.10O hồ sơ đúng hạn", "giải quyết 2.100 hồ sơ đúng hạn", "letter_digit"),
         ("trực tuyến 2.4163 hồ sơ, chiếm", "trực tuyến 2.416³ hồ sơ, chiếm", "glued_footnote"),
     ],
 )
@@ -41,10 +42,20 @@ def test_number_tokens_repaired_where_the_format_decides(read: str, meant: str, 
         "II. KẾT QUẢ ĐẠT ĐƯỢC",
         "chứng nhận ISO 9001:2015",
         "đạt 1.234 hồ sơ, 89,66%",
+        "tỷ lệ 71.55% và 12.500 hồ sơ",
+        "qua bưu chính 215l hồ sơ",  # a footnote marker read as a letter: not a digit
+        "qua bưu chính 215! hồ sơ",
     ],
 )
 def test_well_formed_or_ambiguous_text_is_left_alone(text: str) -> None:
     assert repair_tokens(text) == (text, (), ())
+
+
+def test_a_number_the_format_rejects_is_flagged_not_guessed() -> None:
+    text, confs, repairs = repair_tokens("tỷ lệ đạt 76.4100. Số xã", (0.8,) * 6)
+    assert text == "tỷ lệ đạt 76.4100. Số xã"
+    assert [(r.original, r.rule) for r in repairs] == [("76.4100.", "malformed_number")]
+    assert confs[3] < 0.5
 
 
 def test_whitespace_and_line_structure_survive_a_repair() -> None:
@@ -88,7 +99,7 @@ def test_a_repaired_figure_names_its_repair_and_is_found_in_the_normalized_text(
     assert res.norm.text[mark.char_start : mark.char_end] == "3.015"
     assert mark.original == "3.0154"
     fact = next(f for f in res.facts if f.value == 3015)
-    assert "+ocr+repair:3.0154" in fact.extractor
+    assert "+ocr+glued_footnote:3.0154" in fact.extractor
     assert fact.confidence < next(f for f in res.facts if f.value == 5120).confidence
 
 
