@@ -11,6 +11,12 @@ The same label styles also number list items inside paragraphs (a list of docume
 số ...;"). A line is taken as a heading unless the evidence says list item: it ends like a list
 item (";"), or it breaks the running count of its siblings while looking like prose (long, a
 document citation, a sentence end), or it continues a run of such list items.
+
+On pages read by OCR a label may come out misspelled ("HI." or "IIL" for "III.", "Z." for "2.") or
+lose a stroke ("II." where "III." is due). There, and only there, a line whose first token is such
+a misreading of the label the numbering expects next becomes that heading when the rest of it reads
+like its siblings; the section keeps the token as read (Section.repaired_from) and the text stays
+as it is. The misreadings are data (``ocr_labels`` in headings.yaml).
 """
 
 from __future__ import annotations
@@ -58,9 +64,13 @@ _TOP_KEYS = frozenset(
         "table_line",
         "citation",
         "bullet",
+        "ocr_labels",
         "rules",
     }
 )
+_OCR_KIND_KEYS = frozenset({"end", "repeat", "spellings"})
+# Number kinds whose next label can be written from the previous one (see _written).
+_REPAIRABLE_NUMBERS = frozenset({"roman", "decimal", "int"})
 _LIMIT_KEYS = ("max_heading_chars", "max_title_chars", "max_bold_chars", "max_sequence_jump")
 
 
@@ -81,6 +91,15 @@ class HeadingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrLabelKind:
+    """How OCR misreads the labels of one heading rule (schemas/headings.yaml `ocr_labels`)."""
+
+    end: str  # written after the number: "III" + "." -> "III."
+    repeat: bool  # a repeat of the previous label may be the next one with a stroke lost
+    spellings: tuple[tuple[str, tuple[str, ...]], ...]  # written run -> what OCR reads for it
+
+
+@dataclass(frozen=True, slots=True)
 class HeadingRules:
     """The validated contents of schemas/headings.yaml."""
 
@@ -97,6 +116,8 @@ class HeadingRules:
     table_line: regex.Pattern[str]
     citation: regex.Pattern[str]
     bullet: regex.Pattern[str]
+    ocr_kinds: dict[str, OcrLabelKind] = field(default_factory=dict)  # by rule name
+    ocr_max_edits: int = 0
 
 
 # --------------------------------------------------------------------------- loading
@@ -208,6 +229,7 @@ def _rules_from(data: Any) -> HeadingRules:
     names = [r.name for r in rules]
     if len(set(names)) != len(names):
         raise ConfigError("headings.yaml: rule names must be unique")
+    ocr_kinds, ocr_max_edits = _ocr_labels_from(data.get("ocr_labels"), rules)
     return HeadingRules(
         rules=rules,
         max_heading_chars=limits["max_heading_chars"],
@@ -222,7 +244,48 @@ def _rules_from(data: Any) -> HeadingRules:
         table_line=_compile(data.get("table_line", never), "headings.yaml table_line"),
         citation=_compile(data.get("citation", never), "headings.yaml citation"),
         bullet=_compile(data.get("bullet", never), "headings.yaml bullet"),
+        ocr_kinds=ocr_kinds,
+        ocr_max_edits=ocr_max_edits,
     )
+
+
+def _ocr_labels_from(d: Any, rules: tuple[HeadingRule, ...]) -> tuple[dict[str, OcrLabelKind], int]:
+    where = "headings.yaml ocr_labels"
+    if d is None:
+        return {}, 0
+    if not isinstance(d, dict) or set(d) - {"max_edits", "kinds"}:
+        raise ConfigError(f"{where}: expected a mapping with 'max_edits' and 'kinds'")
+    max_edits = d.get("max_edits")
+    if not isinstance(max_edits, int) or isinstance(max_edits, bool) or not 0 < max_edits <= 3:
+        raise ConfigError(f"{where}.max_edits must be an integer from 1 to 3")
+    kinds_raw = d.get("kinds")
+    if not isinstance(kinds_raw, dict):
+        raise ConfigError(f"{where}.kinds must map rule names to their misreadings")
+    by_name = {r.name: r for r in rules}
+    kinds: dict[str, OcrLabelKind] = {}
+    for name, k in kinds_raw.items():
+        w = f"{where}.kinds.{name}"
+        rule = by_name.get(name)
+        if rule is None or not rule.sequence or rule.number not in _REPAIRABLE_NUMBERS:
+            raise ConfigError(f"{w}: not a counting rule with a roman, decimal or int number")
+        if not isinstance(k, dict) or set(k) - _OCR_KIND_KEYS or "spellings" not in k:
+            raise ConfigError(f"{w}: expected keys {sorted(_OCR_KIND_KEYS)} ('spellings' required)")
+        end = k.get("end", "")
+        if not isinstance(end, str) or not isinstance(k.get("repeat", False), bool):
+            raise ConfigError(f"{w}: 'end' must be a string and 'repeat' true or false")
+        sp = k["spellings"]
+        if not isinstance(sp, dict) or not sp or not all(
+            isinstance(a, str) and a and isinstance(b, list) and all(isinstance(x, str) for x in b)
+            for a, b in sp.items()
+        ):
+            raise ConfigError(f"{w}.spellings must map written characters to lists of readings")
+        kinds[name] = OcrLabelKind(
+            end=end,
+            repeat=bool(k.get("repeat", False)),
+            # longest runs first, so that "II" -> "H" is tried where "I" -> "l" also applies
+            spellings=tuple(sorted(((a, tuple(b)) for a, b in sp.items()), key=lambda x: -len(x[0]))),
+        )
+    return kinds, max_edits
 
 
 @functools.lru_cache(maxsize=1)
@@ -263,6 +326,8 @@ _SENTENCE_END = regex.compile(r"[.!?](?=\s+[\p{Lu}\d])")
 _TRIM = " \t.:;,-–"
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN_DIGITS = ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_MAX_LABEL_TOKEN = 8  # longer first tokens are words, not labels however misread
 
 
 def _roman_value(s: str) -> int | None:
@@ -274,6 +339,15 @@ def _roman_value(s: str) -> int | None:
         v = _ROMAN[c]
         total += -v if i + 1 < len(s) and _ROMAN[s[i + 1]] > v else v
     return total
+
+
+def _roman_numeral(n: int) -> str:
+    out = ""
+    for v, s in _ROMAN_DIGITS:
+        while n >= v:
+            out += s
+            n -= v
+    return out
 
 
 @dataclass(slots=True)
@@ -294,6 +368,24 @@ class _Cand:
     citation: bool  # the text is a bare citation of another document
     bold: bool = False
     title_line: int | None = None  # the next line, when it holds this heading's text ("PHẦN I" / title)
+    repaired_from: str | None = None  # the label token as OCR read it, when repaired by sequence
+
+
+@dataclass(slots=True)
+class _OcrLine:
+    """A line on an OCR page whose first token may be a misread label ("HI.", "IIL", "Z.").
+
+    Whether it is one depends on what the numbering expects at that point, which only the tree
+    being built knows; `cand` is what the line matched as read, if anything.
+    """
+
+    start: int
+    line_end: int
+    index: int  # of the line in _lines(text)
+    token: str  # the first token as read
+    rest: str  # the line after that token
+    bold: bool
+    cand: _Cand | None
 
 
 @dataclass(slots=True)
@@ -400,12 +492,13 @@ def _next_text_line(
     return "", None
 
 
-def _candidates(t: NormText, rules: HeadingRules) -> list[_Cand]:
+def _candidates(t: NormText, rules: HeadingRules) -> list[_Cand | _OcrLine]:
     text = t.text
     lines = _lines(text)
     bold = _bold_line_starts(t, lines)
     asides = sorted(t.asides)
-    out: list[_Cand] = []
+    ocr_pages = frozenset(getattr(t, "ocr_pages", ()) or ()) if rules.ocr_kinds else frozenset()
+    out: list[_Cand | _OcrLine] = []
     body_started = False
     skip_to = -1  # a title line already taken by the label line above it
     in_closing = False  # inside the distribution list and signature, until an appendix starts
@@ -445,12 +538,16 @@ def _candidates(t: NormText, rules: HeadingRules) -> list[_Cand]:
             if cand is not None:
                 break
         if cand is not None:
-            out.append(cand)
             body_started = True
             if cand.title_line is not None:
                 skip_to = cand.title_line
         elif len(line) > 80 and not is_bold:
             body_started = True
+        parts = line.split(None, 1)
+        if body_started and len(parts) == 2 and len(parts[0]) <= _MAX_LABEL_TOKEN and t.page_at(start) in ocr_pages:
+            out.append(_OcrLine(start, e, i, parts[0], parts[1].strip(), is_bold, cand))
+        elif cand is not None:
+            out.append(cand)
     return out
 
 
@@ -544,12 +641,37 @@ def _place(stack: list[_Cand], c: _Cand) -> int:
     return len(stack)
 
 
-def _build(cands: list[_Cand], rules: HeadingRules, dropped: set[int]) -> list[_Node]:
+def _continues(
+    c: _Cand, parent: int | None, nodes: list[_Node], last_num: dict[tuple[int, str], int], jump: int
+) -> bool:
+    """Whether c's number carries on the count of its siblings (True for styles that do not count)."""
+    if not c.rule.sequence or c.number is None:
+        return True
+    prev = last_num.get((parent if parent is not None else -1, c.kind))
+    # A new count opens with a small number; one that opens on a bare citation is a list of
+    # documents rather than a run of headings.
+    continues = c.number <= jump and not c.citation if prev is None else prev < c.number <= prev + jump
+    if c.prefix is not None and parent is not None:
+        pc = nodes[parent].cand
+        if pc.rule is c.rule and pc.label != c.prefix:
+            continues = False
+    return continues
+
+
+def _build(
+    items: list[_Cand | _OcrLine],
+    rules: HeadingRules,
+    dropped: set[int],
+    text: str = "",
+    lines: list[tuple[int, int]] | None = None,
+) -> list[_Node]:
     """Decide heading vs list item for each candidate and nest the headings.
 
     A stack holds the open headings; a candidate whose style is open returns to that depth, a new
     style goes one deeper (or above styles of a higher rank). Per parent and style the last number
-    is kept, so that a label that breaks the count can be told from one that continues it.
+    is kept, so that a label that breaks the count can be told from one that continues it. A line
+    read by OCR whose label does not carry on a count may be a misreading of the label that does
+    (see _repair).
     """
     nodes: list[_Node] = []
     stack: list[int] = []  # indices into nodes
@@ -558,29 +680,28 @@ def _build(cands: list[_Cand], rules: HeadingRules, dropped: set[int]) -> list[_
     # a deeper section (then the items that follow on in the run are list items whatever they read).
     list_run: dict[str, tuple[int, bool]] = {}
     jump = rules.max_sequence_jump
-    for c in cands:
-        if c.start in dropped:
+    for k, item in enumerate(items):
+        if item.start in dropped:
             continue
+        if isinstance(item, _OcrLine):
+            c = item.cand
+            if c is None or not _continues(
+                c, _parent_of(c, stack, nodes), nodes, last_num, jump
+            ):
+                c = _repair(items, k, nodes, stack, rules, text, lines or []) or c
+            if c is None:
+                continue
+        else:
+            c = item
         pos = _place([nodes[j].cand for j in stack], c)
         parent = stack[pos - 1] if pos > 0 else None
         run = list_run.get(c.kind)
         in_run = run is not None and c.number is not None and c.number == run[0] + 1
-        continues = True
         nested = bool(in_run and run and run[1])
-        if c.rule.sequence and c.number is not None:
-            prev = last_num.get((parent if parent is not None else -1, c.kind))
-            if prev is None:
-                # A new count opens with a small number; one that opens on a bare citation is a
-                # list of documents rather than a run of headings.
-                continues = c.number <= jump and not c.citation
-            else:
-                continues = prev < c.number <= prev + jump
-                # "1." again while a deeper section is open: a list nested in that section.
-                nested = nested or (c.number == 1 and pos < len(stack) - 1)
-            if c.prefix is not None and parent is not None:
-                pc = nodes[parent].cand
-                if pc.rule is c.rule and pc.label != c.prefix:
-                    continues = False
+        continues = _continues(c, parent, nodes, last_num, jump)
+        if c.rule.sequence and c.number is not None and (parent if parent is not None else -1, c.kind) in last_num:
+            # "1." again while a deeper section is open: a list nested in that section.
+            nested = nested or (c.number == 1 and pos < len(stack) - 1)
         if (
             nested
             or c.ends_list
@@ -600,6 +721,196 @@ def _build(cands: list[_Cand], rules: HeadingRules, dropped: set[int]) -> list[_
             last_num[(parent if parent is not None else -1, c.kind)] = c.number
         list_run.clear()
     return nodes
+
+
+def _parent_of(c: _Cand, stack: list[int], nodes: list[_Node]) -> int | None:
+    pos = _place([nodes[j].cand for j in stack], c)
+    return stack[pos - 1] if pos > 0 else None
+
+
+# --------------------------------------------------------------------------- OCR label repair
+
+
+@functools.lru_cache(maxsize=1024)
+def _misspellings(
+    written: str, spellings: tuple[tuple[str, tuple[str, ...]], ...], max_edits: int
+) -> dict[str, int]:
+    """Every way OCR may read `written` ("III."), with the fewest substitutions for each reading."""
+    out: dict[str, int] = {}
+
+    def walk(i: int, acc: str, edits: int) -> None:
+        if i == len(written):
+            if out.get(acc, max_edits + 1) > edits:
+                out[acc] = edits
+            return
+        walk(i + 1, acc + written[i], edits)
+        if edits < max_edits:
+            for run, readings in spellings:
+                if written.startswith(run, i):
+                    for r in readings:
+                        walk(i + len(run), acc + r, edits + 1)
+
+    walk(0, "", 0)
+    return out
+
+
+def _edits(token: str, written: str, spec: OcrLabelKind, max_edits: int) -> int | None:
+    """Substitutions that turn the label as written into the token as read, None if beyond reach."""
+    return _misspellings(written, spec.spellings, max_edits).get(token)
+
+
+def _written(sib: _Cand, n: int) -> str:
+    """The label of sibling number n of `sib` (same style and parent)."""
+    if sib.rule.number == "roman":
+        return _roman_numeral(n)
+    if sib.rule.number == "decimal" and sib.prefix:
+        return f"{sib.prefix}.{n}"
+    return str(n)
+
+
+def _capitals(s: str) -> bool:
+    letters = [ch for ch in s if ch.isalpha()]
+    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _relabel(
+    read: _OcrLine, rule: HeadingRule, written: str, rules: HeadingRules, text: str, lines: list[tuple[int, int]]
+) -> _Cand | None:
+    """The line as a heading of `rule` labelled `written`, when the rest of it reads as a heading."""
+    fixed = f"{written} {read.rest}"
+    m = rule.pattern.match(fixed)
+    if m is None:
+        return None
+    c = _make_cand(rule, m, fixed, read.start, read.line_end, text, lines, read.index, read.bold, rules)
+    if c is None or c.ends_list or c.list_like or c.citation or c.title_line is not None:
+        return None
+    c.repaired_from = read.token
+    return c
+
+
+def _next_siblings(
+    items: list[_Cand | _OcrLine], k: int, sib: _Cand, outer: set[str], spec: OcrLabelKind, max_edits: int
+) -> list[tuple[int | None, str]]:
+    """The next two siblings of `sib` after items[k], as (number read, heading text), up to the end
+    of sib's parent section (a style of an outer level, or of a higher rank).
+
+    An OCR line whose token misspells the label due next or the one after counts as that label.
+    """
+    out: list[tuple[int | None, str]] = []
+    want = (sib.number or 0) + 1
+    for item in items[k + 1 :]:
+        c = item.cand if isinstance(item, _OcrLine) else item
+        found: tuple[int | None, str] | None = None
+        if isinstance(item, _OcrLine) and (c is None or c.kind != sib.kind):
+            for n in (want, want + 1):
+                if _edits(item.token, _written(sib, n) + spec.end, spec, max_edits):
+                    found = (n, item.rest)
+                    break
+        if found is None and c is not None:
+            if c.kind == sib.kind:
+                found = (c.number, c.heading)
+            elif c.kind in outer or (c.rank is not None and sib.rank is not None and c.rank < sib.rank):
+                break
+        if found is not None:
+            out.append(found)
+            if len(out) == 2:
+                break
+            want = (found[0] or want) + 1
+    return out
+
+
+def _repair(
+    items: list[_Cand | _OcrLine],
+    k: int,
+    nodes: list[_Node],
+    stack: list[int],
+    rules: HeadingRules,
+    text: str,
+    lines: list[tuple[int, int]],
+) -> _Cand | None:
+    """items[k], an OCR line, as the label the numbering expects there, when it is a misreading.
+
+    For each open heading whose style counts, the next sibling's label is expected (III after II,
+    2.3 after 2.2). The line takes it when its first token is a misspelling of it (schemas/
+    headings.yaml ocr_labels: "HI.", "IIL", "Z.") or, where the style allows, a repeat of the
+    sibling's own label ("II." for "III.", a stroke lost) that the next sibling confirms (IV) or
+    nothing contradicts; and when the rest reads like the sibling's heading (capitals under
+    capitals). A later sibling with the expected label vetoes the repair unless it can itself be
+    the repeat that the one after it confirms. A style not yet open may start here with a
+    misspelled first label ("IL" for "I.") when its second label follows.
+    """
+    read = items[k]
+    assert isinstance(read, _OcrLine)
+    me = rules.ocr_max_edits
+    options: list[tuple[tuple[int, int], _Cand]] = []
+    for p, j in enumerate(stack):
+        sib = nodes[j].cand
+        spec = rules.ocr_kinds.get(sib.rule.name)
+        if spec is None or sib.number is None:
+            continue
+        want = sib.number + 1
+        written = _written(sib, want) + spec.end
+        edits = _edits(read.token, written, spec, me)  # 0: as written, yet the rule refused the line
+        repeat = not edits and spec.repeat and _edits(read.token, sib.label + spec.end, spec, me) is not None
+        if not edits and not repeat:
+            continue
+        c = _relabel(read, sib.rule, written, rules, text, lines)
+        if c is None or c.kind != sib.kind or _capitals(c.heading) != _capitals(sib.heading):
+            continue
+        after = [n for n, _ in _next_siblings(items, k, sib, {nodes[q].cand.kind for q in stack[:p]}, spec, me)]
+        if after[:1] == [want] and not (spec.repeat and after[1:] in ([], [want + 2])):
+            continue  # the expected label is still to come
+        if repeat:
+            if after and after[0] != want + 1:
+                continue
+            edits = me + 1  # weaker evidence than a misspelling
+        options.append(((edits or 0, 0), c))
+    opening = _opening(read, k, items, nodes, stack, rules, text, lines)
+    if opening is not None:
+        options.append(opening)
+    if not options:
+        return None
+    options.sort(key=lambda o: o[0])
+    if len(options) > 1 and options[0][0] == options[1][0] and options[0][1].label != options[1][1].label:
+        return None
+    return options[0][1]
+
+
+def _opening(
+    read: _OcrLine,
+    k: int,
+    items: list[_Cand | _OcrLine],
+    nodes: list[_Node],
+    stack: list[int],
+    rules: HeadingRules,
+    text: str,
+    lines: list[tuple[int, int]],
+) -> tuple[tuple[int, int], _Cand] | None:
+    """The line as the first label of a style that would open below the open headings ("IL" for
+    "I."), confirmed by that style's second label following in the same style of text."""
+    open_kinds = {nodes[j].cand.kind for j in stack}
+    deepest = max((r for j in stack if (r := nodes[j].cand.rank) is not None), default=None)
+    me = rules.ocr_max_edits
+    best: tuple[tuple[int, int], _Cand] | None = None
+    for rule in rules.rules:
+        spec = rules.ocr_kinds.get(rule.name)
+        if spec is None:
+            continue
+        first = "I" if rule.number == "roman" else "1"
+        if stack and rule.level == "depth" and nodes[stack[-1]].cand.rule is rule:
+            first = f"{nodes[stack[-1]].cand.label}.1"
+        edits = _edits(read.token, first + spec.end, spec, me)
+        if not edits:
+            continue
+        c = _relabel(read, rule, first + spec.end, rules, text, lines)
+        if c is None or c.kind in open_kinds or (deepest is not None and (c.rank is None or c.rank <= deepest)):
+            continue
+        after = _next_siblings(items, k, c, open_kinds, spec, me)
+        if not after or after[0][0] != 2 or _capitals(after[0][1]) != _capitals(c.heading):
+            continue
+        if best is None or edits < best[0][0]:
+            best = ((edits, 1), c)
+    return best
 
 
 def _has_numbered_child(nodes: list[_Node], i: int) -> bool:
@@ -638,13 +949,14 @@ def segment(t: NormText, rules: HeadingRules | None = None) -> list[Section]:
     rules = rules or load_heading_rules()
     cands = _candidates(t, rules)
     dropped: set[int] = set()
-    nodes = _build(cands, rules, dropped)
+    lines = _lines(t.text) if any(isinstance(c, _OcrLine) for c in cands) else []
+    nodes = _build(cands, rules, dropped, t.text, lines)
     for _ in range(3):
         more = _false_duplicates(nodes) - dropped
         if not more:
             break
         dropped |= more
-        nodes = _build(cands, rules, dropped)
+        nodes = _build(cands, rules, dropped, t.text, lines)
 
     n = len(t.text)
     sections: list[Section] = []
@@ -674,6 +986,7 @@ def segment(t: NormText, rules: HeadingRules | None = None) -> list[Section]:
                 char_end=end,
                 page=t.page_at(c.start),
                 kind=c.rule.name,
+                repaired_from=c.repaired_from,
             )
         )
     return sections

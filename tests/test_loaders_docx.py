@@ -6,6 +6,8 @@ Documents are built here with python-docx, plus raw WordprocessingML where pytho
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from docx.oxml import parse_xml
 from pipeline.errors import LoadError
 from pipeline.legacy import encode_legacy
 from pipeline.loaders import docx as docx_loader
+from pipeline.loaders import load as load_path
 from pipeline.loaders.docx import format_number, load_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -422,6 +425,40 @@ def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch: pytest
     monkeypatch.setattr(docx_loader.shutil, "which", lambda name: None)
     with pytest.raises(LoadError, match="libreoffice-writer"):
         load(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, name="old.doc")
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: no real .doc to convert")
+def test_real_legacy_doc_is_converted_and_read_even_without_a_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(d) -> None:
+        d.add_paragraph("I. KẾT QUẢ")
+        d.add_paragraph("Bộ phận một cửa tiếp nhận 1.234 hồ sơ, đạt 85,5% kế hoạch năm.")
+        d.add_paragraph("1. Cấp xã")
+        d.add_paragraph("Các xã giải quyết 2.468 hồ sơ đúng hạn.")
+
+    src = tmp_path / "bao_cao.docx"
+    src.write_bytes(build(fill))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "doc", "--outdir",
+         str(tmp_path), str(src)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    doc_path = tmp_path / "bao_cao.doc"
+    assert doc_path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real OLE2 Word 97 file
+    monkeypatch.delenv("HOME", raising=False)  # a service account: LibreOffice must not need one
+
+    loaded = load_path(doc_path)
+
+    text = "\n".join(p.text for p in loaded.pages)
+    assert loaded.source_kind == "docx"
+    assert "I. KẾT QUẢ" in text
+    assert "tiếp nhận 1.234 hồ sơ, đạt 85,5% kế hoạch" in text
+    assert "1. Cấp xã\n\nCác xã giải quyết 2.468 hồ sơ đúng hạn." in text
 
 
 def test_oversized_xml_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:

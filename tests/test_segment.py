@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,9 @@ def levels(t: NormText) -> list[tuple[str, int]]:
         ("PHẦN I. TÌNH HÌNH CHUNG", "Phần I", "part", "TÌNH HÌNH CHUNG"),
         ("Phần thứ nhất: Kết quả thực hiện", "Phần thứ nhất", "part", "Kết quả thực hiện"),
         ("Mục 2. Nhiệm vụ năm tới", "Mục 2", "muc", "Nhiệm vụ năm tới"),
+        # tone marks as OCR confuses them on the named criteria
+        ("Tiểu chí 8: Thông tin và truyền thông", "Tiêu chí 8", "tieu_chi", "Thông tin và truyền thông"),
+        ("- Chỉ tiểu 8.4: Ứng dụng phần mềm", "Chỉ tiêu 8.4", "chi_tieu", "Ứng dụng phần mềm"),
     ],
 )
 def test_each_heading_style_gives_its_label_kind_and_text(
@@ -384,6 +388,146 @@ def test_raw_markdown_bold_line_is_a_heading_without_normalize() -> None:
     assert levels(t) == [("Kết quả đạt được", 1), ("1", 2)]
 
 
+# ----------------------------------------------------------------------------- OCR label repair
+
+
+def scanned(*lines: str) -> NormText:
+    """A one-page document whose page was read by OCR."""
+    return replace(doc(*lines), ocr_pages=(1,))
+
+
+def repaired(t: NormText) -> list[tuple[str, str | None]]:
+    return [(s.label, s.repaired_from) for s in segment(t)]
+
+
+ROMAN_RUN = ["I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ ĐẠT ĐƯỢC", "III. HẠN CHẾ", "IV. PHƯƠNG HƯỚNG", "V. ĐỀ XUẤT"]
+
+
+@pytest.mark.parametrize(
+    ("position", "token"),
+    [
+        (1, "Il."), (1, "1I."), (1, "H."), (1, "II"), (1, "IL"),
+        (2, "IIL"), (2, "HI."), (2, "IH."), (2, "IIIL"), (2, "III,"), (2, "lII."),
+        (3, "lV."), (3, "IV,"), (3, "1V."), (3, "IY."),
+        (4, "Y."), (4, "V,"),
+    ],
+)  # fmt: skip
+def test_misread_roman_label_on_an_ocr_page_takes_the_label_its_sequence_expects(position: int, token: str) -> None:
+    lines = list(ROMAN_RUN)
+    label, _, heading = lines[position].partition(". ")
+    lines[position] = f"{token} {heading}"
+    secs = segment(scanned(*lines))
+    assert [s.label for s in secs] == ["I", "II", "III", "IV", "V"]
+    fixed = secs[position]
+    assert (fixed.label, fixed.repaired_from, fixed.heading, fixed.level) == (label, token, heading, 1)
+    assert [s.repaired_from for s in secs if s is not fixed] == [None] * 4
+
+
+def test_repaired_heading_keeps_its_offsets_and_children() -> None:
+    t = scanned("I. TÌNH HÌNH CHUNG", "1. Hạ tầng", "H. KẾT QUẢ", "1. Nguyên nhân", "2. Giải pháp")
+    secs = segment(t)
+    assert [s.path for s in secs] == ["I", "I > 1", "II", "II > 1", "II > 2"]
+    assert t.text[secs[2].char_start :].startswith("H. KẾT QUẢ")  # the text itself is unchanged
+    assert secs[2].char_end == len(t.text) and secs[3].parent_id == secs[2].section_id
+
+
+@pytest.mark.parametrize(("token", "label"), [("Z.", "2"), ("2,", "2"), ("z.", "2")])
+def test_misread_decimal_label_takes_the_next_number(token: str, label: str) -> None:
+    t = scanned("I. KẾT QUẢ", "1. Hạ tầng kỹ thuật", f"{token} Ứng dụng phần mềm", "3. Nhân lực")
+    assert repaired(t) == [("I", None), ("1", None), (label, token), ("3", None)]
+
+
+def test_misread_sub_decimal_and_letter_like_label_follow_their_parent() -> None:
+    t = scanned(
+        "I. KẾT QUẢ",
+        "2. Ứng dụng",
+        "2.1. Văn bản điện tử",
+        "2,2. Chữ ký số",
+        "3. Dịch vụ công",
+        "4. Nhân lực",
+        "S. Kinh phí",
+    )
+    assert [(s.path, s.repaired_from) for s in segment(t)] == [
+        ("I", None),
+        ("I > 2", None),
+        ("I > 2 > 2.1", None),
+        ("I > 2 > 2.2", "2,2."),
+        ("I > 3", None),
+        ("I > 4", None),
+        ("I > 5", "S."),
+    ]
+
+
+def test_a_repeated_roman_label_is_the_next_one_when_the_sibling_after_confirms() -> None:
+    t = scanned("I. KẾT QUẢ", "II. TỒN TẠI", "II. NGUYÊN NHÂN", "IV. NHIỆM VỤ")
+    assert repaired(t) == [("I", None), ("II", None), ("III", "II."), ("IV", None)]
+
+
+def test_a_repeated_roman_label_at_the_end_is_the_next_one() -> None:
+    t = scanned("I. KẾT QUẢ", "II KHÓ KHĂN", "II. ĐỀ NGHỊ")
+    assert repaired(t) == [("I", None), ("II", "II"), ("III", "II.")]
+
+
+def test_a_repeat_followed_by_the_label_it_would_take_stays_as_read() -> None:
+    t = scanned("I. KẾT QUẢ", "II. TỒN TẠI", "II. NGUYÊN NHÂN", "III. NHIỆM VỤ")
+    assert repaired(t) == [("I", None), ("II", None), ("II", None), ("III", None)]
+
+
+def test_a_misreading_is_not_repaired_when_the_expected_label_follows() -> None:
+    t = scanned("I. KẾT QUẢ", "II. TỒN TẠI", "HI. CHÚ THÍCH", "III. NHIỆM VỤ", "IV. ĐỀ NGHỊ")
+    assert repaired(t) == [("I", None), ("II", None), ("III", None), ("IV", None)]
+
+
+def test_a_misread_first_label_opens_the_count_when_the_second_follows() -> None:
+    t = scanned("IL TÌNH HÌNH CHUNG", "1. Hạ tầng", "II. KẾT QUẢ")
+    assert repaired(t) == [("I", "IL"), ("1", None), ("II", None)]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # the rest of the line is not written like the sibling headings
+        ("I. KẾT QUẢ", "HI. Đây là dòng viết thường nên không phải tiêu đề mục", "IV. NHIỆM VỤ"),
+        ("I. KẾT QUẢ", "1. Hạ tầng", "Z. KẾT LUẬN VIẾT HOA", "3. Nhân lực"),
+        # a word that merely starts like a label
+        ("I. KẾT QUẢ", "Il cũng được ghi nhận trong báo cáo tổng hợp.", "III. NHIỆM VỤ"),
+        ("I. KẾT QUẢ", "Illinois là tên một tiểu bang", "III. NHIỆM VỤ"),
+        # a misspelling of a label that is not due here
+        ("I. KẾT QUẢ", "lV. TỒN TẠI"),
+    ],
+)
+def test_lines_that_are_not_misread_labels_stay_as_they_are(lines: tuple[str, ...]) -> None:
+    assert all(r is None for _, r in repaired(scanned(*lines)))
+    assert labels(scanned(*lines)) == labels(doc(*lines))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("I. KẾT QUẢ", "IIL TỒN TẠI", "IV. NHIỆM VỤ"),
+        ("I. KẾT QUẢ", "II. TỒN TẠI", "II. NGUYÊN NHÂN", "IV. NHIỆM VỤ"),
+        ("I. KẾT QUẢ", "1. Hạ tầng", "Z. Ứng dụng", "3. Nhân lực"),
+        ("IL TÌNH HÌNH CHUNG", "II. KẾT QUẢ"),
+    ],
+)
+def test_text_documents_are_never_repaired(lines: tuple[str, ...]) -> None:
+    secs = segment(doc(*lines))
+    assert all(s.repaired_from is None for s in secs)
+    assert [s.label for s in secs] == [s.label for s in segment(doc(*lines))]
+    assert [s.label for s in secs] != [s.label for s in segment(scanned(*lines))]
+
+
+def test_only_lines_on_ocr_pages_are_repaired() -> None:
+    text = "I. KẾT QUẢ\nNội dung.\nIIL TỒN TẠI\nNội dung.\n\fIV. NHIỆM VỤ\nY. KIẾN NGHỊ\nVI. PHỤ LỤC\n"
+    page2 = text.index("\f") + 1
+    on_page_2 = NormText(text=text, page_starts=(0, page2), ocr_pages=(2,))
+    assert repaired(on_page_2) == [("I", None), ("IV", None), ("V", "Y."), ("VI", None)]
+
+
+def test_a_real_out_of_sequence_label_in_a_text_document_stays() -> None:
+    assert labels(doc("I. KẾT QUẢ", "II. TỒN TẠI", "II. NGUYÊN NHÂN")) == ["I", "II", "II"]
+
+
 # ----------------------------------------------------------------------------- spans and ids
 
 
@@ -442,6 +586,9 @@ def _mutated(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
         lambda d: d["limits"].__setitem__("max_heading_chars", -1),
         lambda d: d.__setitem__("version", 2),
         lambda d: d.__setitem__("surprise", 1),
+        lambda d: d["ocr_labels"]["kinds"].__setitem__("bold", d["ocr_labels"]["kinds"]["roman"]),
+        lambda d: d["ocr_labels"]["kinds"]["roman"].__setitem__("spellings", {"I": "l"}),
+        lambda d: d["ocr_labels"].__setitem__("max_edits", 0),
     ],
 )
 def test_invalid_rules_file_raises_config_error(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]

@@ -18,9 +18,12 @@ laid the document out (`w:lastRenderedPageBreak`) split pages.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -146,7 +149,9 @@ def convert_doc_to_docx(data: bytes, path: Path | str, *, timeout: float = SOFFI
     with tempfile.TemporaryDirectory(prefix="baocao-doc-") as tmp:
         src = Path(tmp) / "input.doc"
         src.write_bytes(data)
-        profile = Path(tmp) / "profile"  # a private profile: parallel workers must not share one
+        # A private profile per call: parallel workers must not share one, and HOME may be unset or
+        # read-only (a service account); LibreOffice writes its profile there, not under HOME.
+        profile = Path(tmp) / "profile"
         cmd = [
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -158,9 +163,15 @@ def convert_doc_to_docx(data: bytes, path: Path | str, *, timeout: float = SOFFI
             tmp,
             str(src),
         ]
+        # soffice is a launcher that starts soffice.bin: run it in a session of its own so that a
+        # timeout ends the whole group, not only the launcher (soffice.bin would keep the profile).
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired as e:
+            _kill_group(proc)
             raise LoadError(
                 f"LibreOffice did not convert the .doc within {timeout:g} s", path=str(path)
             ) from e
@@ -170,6 +181,12 @@ def convert_doc_to_docx(data: bytes, path: Path | str, *, timeout: float = SOFFI
                 "LibreOffice could not convert the .doc (damaged or not a Word file)", path=str(path)
             )
         return out.read_bytes()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 # --------------------------------------------------------------------------------------------------
