@@ -134,6 +134,7 @@ def _close(a: float | None, b: float | None) -> bool:
 
 FUZZY_QUOTE_SCORE = 85.0
 OCR_KINDS = ("pdf-ocr", "image-ocr")
+_SEPARATORS_AS_SPACE = str.maketrans("\t\n|", "   ")  # a cell or line break is a space to a quote
 
 
 def _occurrences(text: str, quote: str, *, fuzzy: bool = False) -> list[tuple[int, int]]:
@@ -149,7 +150,8 @@ def _occurrences(text: str, quote: str, *, fuzzy: bool = False) -> list[tuple[in
         return found
     # OCR text: a misread letter ("tiép" for "tiếp", ">" for "≥") must not hide a value extracted at the
     # right place, so the best approximate alignment counts when it is close enough.
-    hit = fuzz.partial_ratio_alignment(" ".join(parts), text, score_cutoff=FUZZY_QUOTE_SCORE)
+    spaced = text.translate(_SEPARATORS_AS_SPACE)  # same length: offsets stay valid
+    hit = fuzz.partial_ratio_alignment(" ".join(parts), spaced, score_cutoff=FUZZY_QUOTE_SCORE)
     return [(hit.dest_start, hit.dest_end)] if hit else []
 
 

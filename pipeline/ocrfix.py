@@ -3,12 +3,13 @@
 Why: a figure read by OCR is only as good as the digits Tesseract saw. Three things follow.
 - Each whitespace token of an OCR page keeps the recognizer's word confidence (`Page.token_confidence`),
   so a figure can be traced to how sure the recognizer was of *its* digits, not of the page on average.
+- Number tokens are repaired only where the Vietnamese number format decides: `S12` in a row of
+  numbers is 512, `19. 214` is 19.214, `9 9 ,2%` is 99,2%, `1.2872` is 1.287 with footnote marker 2 (a
+  thousands group has exactly three digits), `1.287?` is 1.287 with a marker read as a symbol. The
+  confusable letters are data (schemas/ocr_repair.yaml). Each repair is recorded (`Page.repairs`) and
+  lowers the token's confidence; a letter read for a digit lowers it below the low-confidence line.
 - A number the format rejects and no repair explains (`89.7300`) is flagged (`malformed_number`), not
   guessed at.
-- Number tokens are repaired only where the Vietnamese number format decides (`S12` in a row of numbers
-  is 512, `19. 214` is 19.214, `9 9 ,2%` is 99,2%, `1.2872` is 1.287 with a footnote marker 2: a
-  thousands group has exactly three digits). The confusable letters are data (schemas/ocr_repair.yaml).
-  Each repair is recorded (`Page.repairs`) and lowers the token's confidence.
 - After normalization the page tokens are aligned with the normalized text (`mark_ocr_tokens`), so the
   repaired and low-confidence tokens become `NormText.ocr_marks` with exact char spans; figures overlapping
   a mark carry it (extractor suffix, lowered confidence) and checks resting on it are never a mismatch.
@@ -36,6 +37,7 @@ _DIGITS = re.compile(r"^\d+$")
 _EDGE = re.compile(r"^([(\[\"“]*)(.*?)([)\]\"”.,;:]*)$", re.S)
 _TOKEN = re.compile(r"\S+")
 _GLUED_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})*\.\d{3})(\d{1,2})$")  # 1.2872 → 1.287 + marker 2
+_GLUED_SYMBOL = re.compile(r"^(\d[\d.,]*%?)[?°º]+([.,;:)]*)$")
 _MALFORMED = re.compile(r"\d+(?:[.,]\d+)+%?")  # digits and separators only
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -190,6 +192,15 @@ def _glued_marker(toks: list[_Tok], i: int) -> None:
         _rewrite(toks, i, i + 1, lead + m.group(1) + m.group(2).translate(_SUPERSCRIPTS) + trail, "glued_footnote")
 
 
+def _glued_mark(toks: list[_Tok], i: int) -> None:
+    """`1.287?` / `215°`: a footnote reference whose raised digit OCR read as a symbol. The number is
+    kept as read and the symbol dropped (which footnote it was cannot be told from the glyph)."""
+    lead, core, trail = _core(toks[i].text)
+    m = _GLUED_SYMBOL.match(core + trail)
+    if m and _is_number(m.group(1)):
+        _rewrite(toks, i, i + 1, lead + m.group(1) + m.group(2), "glued_mark")
+
+
 def _flag_malformed(toks: list[_Tok], i: int) -> None:
     """A number the format rejects and no repair explains (`89.7300`): kept as read, flagged, so a
     figure built on it is never trusted for a verdict."""
@@ -220,6 +231,8 @@ def repair_tokens(
             _letters_to_digits(toks, i, rules)
             if toks[i].rule is None:
                 _glued_marker(toks, i)
+            if toks[i].rule is None:
+                _glued_mark(toks, i)
             if toks[i].rule is None:
                 _flag_malformed(toks, i)
         i += 1

@@ -22,6 +22,8 @@ from pipeline.ocrfix import repair_tokens, token_confidences
         ("giải quyết 2.l06 hồ sơ đúng hạn", "giải quyết 2.106 hồ sơ đúng hạn", "letter_digit"),
         ("giải quyết 2.10O hồ sơ đúng hạn", "giải quyết 2.100 hồ sơ đúng hạn", "letter_digit"),
         ("trực tuyến 2.4163 hồ sơ, chiếm", "trực tuyến 2.416³ hồ sơ, chiếm", "glued_footnote"),
+        ("trực tuyến 2.416? hồ sơ, chiếm", "trực tuyến 2.416 hồ sơ, chiếm", "glued_mark"),
+        ("bưu chính 318°, trả kết quả", "bưu chính 318, trả kết quả", "glued_mark"),
     ],
 )
 def test_number_tokens_repaired_where_the_format_decides(read: str, meant: str, rule: str) -> None:
