@@ -8,8 +8,9 @@ write tables that way), so here a table region is rebuilt from the word boxes:
 
 1. words are grouped into geometric rows (by vertical centre), and a row into cells where the gap
    between two words is much wider than the page's word space (or a table rule was read as `|`);
-2. a table is >= 3 consecutive rows of >= 3 cells, mostly numeric, whose cells line up column by
-   column; wrapped cell lines, the header above and a totals row below are taken in with it;
+2. a table is >= 3 consecutive rows of >= 3 cells whose cells line up column by column, each row
+   with >= 2 figure cells and the rows half figures on average (a misread row number is tolerated);
+   wrapped cell lines, the header above and a totals row below are taken in with it;
 3. the column grid comes from those rows; every row of the region becomes one line
    `cell<TAB>cell<TAB>...` (one field per column, empty where the row has no text in it), a cell
    wrapped over several lines gives one field;
@@ -18,17 +19,19 @@ write tables that way), so here a table region is rebuilt from the word boxes:
 Everything else keeps Tesseract's text byte for byte: its prose reading order is good, and a
 two-column letterhead (agency name | national motto, side by side) is deliberately never a table
 (two non-numeric cells). A page without a table region returns `result.text` unchanged, as does a
-page whose text lines cannot be matched to the word boxes.
+page whose text lines cannot be matched to the word boxes. `lay_out_words` also returns the words
+in the order the text uses them, for aligning per-token confidences after cells were reordered.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,7 +45,7 @@ _RULE_EDGE = re.compile(rf"^[{re.escape(_RULE_CHARS)}]+|[{re.escape(_RULE_CHARS)
 MIN_ROWS = 3  # consecutive table-like rows needed for a region
 MIN_CELLS = 3  # cells a table-like row needs (a two-column letterhead has two)
 CELL_GAP = 1.8  # a gap wider than this many word spaces separates cells
-SPLIT_GAP = 1.3  # ... and at a column boundary already known, this many
+SPLIT_GAP = 1.3  # ... and before a word in the next column's text, this many
 MAX_BETWEEN = 3  # wrapped-cell lines allowed between two table-like rows
 CONTINUATION = 0.85  # a row closer than this share of the row pitch to its neighbour continues it
 
@@ -62,13 +65,8 @@ class _Cell:
 @dataclass
 class _Row:
     words: list[OcrWord]  # x order, rule debris included
-    top: float
-    bottom: float
+    top: float  # median top of its words
     cells: list[_Cell] = field(default_factory=list)
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 @dataclass(frozen=True)
@@ -77,21 +75,34 @@ class _Metrics:
     space: float  # median gap between neighbouring words of a line
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    text: str
+    words: tuple[OcrWord, ...]  # the words of `text` in its order (rule debris dropped or trimmed)
+
+
 def lay_out(result: OcrResult) -> str:
     """The page text in reading order: Tesseract's, with table regions rebuilt as TAB-separated rows."""
+    return lay_out_words(result).text
+
+
+def lay_out_words(result: OcrResult) -> Layout:
+    """The page text as `lay_out`, with the recognizer's words in the order the text uses them, so
+    per-token confidences can be aligned by sequence even where table cells were reordered."""
+    unchanged = Layout(result.text, result.words)
     words = [w for w in result.words if w.text.strip()]
     if len(words) < MIN_ROWS * MIN_CELLS:
-        return result.text
+        return unchanged
     m = _metrics(words)
     if m is None:
-        return result.text
+        return unchanged
     rows = _rows(words, m)
     for r in rows:
         r.cells = _split_cells(r.words, m.space * CELL_GAP)
-    regions = _regions(rows, m)
+    regions = _regions(rows)
     if not regions:
-        return result.text
-    return _splice(result, regions, m) or result.text
+        return unchanged
+    return _splice(result, regions, m) or unchanged
 
 
 # --------------------------------------------------------------------------- geometry
@@ -105,7 +116,7 @@ def _metrics(words: Sequence[OcrWord]) -> _Metrics | None:
     gaps = []
     for _, g in groupby(words, key=lambda w: w.line):
         line = sorted(g, key=lambda w: w.left)
-        for a, b in zip(line, line[1:], strict=False):
+        for a, b in pairwise(line):
             gap = b.left - (a.left + a.width)
             if 0 < gap < 2 * height:
                 gaps.append(gap)
@@ -133,9 +144,7 @@ def _rows(words: Sequence[OcrWord], m: _Metrics) -> list[_Row]:
 def _make_row(words: list[OcrWord]) -> _Row:
     words = sorted(words, key=lambda w: w.left)
     text_words = [w for w in words if not _is_rule(w.text)] or words
-    tops = [w.top for w in text_words]
-    bottoms = [w.top + w.height for w in text_words]
-    return _Row(words, float(statistics.median(tops)), float(statistics.median(bottoms)))
+    return _Row(words, float(statistics.median(w.top for w in text_words)))
 
 
 def _is_rule(text: str) -> bool:
@@ -185,27 +194,20 @@ def _numeric_share(row: _Row) -> float:
 
 
 def _table_like(row: _Row) -> bool:
-    return len(row.cells) >= MIN_CELLS and _numeric_share(row) >= 0.5
+    """>= 3 cells, at least two of them (and 40 %) figures: a misread row number leaves it table-like."""
+    numeric = sum(_is_numeric(c.text) for c in row.cells)
+    return len(row.cells) >= MIN_CELLS and numeric >= 2 and numeric >= 0.4 * len(row.cells)
 
 
 def _overlap(a: _Cell, b: _Cell) -> bool:
     return a.x0 <= b.x1 and b.x0 <= a.x1
 
 
-def _aligned(a: _Row, b: _Row) -> bool:
-    """At least MIN_CELLS cells of the two rows overlap one to one, in order (same columns)."""
-    i = j = matched = 0
-    while i < len(a.cells) and j < len(b.cells):
-        ca, cb = a.cells[i], b.cells[j]
-        if _overlap(ca, cb):
-            matched += 1
-            i += 1
-            j += 1
-        elif ca.x1 < cb.x0:
-            i += 1
-        else:
-            j += 1
-    return matched >= MIN_CELLS
+def _fits(row: _Row, table: Sequence[_Row]) -> bool:
+    """The row's cells line up with the columns of the table so far: at least MIN_CELLS of them, and
+    two thirds, overlap a cell of one of its rows (a row with empty cells still fits)."""
+    matched = sum(any(_overlap(c, o) for r in table for o in r.cells) for c in row.cells)
+    return matched >= MIN_CELLS and 3 * matched >= 2 * len(row.cells)
 
 
 def _bridges(row: _Row, columns: Sequence[_Cell]) -> bool:
@@ -220,69 +222,81 @@ def _bridges(row: _Row, columns: Sequence[_Cell]) -> bool:
 class _Region:
     rows: list[_Row]  # y order
     seps: list[float]  # x of the column boundaries
-    x0: float
-    x1: float
+    columns: list[_Cell]  # x-extent of each column's text in the table-like rows
+    pitch: float  # least distance between the tops of two table-like rows
 
     @property
     def ncols(self) -> int:
         return len(self.seps) + 1
 
 
-def _regions(rows: list[_Row], m: _Metrics) -> list[_Region]:
+def _regions(rows: list[_Row]) -> list[_Region]:
+    """Table regions, top to bottom, none sharing a row."""
     out: list[_Region] = []
     i = 0
-    used_until = -1
+    floor = 0  # first row not yet in a region
     while i < len(rows):
-        if not _table_like(rows[i]) or i <= used_until:
+        if not _table_like(rows[i]):
             i += 1
             continue
         core = [i]
         j = i + 1
         while j < len(rows) and j - core[-1] - 1 <= MAX_BETWEEN:
             last = rows[core[-1]]
-            if _table_like(rows[j]) and _aligned(last, rows[j]):
+            if _table_like(rows[j]) and _fits(rows[j], [rows[k] for k in core]):
                 core.append(j)
             elif _table_like(rows[j]) or _bridges(rows[j], last.cells) or not rows[j].cells:
                 break
             j += 1
-        if len(core) < MIN_ROWS:
+        if len(core) < MIN_ROWS or sum(_numeric_share(rows[k]) for k in core) < 0.5 * len(core):
             i += 1
             continue
-        region = _build_region(rows, core, m)
-        if region is None:
+        found = _build_region(rows, core, floor)
+        if found is None:
             i = core[-1] + 1
             continue
+        region, end = found
         out.append(region)
-        used_until = max(rows.index(r) for r in region.rows)
-        i = used_until + 1
+        i = floor = end + 1
     return out
 
 
 def _grid(rows: Sequence[_Row]) -> tuple[list[float], list[_Cell]] | None:
-    """Column boundaries and the x-extent each column's text takes, from the rows with the most
-    common number of cells (ties: more cells)."""
-    counts = [len(r.cells) for r in rows]
-    n = max(set(counts), key=lambda k: (counts.count(k), k))
-    full = [r for r in rows if len(r.cells) == n]
-    lo = [min(r.cells[k].x0 for r in full) for k in range(n)]
-    hi = [max(r.cells[k].x1 for r in full) for k in range(n)]
-    if any(hi[k] >= lo[k + 1] for k in range(n - 1)):
-        return None  # the rows do not agree on their columns
-    return [(hi[k] + lo[k + 1]) / 2 for k in range(n - 1)], [_Cell([], [], a, b) for a, b in zip(lo, hi, strict=True)]
+    """Column boundaries, and the x-extent each column's text takes, from the table-like rows.
+
+    A column is a run of x covered by cells of the rows that overlap one another; a cell that
+    overlaps two cells of another row (a merged cell, or two cells read as one) takes no part.
+    Empty cells do not matter: a column needs text in one row only.
+    """
+    spans: list[tuple[int, int]] = []
+    for r in rows:
+        for c in r.cells:
+            if not any(sum(_overlap(c, o) for o in other.cells) > 1 for other in rows if other is not r):
+                spans.append((c.x0, c.x1))
+    spans.sort()
+    bands: list[list[int]] = []
+    for x0, x1 in spans:
+        if bands and x0 <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], x1)
+        else:
+            bands.append([x0, x1])
+    if len(bands) < MIN_CELLS:
+        return None
+    seps = [(a[1] + b[0]) / 2 for a, b in pairwise(bands)]
+    return seps, [_Cell([], [], a, b) for a, b in bands]
 
 
-def _build_region(rows: list[_Row], core: list[int], m: _Metrics) -> _Region | None:
+def _build_region(rows: list[_Row], core: list[int], floor: int) -> tuple[_Region, int] | None:
+    """The region around the table-like rows `core`, not above row `floor`; and its last row."""
     grid = _grid([rows[k] for k in core])
     if grid is None:
         return None
     seps, columns = grid
-    first, last = core[0], core[-1]
-    pitches = [rows[b].top - rows[a].top for a, b in zip(core, core[1:], strict=False) if b == a + 1]
-    pitch = statistics.median(pitches) if pitches else 2.5 * m.height
+    pitch = min(rows[b].top - rows[a].top for a, b in pairwise(core))
     # header rows above and wrapped lines / totals below: rows that sit in the columns, close by
-    first = _extend(rows, first, -1, columns, pitch)
-    last = _extend(rows, last, +1, columns, pitch)
-    return _Region(rows[first : last + 1], seps, columns[0].x0 - m.height, columns[-1].x1 + m.height)
+    first = max(floor, _extend(rows, core[0], -1, columns, pitch))
+    last = _extend(rows, core[-1], +1, columns, pitch)
+    return _Region(rows[first : last + 1], seps, columns, pitch), last
 
 
 def _extend(rows: list[_Row], edge: int, step: int, columns: Sequence[_Cell], pitch: float) -> int:
@@ -294,8 +308,8 @@ def _extend(rows: list[_Row], edge: int, step: int, columns: Sequence[_Cell], pi
         row = rows[k]
         if not row.cells or _bridges(row, columns) or abs(row.top - prev.top) > 1.5 * pitch:
             break
-        if row.cells[0].x0 < columns[0].x0 - pitch or row.cells[-1].x1 > columns[-1].x1 + pitch:
-            break  # text reaching well outside the table
+        if row.cells[0].x1 < columns[0].x0 or row.cells[-1].x0 > columns[-1].x1:
+            break  # text beside the table
         if len(row.cells) >= 2 or (step > 0 and _continues(row, prev, columns, pitch)):
             best = k
         k += step
@@ -310,54 +324,62 @@ def _continues(row: _Row, prev: _Row, columns: Sequence[_Cell], pitch: float) ->
 # --------------------------------------------------------------------------- region text
 
 
-def _region_lines(region: _Region, m: _Metrics) -> list[str]:
-    """One TAB-separated line per table row; wrapped lines joined into the row they belong to."""
+def _region_lines(region: _Region, m: _Metrics) -> list[tuple[str, list[OcrWord]]]:
+    """One TAB-separated line per table row, with its words in text order; wrapped lines are joined
+    into the row they belong to."""
     n = region.ncols
-    grid_rows: list[list[list[str]]] = []
+    grid_rows: list[list[list[_Cell]]] = []
     for row in region.rows:
-        fields: list[list[str]] = [[] for _ in range(n)]
-        for cell in _split_cells(_inside(row.words, region), m.space * CELL_GAP):
-            for part in _split_at_seps(cell, region.seps, m.space * SPLIT_GAP):
-                fields[bisect.bisect(region.seps, part.x0)].append(part.text)
+        fields: list[list[_Cell]] = [[] for _ in range(n)]
+        for cell in _split_cells(row.words, m.space * CELL_GAP):
+            for part in _split_at_columns(cell, region, m.space * SPLIT_GAP):
+                fields[bisect.bisect(region.seps, part.x0)].append(part)
         grid_rows.append(fields)
-    groups = _group_rows(region, grid_rows)
-    lines = []
-    for g in groups:
-        cells = [" ".join(t for k in g for t in grid_rows[k][c]) for c in range(n)]
-        lines.append("\t".join(cells).rstrip("\t") if any(cells) else "")
-    return [ln for ln in lines if ln]
+    out = []
+    for group in _group_rows(region, grid_rows):
+        parts = [[p for k in group for p in grid_rows[k][c]] for c in range(n)]
+        line = "\t".join(" ".join(p.text for p in ps) for ps in parts).rstrip("\t")
+        words = [
+            w if t == w.text else dataclasses.replace(w, text=t)
+            for ps in parts
+            for p in ps
+            for w, t in zip(p.words, p.texts, strict=True)
+        ]
+        if line:
+            out.append((line, words))
+    return out
 
 
-def _inside(words: Sequence[OcrWord], region: _Region) -> list[OcrWord]:
-    return [w for w in words if region.x0 <= w.left + w.width / 2 <= region.x1]
-
-
-def _split_at_seps(cell: _Cell, seps: Sequence[float], min_gap: float) -> list[_Cell]:
-    """A cell running over a column boundary is cut there when a gap wider than a space sits on it
-    (two cells read as one); a cell written across columns (a merged cell) stays whole."""
-    parts = [cell]
-    for sep in seps:
-        c = parts[-1]
-        if not c.x0 < sep < c.x1:
+def _split_at_columns(cell: _Cell, region: _Region, min_gap: float) -> list[_Cell]:
+    """A cell running into the next column is cut before a word lying in that column's text, when a
+    gap wider than a space precedes it (two cells read as one). A cell written across columns (a
+    merged cell: words one space apart) stays whole."""
+    parts: list[_Cell] = []
+    start = 0
+    for k in range(1, len(cell.words)):
+        a, b = cell.words[k - 1], cell.words[k]
+        if b.left - (a.left + a.width) <= min_gap:
             continue
-        for k in range(1, len(c.words)):
-            a, b = c.words[k - 1], c.words[k]
-            if a.left + a.width <= sep <= b.left and b.left - (a.left + a.width) > min_gap:
-                left = _Cell(c.words[:k], c.texts[:k], c.x0, max(w.left + w.width for w in c.words[:k]))
-                right = _Cell(c.words[k:], c.texts[k:], b.left, c.x1)
-                parts[-1:] = [left, right]
-                break
+        here = bisect.bisect(region.seps, cell.words[start].left)
+        probe = _Cell([], [], b.left, b.left + b.width)
+        if any(_overlap(probe, col) for col in region.columns[here + 1 :]):
+            parts.append(_part(cell, start, k))
+            start = k
+    parts.append(_part(cell, start, len(cell.words)))
     return parts
 
 
-def _group_rows(region: _Region, grid_rows: list[list[list[str]]]) -> list[list[int]]:
+def _part(cell: _Cell, i: int, j: int) -> _Cell:
+    words = cell.words[i:j]
+    return _Cell(words, cell.texts[i:j], words[0].left, max(w.left + w.width for w in words))
+
+
+def _group_rows(region: _Region, grid_rows: list[list[list[_Cell]]]) -> list[list[int]]:
     """Rows of the region as table rows: a line with an empty first column close to its neighbour
     is a wrapped line of the nearer neighbour's row (above for top-aligned cells, below for cells
     centred vertically beside a taller one)."""
     rows = region.rows
-    anchors = [k for k in range(len(rows)) if grid_rows[k][0]]
-    steps = [rows[b].top - rows[a].top for a, b in zip(anchors, anchors[1:], strict=False)]
-    pitch = statistics.median(steps) if steps else float("inf")
+    pitch = region.pitch
     parent = list(range(len(rows)))
     for k in range(len(rows)):
         if grid_rows[k][0]:
@@ -380,7 +402,7 @@ def _group_rows(region: _Region, grid_rows: list[list[list[str]]]) -> list[list[
 # --------------------------------------------------------------------------- splicing
 
 
-def _splice(result: OcrResult, regions: Sequence[_Region], m: _Metrics) -> str | None:
+def _splice(result: OcrResult, regions: Sequence[_Region], m: _Metrics) -> Layout | None:
     """Tesseract's text with each region's lines replaced by the rebuilt rows (None: lines not matched)."""
     lines = result.text.split("\n")
     line_ids = [key for key, _ in groupby((w for w in result.words if w.text.strip()), key=lambda w: w.line)]
@@ -395,28 +417,33 @@ def _splice(result: OcrResult, regions: Sequence[_Region], m: _Metrics) -> str |
         if lines[k].split() != [w.text for w in words_of[lid]]:
             return None
     index_of = dict(zip(line_ids, text_rows, strict=True))
-    replace: dict[int, list[str]] = {}
+    line_at = dict(zip(text_rows, line_ids, strict=True))
+    replace: dict[int, list[tuple[str, list[OcrWord]]]] = {}
     owner: dict[int, int] = {}
     for n, region in enumerate(regions):
-        taken = {id(w) for r in region.rows for w in _inside(r.words, region)}
-        lids = {w.line for r in region.rows for w in _inside(r.words, region)}
-        idx = sorted(index_of[lid] for lid in lids)
-        if any(i in owner for i in idx):
+        taken = {id(w) for r in region.rows for w in r.words}
+        lids = sorted({w.line for r in region.rows for w in r.words}, key=lambda lid: index_of[lid])
+        if any(index_of[lid] in owner for lid in lids):
             return None
-        for i, lid in zip(idx, sorted(lids, key=lambda x: index_of[x]), strict=True):
-            owner[i] = n
-            rest = [w.text for w in words_of[lid] if id(w) not in taken]
-            replace[i] = [" ".join(rest)] if rest else []
-        replace[idx[0]] = _region_lines(region, m) + replace[idx[0]]
+        for lid in lids:
+            owner[index_of[lid]] = n
+            rest = [w for w in words_of[lid] if id(w) not in taken]  # words of the line beside the table
+            replace[index_of[lid]] = [(" ".join(w.text for w in rest), rest)] if rest else []
+        first = index_of[lids[0]]
+        replace[first] = _region_lines(region, m) + replace[first]
     out: list[str] = []
+    out_words: list[OcrWord] = []
     for k, ln in enumerate(lines):
         if k in replace:
-            out.extend(replace[k])
+            for text, words in replace[k]:
+                out.append(text)
+                out_words.extend(words)
         elif not ln.strip() and _between_same(lines, k, owner):
             continue  # a blank line Tesseract put between two rows of the same table
         else:
             out.append(ln)
-    return "\n".join(out)
+            out_words.extend(words_of[line_at[k]] if ln.strip() else ())
+    return Layout("\n".join(out), tuple(out_words))
 
 
 def _between_same(lines: list[str], k: int, owner: dict[int, int]) -> bool:
