@@ -5,7 +5,7 @@ Why: a figure read by OCR is only as good as the digits Tesseract saw. Three thi
   so a figure can be traced to how sure the recognizer was of *its* digits, not of the page on average.
 - Number tokens are repaired only where the Vietnamese number format decides: `S12` in a row of
   numbers is 512, `19. 214` is 19.214, `9 9 ,2%` is 99,2%, `1.2872` is 1.287 with footnote marker 2 (a
-  thousands group has exactly three digits), `1.287?` is 1.287 with a marker read as a symbol. The
+  thousands group has exactly three digits), `1.287?` is 1.287 with a marker read as a symbol (`⁰`, number unknown). The
   confusable letters are data (schemas/ocr_repair.yaml). Each repair is recorded (`Page.repairs`) and
   lowers the token's confidence; a letter read for a digit lowers it below the low-confidence line.
 - A number the format rejects and no repair explains (`89.7300`) is flagged (`malformed_number`), not
@@ -37,6 +37,8 @@ _DIGITS = re.compile(r"^\d+$")
 _EDGE = re.compile(r"^([(\[\"“]*)(.*?)([)\]\"”.,;:]*)$", re.S)
 _TOKEN = re.compile(r"\S+")
 _GLUED_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})*\.\d{3})(\d{1,2})$")  # 1.2872 → 1.287 + marker 2
+UNKNOWN_NOTE = "⁰"  # a footnote marker whose digit OCR lost
+_NOTE_SYMBOLS = re.compile(r"[?°º]{1,2}")
 _GLUED_SYMBOL = re.compile(r"^(\d[\d.,]*%?)[?°º]+([.,;:)]*)$")
 _MALFORMED = re.compile(r"\d+(?:[.,]\d+)+%?")  # digits and separators only
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -194,11 +196,23 @@ def _glued_marker(toks: list[_Tok], i: int) -> None:
 
 def _glued_mark(toks: list[_Tok], i: int) -> None:
     """`1.287?` / `215°`: a footnote reference whose raised digit OCR read as a symbol. The number is
-    kept as read and the symbol dropped (which footnote it was cannot be told from the glyph)."""
+    kept as read and the symbol becomes the unknown-footnote marker `⁰` (footnotes are numbered from 1,
+    so 0 is no real note), which normalization lifts off the number like any other marker."""
     lead, core, trail = _core(toks[i].text)
     m = _GLUED_SYMBOL.match(core + trail)
     if m and _is_number(m.group(1)):
-        _rewrite(toks, i, i + 1, lead + m.group(1) + m.group(2), "glued_mark")
+        _rewrite(toks, i, i + 1, lead + m.group(1) + UNKNOWN_NOTE + m.group(2), "glued_mark")
+
+
+def _note_body_mark(toks: list[_Tok], i: int) -> None:
+    """`° Gồm 1.043 hồ sơ …` at the start of a line: the raised number of a footnote body read as a
+    symbol no Vietnamese sentence starts with. It becomes `⁰`, so the line is moved out of the prose
+    as a footnote body, as it is in the text layer."""
+    t = toks[i]
+    first = i == 0 or toks[i - 1].line != t.line
+    nxt = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].line == t.line else None
+    if first and _NOTE_SYMBOLS.fullmatch(t.text) and nxt is not None and nxt.text[:1].isupper():
+        _rewrite(toks, i, i + 1, UNKNOWN_NOTE, "note_mark")
 
 
 def _flag_malformed(toks: list[_Tok], i: int) -> None:
@@ -233,6 +247,8 @@ def repair_tokens(
                 _glued_marker(toks, i)
             if toks[i].rule is None:
                 _glued_mark(toks, i)
+            if toks[i].rule is None:
+                _note_body_mark(toks, i)
             if toks[i].rule is None:
                 _flag_malformed(toks, i)
         i += 1

@@ -22,8 +22,9 @@ from pipeline.ocrfix import repair_tokens, token_confidences
         ("giải quyết 2.l06 hồ sơ đúng hạn", "giải quyết 2.106 hồ sơ đúng hạn", "letter_digit"),
         ("giải quyết 2.10O hồ sơ đúng hạn", "giải quyết 2.100 hồ sơ đúng hạn", "letter_digit"),
         ("trực tuyến 2.4163 hồ sơ, chiếm", "trực tuyến 2.416³ hồ sơ, chiếm", "glued_footnote"),
-        ("trực tuyến 2.416? hồ sơ, chiếm", "trực tuyến 2.416 hồ sơ, chiếm", "glued_mark"),
-        ("bưu chính 318°, trả kết quả", "bưu chính 318, trả kết quả", "glued_mark"),
+        ("trực tuyến 2.416? hồ sơ, chiếm", "trực tuyến 2.416⁰ hồ sơ, chiếm", "glued_mark"),
+        ("bưu chính 318°, trả kết quả", "bưu chính 318⁰, trả kết quả", "glued_mark"),
+        ("hồ sơ,\n° Trong đó 12 hồ sơ", "hồ sơ,\n⁰ Trong đó 12 hồ sơ", "note_mark"),
     ],
 )
 def test_number_tokens_repaired_where_the_format_decides(read: str, meant: str, rule: str) -> None:
@@ -47,6 +48,7 @@ def test_number_tokens_repaired_where_the_format_decides(read: str, meant: str, 
         "tỷ lệ 71.55% và 12.500 hồ sơ",
         "qua bưu chính 215l hồ sơ",  # a footnote marker read as a letter: not a digit
         "qua bưu chính 215! hồ sơ",
+        "nhiệt độ 30 °C trong phòng máy",
     ],
 )
 def test_well_formed_or_ambiguous_text_is_left_alone(text: str) -> None:
@@ -58,6 +60,22 @@ def test_a_number_the_format_rejects_is_flagged_not_guessed() -> None:
     assert text == "tỷ lệ đạt 76.4100. Số xã"
     assert [(r.original, r.rule) for r in repairs] == [("76.4100.", "malformed_number")]
     assert confs[3] < 0.5
+
+
+def test_a_footnote_read_as_symbols_is_read_like_the_text_layer() -> None:
+    """A footnote whose raised digits OCR read as `?` (the reference) and `°` (the body) comes out as the
+    same text, asides and checks as the typed original, the unknown number written ⁰."""
+    typed = (
+        "Năm 2024 đã giải quyết 4.102 hồ sơ, trong đó trước hạn 3.877⁴ hồ sơ, đúng hạn 225 hồ sơ.\n"
+        "⁴ Gồm 1.210 hồ sơ nộp qua Cổng Dịch vụ công quốc gia.\n"
+    )
+    scanned = typed.replace("3.877⁴", "3.877?").replace("⁴ Gồm", "° Gồm")
+    text = analyze(Loaded(path="a.txt", sha256="c" * 64, source_kind="text", pages=(Page(1, typed),)))
+    ocr = analyze(_ocr_doc(scanned))
+    assert ocr.norm.text == text.norm.text.replace("⁴", "⁰")
+    assert ocr.norm.asides == text.norm.asides
+    assert [(c.rule, c.operands, c.status) for c in ocr.checks] == [
+        (c.rule, c.operands, c.status) for c in text.checks]
 
 
 def test_whitespace_and_line_structure_survive_a_repair() -> None:
