@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
+from pipeline.loaders.pagepool import page_budget
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for
 from pipeline.ocrfix import load_rules as load_ocr_rules
 
@@ -102,12 +103,16 @@ def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
         raise BaocaoError(f"{type(e).__name__}: {e}", path=path, stage=name) from e
 
 
-def process_file(path: str | Path, *, ocr: str = "auto") -> DocResult | Failure:
-    """The whole per-document pipeline, pure of any database access (runs in workers)."""
+def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) -> DocResult | Failure:
+    """The whole per-document pipeline, pure of any database access (runs in workers).
+
+    `page_workers`: how many pages of this document may be OCR'd at once (threads in this process).
+    """
     p = str(path)
     try:
         t0 = time.perf_counter()
-        loaded = _stage("load", p, load, Path(p), ocr=ocr)
+        with page_budget(page_workers):
+            loaded = _stage("load", p, load, Path(p), ocr=ocr)
         load_seconds = time.perf_counter() - t0
     except BaocaoError as e:
         return Failure(path=p, sha256=None, stage=e.stage, error=e.message)
@@ -205,10 +210,17 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
 
 
 def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
+    """Results of `process_file` over `files` with `workers` cores.
+
+    Documents are spread over worker processes; the pages of a scanned document are spread over
+    threads when fewer documents than workers are in flight, so the total stays ≈ `workers` OCR
+    processes: a single document gets every worker, k < workers documents get workers // k each.
+    """
     if workers <= 1 or len(files) <= 1:
         for f in files:
-            yield process_file(f, ocr=ocr)
+            yield process_file(f, ocr=ocr, page_workers=max(1, workers))
         return
+    page_workers = max(1, workers // min(workers, len(files)))
     # Workers are forked from a warmed-up parent: the imports and caches (spaCy, grammars, the
     # gazetteer, ~1 s) are built once instead of once per worker on a machine with few cores.
     warm_up()
@@ -218,7 +230,7 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
         pending: set[Future] = set()
         queue = iter(files)
         for f in queue:
-            pending.add(pool.submit(process_file, f, ocr=ocr))
+            pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers))
             if len(pending) >= workers * 2:
                 break
         while pending:
@@ -227,7 +239,7 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
                 yield fut.result()
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(process_file, nxt, ocr=ocr))
+                    pending.add(pool.submit(process_file, nxt, ocr=ocr, page_workers=page_workers))
 
 
 def ingest(

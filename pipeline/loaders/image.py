@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline import ocr as ocr_mod
 from pipeline.errors import LoadError
+from pipeline.loaders.pagepool import map_in_order
 from pipeline.model import Loaded, Page
 
 MAX_FRAMES = 1000  # a TIFF with more frames than any report has pages is refused, not OCR'd for hours
@@ -112,15 +113,22 @@ def load_image(
 
     A page whose OCR timed out or failed keeps its status (`ocr_timeout`/`ocr_failed`) with empty
     text; the ingest records an error row for it. Missing Tesseract raises `OcrUnavailable`.
+    `engine` must be safe to call from several threads when a page budget > 1 is set (TesseractEngine
+    is: each call is its own process).
     """
     if ocr == "never":
         raise LoadError("image needs OCR but --ocr never was given", path=str(path))
-    frames = read_frames(path, data)
-    pages: list[Page] = []
-    for i, frame in enumerate(frames):
-        try:
-            pages.append(ocr_mod.ocr_image(frame, i + 1, engine=engine, timeout=timeout))
-        except ocr_mod.OcrUnavailable as e:
-            e.path = str(path)
-            raise
+    frames: list[Image.Image | None] = list(read_frames(path, data))
+
+    def read(i: int) -> Page:
+        frame, frames[i] = frames[i], None  # a page image is let go once it is read
+        assert frame is not None
+        return ocr_mod.ocr_image(frame, i + 1, engine=engine, timeout=timeout)
+
+    try:
+        # frames are OCR'd up to the page budget at once (threads; one large scan gets every core)
+        pages = map_in_order(read, range(len(frames)))
+    except ocr_mod.OcrUnavailable as e:
+        e.path = str(path)
+        raise
     return Loaded(path=str(path), sha256=sha256, source_kind="image-ocr", pages=tuple(pages))
