@@ -33,7 +33,6 @@ RULES_PATH = Path(__file__).resolve().parents[1] / "schemas" / "ocr_repair.yaml"
 
 # A well-formed Vietnamese number as printed: 1.234.567 / 1.234,5 / 89,66% / 71.55% / 2024.
 _WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?=%))%?$")
-_DIGITS = re.compile(r"^\d+$")
 _EDGE = re.compile(r"^([(\[\"“]*)(.*?)([)\]\"”.,;:]*)$", re.S)
 _TOKEN = re.compile(r"\S+")
 _GLUED_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})*\.\d{3})(\d{1,2})$")  # 1.2872 → 1.287 + marker 2
