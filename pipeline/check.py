@@ -20,13 +20,12 @@ the audit. So
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.numbers import format_vi
 from extractors.relations import Reading, Relation, Rules, find_relations, load_rules, percent_fits
-from pipeline.model import UNSURE_TAG, Check, Fact, NormText, Section, section_at, stable_id
+from pipeline.model import UNSURE_TAG, Check, Fact, NormText, Section, ocr_read_as, section_at, stable_id
 
 PERCENT_RULES = ("ratio_percent", "share_of_total")
 
@@ -162,8 +161,7 @@ def evaluate(
             reason_key, reason_args = rel.note or "weak_structure", rel.note_args
         elif doubt := next((unsure[i] for i in rel.fact_ids if unsure and i in unsure), None):
             status, reason_key = "unverifiable", "ocr_unsure"
-            read = re.search(r"\+[a-z_]+:([^+]*)", doubt.extractor)  # "+letter_digit:2.1O5": as OCR read it
-            repair = read.group(1) if read else ""
+            repair = ocr_read_as(doubt.extractor)
             reason_args = (("x", "=" + doubt.quote), ("y", f"= (OCR: {repair})" if repair else "="))
         else:
             status = "mismatch"

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
 from pipeline.loaders.pagepool import page_budget
-from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for
+from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
 from pipeline.ocrfix import load_rules as load_ocr_rules
 
 
@@ -202,7 +202,7 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
         extractor = f"{f.extractor}+ocr"
         if marks:
             conf = min(conf, *(m.confidence for m in marks))
-            extractor += "".join(f"+{m.rule}:{m.original}" for m in marks if m.rule)
+            extractor += "".join(ocr_tag(m.rule, m.original or "") for m in marks if m.rule)
             if any(m.confidence < unsure_below for m in marks):
                 extractor += UNSURE_TAG
         out.append(replace(f, extractor=extractor, confidence=round(f.confidence * min(conf, 1.0), 4)))

@@ -8,6 +8,7 @@ Every stage is a pure function from some of these to others; only loaders read f
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -133,6 +134,19 @@ class NumberToken:
 # Extractor suffix of a figure whose digits OCR may have got wrong (a guessed digit, a word below the
 # low-confidence line of schemas/ocr_repair.yaml): checks resting on it are never a mismatch.
 UNSURE_TAG = "+unsure"
+_OCR_READING = re.compile(r"\+[a-z_]+:([^+]*)")
+
+
+def ocr_tag(rule: str, original: str) -> str:
+    """The extractor suffix naming an OCR repair or flag and what OCR read: `+letter_digit:S12`."""
+    return f"+{rule}:{original}"
+
+
+def ocr_read_as(extractor: str | None) -> str:
+    """What OCR read where a figure's token was repaired or flagged ("S12"); "" for figures read as
+    they stand. The inverse of `ocr_tag`."""
+    m = _OCR_READING.search(extractor or "")
+    return m.group(1) if m else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline import queries, store
+from pipeline.model import ocr_read_as
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -218,13 +219,6 @@ def _number_spellings(x: float) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
-def _ocr_read(fact: dict[str, Any]) -> str:
-    """What OCR read where a figure's token was repaired or flagged ("S12"), from the extractor name
-    (`rx.count+ocr+letter_digit:S12`); empty for figures read as they stand."""
-    m = re.search(r"\+[a-z_]+:([^+]*)", fact.get("extractor") or "")
-    return m.group(1) if m else ""
-
-
 def check_marks(text: str, check: dict[str, Any], facts_by_id: dict[str, dict[str, Any]]) -> list[Mark]:
     """The numbers a check is about: its facts (by fact_ids), the stated figure marked apart.
 
@@ -381,11 +375,15 @@ def gather(con) -> dict[str, Any]:
         for c in checks_by_doc[did]:
             if c["status"] == "mismatch":
                 counts[c["section_id"]][1] += 1
-        fact_marks = [Mark(f["char_start"], f["char_end"], "fact ocrfix" if _ocr_read(f) else "fact",
-                           f"{vn_number(f['value'])} {f['unit'] or ''} · {f['kind']}"
-                           + (f" · {f['metric']}" if f["metric"] else "")
-                           + (f" · OCR đọc / read: {_ocr_read(f)}" if _ocr_read(f) else ""))
-                      for f in facts_by_doc[did] if f["char_start"] is not None]
+        fact_marks = []
+        for f in facts_by_doc[did]:
+            if f["char_start"] is None:
+                continue
+            read = ocr_read_as(f["extractor"])
+            fact_marks.append(Mark(f["char_start"], f["char_end"], "fact ocrfix" if read else "fact",
+                                   f"{vn_number(f['value'])} {f['unit'] or ''} · {f['kind']}"
+                                   + (f" · {f['metric']}" if f["metric"] else "")
+                                   + (f" · OCR đọc / read: {read}" if read else "")))
         doc_checks = [decorated.get(c["check_id"]) or decorate(c) for c in checks_by_doc[did]]
         status_counts = {k: sum(c["status"] == k for c in doc_checks) for k in STATUS_LABELS}
         doc_pages.append({
