@@ -72,7 +72,9 @@ _NAMES = ("", "một", "hai", "ba", "bốn", "năm")
 class _PagesMeetEngine:
     """Fake OCR that reads the page number from the image height (one inch per page number) and
     holds page 1 until page 2 is done: page 1 can only be read when pages run side by side, and the
-    pages finish out of order. The wait has a safety limit so a sequential run fails, never hangs."""
+    pages finish out of order. Page 2 in turn waits until page 1 has started, so the two calls always
+    overlap when the pages run side by side (page 1's preprocessing may be slower than page 2's).
+    The waits have a safety limit so a sequential run fails, never hangs."""
 
     def __init__(self, timeout_page: int | None = None) -> None:
         self.lock = threading.Lock()
@@ -80,6 +82,7 @@ class _PagesMeetEngine:
         self.max_active = 0
         self.finished: list[int] = []
         self.second_done = threading.Event()
+        self.first_started = threading.Event()
         self.timeout_page = timeout_page
 
     def recognize(self, image: Image.Image, *, timeout: float) -> ocr.OcrResult:
@@ -87,7 +90,11 @@ class _PagesMeetEngine:
         with self.lock:
             self.active += 1
             self.max_active = max(self.max_active, self.active)
+        if number == 1:
+            self.first_started.set()
         try:
+            if number == 2:
+                self.first_started.wait(timeout=20)
             if number == 1 and not self.second_done.wait(timeout=20):
                 raise ocr.OcrError("page 2 was not read alongside page 1")
             if number == self.timeout_page:
