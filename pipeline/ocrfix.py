@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import yaml
 
@@ -46,6 +46,9 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 class _Word(Protocol):
     text: str
     confidence: float
+
+
+_W = TypeVar("_W", bound=_Word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +82,33 @@ def token_confidences(text: str, words: Sequence[_Word]) -> tuple[float, ...]:
         return ()
     mean = sum(w.confidence for w in words) / len(words)
     out = [mean] * len(tokens)
-    matcher = difflib.SequenceMatcher(None, tokens, [w.text for w in words], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+    for i1, i2, j1, j2 in _aligned_runs(tokens, words):
+        if i2 - i1 == j2 - j1:
             for k in range(i2 - i1):
                 out[i1 + k] = words[j1 + k].confidence
-        elif tag == "replace":  # cleanup split or glued tokens: the least sure word of the run counts
+        else:  # cleanup split or glued tokens: the least sure word of the run counts
             low = min(w.confidence for w in words[j1:j2])
             for k in range(i1, i2):
                 out[k] = low
     return tuple(round(c, 4) for c in out)
+
+
+def token_words(text: str, words: Sequence[_W]) -> tuple[_W | None, ...]:
+    """The recognizer's word each whitespace token of `text` is, where one word is one token (None for
+    tokens that cleanup split or glued): the box to read again (`ocrreread`)."""
+    tokens = text.split()
+    out: list[_W | None] = [None] * len(tokens)
+    for i1, i2, j1, j2 in _aligned_runs(tokens, words):
+        if i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                out[i1 + k] = words[j1 + k]
+    return tuple(out)
+
+
+def _aligned_runs(tokens: Sequence[str], words: Sequence[_Word]) -> list[tuple[int, int, int, int]]:
+    """Runs of tokens [i1, i2) made of words [j1, j2): equal runs, and runs that cleanup changed."""
+    matcher = difflib.SequenceMatcher(None, list(tokens), [w.text for w in words], autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag in ("equal", "replace")]
 
 
 # --------------------------------------------------------------------------- repair
@@ -105,11 +125,18 @@ class _Tok:
     rule: str | None = None
 
 
-def _is_number(s: str) -> bool:
+def is_number(s: str) -> bool:
     return bool(_WELL_FORMED.match(s))
 
 
-def _core(s: str) -> tuple[str, str, str]:
+def footnote_shaped(token: str) -> bool:
+    """A number with a footnote marker glued on, digit or symbol (`1.2872`, `1.287?`): a shape the
+    format repairs decide, without reading the page again."""
+    _lead, core, trail = number_core(token)
+    return bool(_GLUED_NOTE.match(core) or _GLUED_SYMBOL.match(core + trail))
+
+
+def number_core(s: str) -> tuple[str, str, str]:
     m = _EDGE.match(s)
     assert m is not None  # the pattern matches any string
     lead, core, trail = m.groups()
@@ -118,7 +145,7 @@ def _core(s: str) -> tuple[str, str, str]:
 
 def _numeric_neighbour(toks: list[_Tok], i: int) -> bool:
     for j in (i - 1, i + 1):
-        if 0 <= j < len(toks) and toks[j].line == toks[i].line and _is_number(_core(toks[j].text)[1]):
+        if 0 <= j < len(toks) and toks[j].line == toks[i].line and is_number(number_core(toks[j].text)[1]):
             return True
     return False
 
@@ -129,15 +156,15 @@ def _unit_follows(toks: list[_Tok], i: int) -> bool:
 
 
 def _letters_to_digits(toks: list[_Tok], i: int, rules: _Rules) -> None:
-    lead, core, trail = _core(toks[i].text)
-    if not core or _is_number(core) or not any(c.isdigit() for c in core):
+    lead, core, trail = number_core(toks[i].text)
+    if not core or is_number(core) or not any(c.isdigit() for c in core):
         return
     letters = [k for k, c in enumerate(core) if c in rules.letter_digits]
     others = [c for c in core if not (c.isdigit() or c in ".,%" or c in rules.letter_digits)]
     if not letters or others or len(letters) * 2 > sum(c.isdigit() or c in rules.letter_digits for c in core):
         return
     fixed = "".join(rules.letter_digits.get(c, c) for c in core)
-    if not _is_number(fixed):
+    if not is_number(fixed):
         return
     last_digit = max(k for k, c in enumerate(core) if c.isdigit())
     if letters[-1] > last_digit and not re.search(r"\d[.,]", core):
@@ -168,7 +195,7 @@ def _join_split_number(toks: list[_Tok], i: int) -> bool:
     joined, end = "", i
     m = re.fullmatch(r"\d{1,3}([.,])", t.text)
     if m and same_line(i + 1):
-        lead, core, trail = _core(toks[i + 1].text)
+        lead, core, trail = number_core(toks[i + 1].text)
         tail_ok = re.fullmatch(r"\d{3}", core) if m.group(1) == "." else re.fullmatch(r"\d{1,2}%", core)
         if not lead and tail_ok:
             joined, end = t.text + core + trail, i + 2
@@ -177,17 +204,17 @@ def _join_split_number(toks: list[_Tok], i: int) -> bool:
         while same_line(j) and re.fullmatch(r"\d", toks[j].text):
             j += 1
         if same_line(j):
-            lead, core, trail = _core(toks[j].text)
+            lead, core, trail = number_core(toks[j].text)
             if not lead and re.fullmatch(r"[.,]\d+%?", core):
                 joined, end = "".join(x.text for x in toks[i:j]) + core + trail, j + 1
-    if not joined or not _is_number(_core(joined)[1]):
+    if not joined or not is_number(number_core(joined)[1]) or any(x.rule for x in toks[i:end]):
         return False
     _rewrite(toks, i, end, joined, "split_number")
     return True
 
 
 def _glued_marker(toks: list[_Tok], i: int) -> None:
-    lead, core, trail = _core(toks[i].text)
+    lead, core, trail = number_core(toks[i].text)
     m = _GLUED_NOTE.match(core)
     if m and not m.group(2).startswith("0"):  # footnotes are numbered from 1
         _rewrite(toks, i, i + 1, lead + m.group(1) + m.group(2).translate(_SUPERSCRIPTS) + trail, "glued_footnote")
@@ -197,9 +224,9 @@ def _glued_mark(toks: list[_Tok], i: int) -> None:
     """`1.287?` / `215°`: a footnote reference whose raised digit OCR read as a symbol. The number is
     kept as read and the symbol becomes the unknown-footnote marker `⁰` (footnotes are numbered from 1,
     so 0 is no real note), which normalization lifts off the number like any other marker."""
-    lead, core, trail = _core(toks[i].text)
+    lead, core, trail = number_core(toks[i].text)
     m = _GLUED_SYMBOL.match(core + trail)
-    if m and _is_number(m.group(1)):
+    if m and is_number(m.group(1)):
         _rewrite(toks, i, i + 1, lead + m.group(1) + UNKNOWN_NOTE + m.group(2), "glued_mark")
 
 
@@ -217,16 +244,18 @@ def _note_body_mark(toks: list[_Tok], i: int) -> None:
 def _flag_malformed(toks: list[_Tok], i: int) -> None:
     """A number the format rejects and no repair explains (`89.7300`): kept as read, flagged, so a
     figure built on it is never trusted for a verdict."""
-    core = _core(toks[i].text)[1]
-    if _MALFORMED.fullmatch(core) and not _is_number(core):
+    core = number_core(toks[i].text)[1]
+    if _MALFORMED.fullmatch(core) and not is_number(core):
         toks[i].original, toks[i].rule = toks[i].text, "malformed_number"
 
 
 def repair_tokens(
-    text: str, confidences: Sequence[float] = ()
+    text: str, confidences: Sequence[float] = (), prior: Sequence[TokenRepair] = ()
 ) -> tuple[str, tuple[float, ...], tuple[TokenRepair, ...]]:
     """Repair the number tokens of one OCR page; returns the new text, per-token confidences, repairs.
 
+    `prior`: repairs already made to tokens of `text` (a second reading, `ocrreread`); those tokens are
+    left as they are and their repairs carried over, with the confidence factor of their rule.
     Whitespace between untouched tokens is kept as it was (line structure matters downstream).
     """
     rules = load_rules()
@@ -238,6 +267,8 @@ def repair_tokens(
         pos = m.start()
         conf = confidences[k] if k < len(confidences) else 1.0
         toks.append(_Tok(m.group(), m.start(), m.end(), line, conf))
+    for r in prior:
+        toks[r.index].original, toks[r.index].rule = r.original, r.rule
     i = 0
     while i < len(toks):
         if toks[i].rule is None and not _join_split_number(toks, i):

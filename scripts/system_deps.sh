@@ -4,10 +4,14 @@
 set -u
 need=()
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+# vie reads the pages; eng (a dependency of tesseract-ocr, named here in case it was removed) reads
+# doubtful figures a second time, digits only (pipeline/ocrreread.py)
 if command -v tesseract >/dev/null 2>&1; then
-  tesseract --list-langs 2>/dev/null | grep -qx vie || need+=(tesseract-ocr-vie)
+  langs=$(tesseract --list-langs 2>/dev/null)
+  grep -qx vie <<<"$langs" || need+=(tesseract-ocr-vie)
+  grep -qx eng <<<"$langs" || need+=(tesseract-ocr-eng)
 else
-  need+=(tesseract-ocr-vie)
+  need+=(tesseract-ocr-vie tesseract-ocr-eng)
 fi
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 [ ${#need[@]} -eq 0 ] && exit 0

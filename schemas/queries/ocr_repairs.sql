@@ -1,7 +1,8 @@
 -- title: OCR repairs and doubtful digits
 -- description: Number tokens of OCR'd pages that were repaired where the Vietnamese number format
 --   decides (`19. 214` joined, `S12` in a row of numbers read as 512, a footnote marker split off
---   `1.2872`), flagged as malformed, or read with a word confidence below the line of
+--   `1.2872`) or by a second, digits-only reading (`1ý` read again as 17; two readings that disagree),
+--   flagged as malformed, or read with a word confidence below the line of
 --   schemas/ocr_repair.yaml; with the text as stored, what OCR read, and the figures built on them.
 --   A check resting on a guessed digit is unverifiable, never a mismatch: this is the list to verify by eye.
 -- example: queries.run_named(con, "ocr_repairs")
