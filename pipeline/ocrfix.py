@@ -39,6 +39,8 @@ _GLUED_NOTE = re.compile(r"^(\d{1,3}(?:\.\d{3})*\.\d{3})(\d{1,2})$")  # 1.2872 �
 UNKNOWN_NOTE = "⁰"  # a footnote marker whose digit OCR lost
 _NOTE_SYMBOLS = re.compile(r"[?°º]{1,2}")
 _GLUED_SYMBOL = re.compile(r"^(\d[\d.,]*%?)[?°º]+([.,;:)]*)$")
+# a thousands group with digits and a symbol glued on: a two-digit marker half read (`8.615¹¹` as `8.6151!`)
+_GLUED_DIGITS_SYMBOL = re.compile(r"^(\d{1,3}(?:\.\d{3})+)\d{1,2}[!?°º]+([.,;:)]*)$")
 _MALFORMED = re.compile(r"\d+(?:[.,]\d+)+%?")  # digits and separators only
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -133,7 +135,8 @@ def footnote_shaped(token: str) -> bool:
     """A number with a footnote marker glued on, digit or symbol (`1.2872`, `1.287?`): a shape the
     format repairs decide, without reading the page again."""
     _lead, core, trail = number_core(token)
-    return bool(_GLUED_NOTE.match(core) or _GLUED_SYMBOL.match(core + trail))
+    marked = core + trail
+    return bool(_GLUED_NOTE.match(core) or _GLUED_SYMBOL.match(marked) or _GLUED_DIGITS_SYMBOL.match(marked))
 
 
 def number_core(s: str) -> tuple[str, str, str]:
@@ -223,9 +226,10 @@ def _glued_marker(toks: list[_Tok], i: int) -> None:
 def _glued_mark(toks: list[_Tok], i: int) -> None:
     """`1.287?` / `215°`: a footnote reference whose raised digit OCR read as a symbol. The number is
     kept as read and the symbol becomes the unknown-footnote marker `⁰` (footnotes are numbered from 1,
-    so 0 is no real note), which normalization lifts off the number like any other marker."""
+    so 0 is no real note), which normalization lifts off the number like any other marker. A marker of
+    two digits half read (`8.615¹¹` as `8.6151!`) is the same case: no thousands group has four digits."""
     lead, core, trail = number_core(toks[i].text)
-    m = _GLUED_SYMBOL.match(core + trail)
+    m = _GLUED_SYMBOL.match(core + trail) or _GLUED_DIGITS_SYMBOL.match(core + trail)
     if m and is_number(m.group(1)):
         _rewrite(toks, i, i + 1, lead + m.group(1) + UNKNOWN_NOTE + m.group(2), "glued_mark")
 

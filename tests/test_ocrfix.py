@@ -24,6 +24,7 @@ from pipeline.ocrfix import repair_tokens, token_confidences
         ("trực tuyến 2.4163 hồ sơ, chiếm", "trực tuyến 2.416³ hồ sơ, chiếm", "glued_footnote"),
         ("trực tuyến 2.416? hồ sơ, chiếm", "trực tuyến 2.416⁰ hồ sơ, chiếm", "glued_mark"),
         ("bưu chính 318°, trả kết quả", "bưu chính 318⁰, trả kết quả", "glued_mark"),
+        ("các xã tiếp nhận 6.4721! hồ sơ, đã", "các xã tiếp nhận 6.472⁰ hồ sơ, đã", "glued_mark"),
         ("hồ sơ,\n° Trong đó 12 hồ sơ", "hồ sơ,\n⁰ Trong đó 12 hồ sơ", "note_mark"),
     ],
 )
