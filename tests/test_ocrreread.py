@@ -140,6 +140,27 @@ def test_a_page_read_by_another_engine_gets_no_second_reading() -> None:
     assert "1ý" in page.text and not any(r.rule.startswith("reread") for r in page.repairs)
 
 
+def test_a_failed_second_reading_leaves_the_first_and_the_page_is_read() -> None:
+    class Engine:
+        name = "fake"
+
+        def recognize(self, image, *, timeout):
+            words = (OcrWord("hồ", 0.9, 0, 10, 8, 30, (1, 1, 1)), OcrWord("1.2S4", 0.4, 20, 10, 60, 30, (1, 1, 1)))
+            return OcrResult("hồ 1.2S4", 0.6, words, 0.0)
+
+    class Failing:
+        name = "failing"
+        calls = 0
+
+        def recognize(self, image, *, timeout):
+            Failing.calls += 1
+            raise ocr.OcrError("tesseract failed (status 1): eng missing")
+
+    page = ocr.ocr_image(Image.new("L", (200, 60), 255), 1, engine=Engine(), steps=(), reread_engine=Failing())
+    assert Failing.calls == 1
+    assert page.status == "ok" and page.text == "hồ 1.2S4"
+
+
 _REASON = ocr.unavailable_reason(ocrreread.load_rules().lang) or (
     None if FONT.exists() else f"{FONT} missing (fonts-liberation2)"
 )
