@@ -257,11 +257,12 @@ def reread_tokens(
     boxes = [_Box.around([token_words[k] for k in range(i, j)]) for i, j in picked]  # type: ignore[misc]
     readings = read_again(image, boxes, engine, timeout=timeout, scale=rules.scale)
     spans = [m.span() for m in _TOKEN.finditer(text)]
+    table_tokens = {k for c in _cells(text) if c.column is not None for k in range(c.start, c.end)}
     confs = list(confidences) + [1.0] * (len(spans) - len(confidences))
     decided: dict[int, tuple[int, str, float, str | None]] = {}  # start -> (end, text, conf, rule)
     for (i, j), (read, sure) in zip(picked, readings, strict=True):
         as_read = text[spans[i][0] : spans[j - 1][1]]
-        in_table = "\t" in _line_of(text, spans[i][0])
+        in_table = i in table_tokens
         # a table cell is the number alone (`2)` is no number); in prose, punctuation around it stays
         lead, core, trail = ("", as_read, "") if in_table else number_core(as_read)
         again = number_core(read)[1]
@@ -299,6 +300,3 @@ def reread_tokens(
     parts.append(text[pos:])
     return "".join(parts), tuple(new_confs) if confidences else (), tuple(repairs)
 
-
-def _line_of(text: str, pos: int) -> str:
-    return text[text.rfind("\n", 0, pos) + 1 : (text.find("\n", pos) + 1 or len(text) + 1) - 1]
