@@ -3,12 +3,13 @@
 Why this shape:
 - `OcrEngine` is a Protocol: the pipeline needs "image in, text + confidence out, within a time limit";
   tests plug in fakes that time out, crash or return fixed text without Tesseract installed.
-- `TesseractEngine` runs ONE tesseract process per page asking for `tsv` output only: it gives word
-  boxes and confidences, and Tesseract's own `txt` layout (lines, blank line between paragraphs) is
-  rebuilt from it exactly (`text_from_tsv`), which saves the second renderer's time (about 2 % of a
-  page) and half of `image_to_string` + `image_to_data`. The image goes to tesseract as PGM
-  (6 ms to write an A4 page at 300 dpi, PNG 130 ms) with `--dpi`, which also gives better table
-  reading order than letting tesseract guess the resolution.
+- `TesseractEngine` asks tesseract for `tsv` output only: it gives word boxes and confidences, and
+  Tesseract's own `txt` layout (lines, blank line between paragraphs) is rebuilt from it exactly
+  (`text_from_tsv`), which saves the second renderer's time (about 2 % of a page) and half of
+  `image_to_string` + `image_to_data`. Pages go to a long-lived tesseract process per configuration
+  (`ocrstream`), so the model is loaded once per worker, not once per page (~160 ms of ~1.5 s).
+  The image goes to tesseract as PGM (6 ms to write an A4 page at 300 dpi, PNG 130 ms) with
+  `--dpi`, which also gives better table reading order than letting tesseract guess the resolution.
 - Tesseract's OpenMP threads give no speed-up on 2 cores and fight the per-document worker
   processes, so `OMP_THREAD_LIMIT=1` is set for every tesseract subprocess (at import, unless the
   caller already chose a value). Parallelism is one process per core, over documents or pages.
@@ -26,6 +27,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -149,10 +151,13 @@ def parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
 
 
 class TesseractEngine:
-    """The tesseract command, one process per page (killed when the time limit is hit)."""
+    """The tesseract command: by default one long-lived process per configuration (`ocrstream`),
+    fed page after page; `stream=False` starts one process per page (pytesseract's runner)."""
 
-    def __init__(self, lang: str = "vie", psm: int = 3, oem: int = 1, config: str = "") -> None:
-        self.lang, self.psm, self.oem, self.config = lang, psm, oem, config
+    def __init__(
+        self, lang: str = "vie", psm: int = 3, oem: int = 1, config: str = "", *, stream: bool = True,
+    ) -> None:
+        self.lang, self.psm, self.oem, self.config, self.stream = lang, psm, oem, config, stream
         self.name = f"tesseract-{lang}-psm{psm}"
 
     def _config(self, dpi: float | None) -> str:
@@ -164,15 +169,15 @@ class TesseractEngine:
         return " ".join(parts)
 
     def recognize(self, image: Image.Image, *, timeout: float) -> OcrResult:
-        """One tesseract process (pytesseract's runner: timeout and kill handled there): PNM file in,
-        TSV out; the text is rebuilt from the TSV.
+        """PNM file in, TSV out; the text is rebuilt from the TSV.
 
         Asking for `tsv` alone costs ~2 % of a page over plain text output, `txt`+`tsv` ~4 %, and
         the text rebuilt from the TSV equals Tesseract's `txt` output (`text_from_tsv`). The image
         goes in as a file: `stdin` input costs Tesseract 0.1–0.4 s more per page (it reads the
-        stream byte by byte).
+        stream byte by byte). When a long-lived process dies on a page, the page is read once more
+        by a process of its own, so one bad moment of a stream does not lose the page.
         """
-        import pytesseract
+        from pipeline import ocrstream
 
         reason = unavailable_reason(self.lang)
         if reason:
@@ -181,6 +186,23 @@ class TesseractEngine:
         dpi_x = float(dpi[0]) if isinstance(dpi, tuple) and dpi and dpi[0] else None
         img = image if image.mode in ("L", "RGB") else image.convert("RGB" if image.mode != "1" else "L")
         t0 = time.perf_counter()
+        tsv = None
+        if self.stream:
+            args = ["-l", self.lang, *shlex.split(self._config(dpi_x))]
+            try:
+                tsv = ocrstream.pool().read_tsv(args, img, timeout=timeout)
+            except ocrstream.StreamDied as e:
+                log.warning("%s; the page is read by a process of its own", e)
+                timeout = max(timeout - (time.perf_counter() - t0), 1.0) if timeout > 0 else 0
+        if tsv is None:
+            tsv = self._read_once(img, dpi_x, timeout)
+        words = parse_tsv(tsv)
+        return OcrResult(text_from_tsv(tsv), _mean_confidence(words), words, time.perf_counter() - t0)
+
+    def _read_once(self, img: Image.Image, dpi: float | None, timeout: float) -> str:
+        """One tesseract process for this page (pytesseract's runner: timeout and kill handled there)."""
+        import pytesseract
+
         with tempfile.TemporaryDirectory(prefix="baocao-ocr-") as tmp:
             # PNM is written and read without compression work: ~10x cheaper than PNG for 8 Mpx.
             src = Path(tmp) / ("in.ppm" if img.mode == "RGB" else "in.pgm")
@@ -188,7 +210,7 @@ class TesseractEngine:
             base = Path(tmp) / "out"
             try:
                 pytesseract.pytesseract.run_tesseract(
-                    str(src), str(base), "tsv", self.lang, config=self._config(dpi_x),
+                    str(src), str(base), "tsv", self.lang, config=self._config(dpi),
                     timeout=timeout if timeout > 0 else 0,
                 )
             except pytesseract.TesseractNotFoundError as e:
@@ -199,9 +221,7 @@ class TesseractEngine:
                 if "timeout" in str(e).lower():
                     raise OcrTimeout(f"OCR did not finish within {timeout:g} s", stage="ocr") from e
                 raise OcrError(f"tesseract failed: {e}", stage="ocr") from e
-            tsv = base.with_suffix(".tsv").read_text("utf-8", errors="replace")
-        words = parse_tsv(tsv)
-        return OcrResult(text_from_tsv(tsv), _mean_confidence(words), words, time.perf_counter() - t0)
+            return base.with_suffix(".tsv").read_text("utf-8", errors="replace")
 
 
 def text_from_tsv(tsv: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import re
 import resource
 import sys
@@ -40,7 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import ocr, render
+from pipeline import ocr, ocrstream, render
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -180,10 +181,20 @@ def print_scores(label: str, scores: dict[str, tuple[Score, Score]]) -> None:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and its finished children: unlike wall time, barely moved by other
-    jobs sharing the cores, so ratios measured on a busy machine still mean something."""
+    """CPU time of this process, its finished children and its long-lived tesseract processes
+    (`ocrstream`): unlike wall time, barely moved by other jobs sharing the cores, so ratios
+    measured on a busy machine still mean something."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + kids.ru_utime + kids.ru_stime
+    return time.process_time() + kids.ru_utime + kids.ru_stime + sum(map(_live_cpu, ocrstream.pool().pids()))
+
+
+def _live_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def compare_raw(
