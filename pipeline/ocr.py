@@ -225,19 +225,20 @@ class TesseractEngine:
 
 
 def text_from_tsv(tsv: str) -> str:
-    """Tesseract's `txt` output rebuilt from its TSV: the words of a line joined by spaces, one line
-    per text line, a blank line between paragraphs (equal to `txt` on every page we compared)."""
+    """Tesseract's `txt` output rebuilt from its TSV (equal to `txt` on every page we compared)."""
+    return text_from_words(parse_tsv(tsv))
+
+
+def text_from_words(words: Sequence[OcrWord]) -> str:
+    """Tesseract's `txt` layout of `words`: the words of a line joined by spaces, one line per text
+    line, a blank line between paragraphs."""
     out: list[str] = []
-    current_line: tuple[str, ...] | None = None
-    for row in tsv.splitlines()[1:]:
-        cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
-            continue
-        line = (cols[1], cols[2], cols[3], cols[4])  # page, block, paragraph, line
-        if current_line is not None:
-            out.append(" " if line == current_line else "\n" if line[:3] == current_line[:3] else "\n\n")
-        out.append(cols[11])
-        current_line = line
+    current: tuple[int, int, int] | None = None
+    for w in words:
+        if current is not None:
+            out.append(" " if w.line == current else "\n" if w.line[:2] == current[:2] else "\n\n")
+        out.append(w.text)
+        current = w.line
     return "".join(out) + "\n" if out else ""
 
 

@@ -48,6 +48,7 @@ CELL_GAP = 1.8  # a gap wider than this many word spaces separates cells
 SPLIT_GAP = 1.3  # ... and before a word in the next column's text, this many
 MAX_BETWEEN = 3  # wrapped-cell lines allowed between two table-like rows
 CONTINUATION = 0.85  # a row closer than this share of the row pitch to its neighbour continues it
+BAND_OVERLAP = 0.3  # blocks overlapping vertically by more than this share of a text height sit side by side
 
 
 @dataclass
@@ -89,6 +90,7 @@ def lay_out(result: OcrResult) -> str:
 def lay_out_words(result: OcrResult) -> Layout:
     """The page text as `lay_out`, with the recognizer's words in the order the text uses them, so
     per-token confidences can be aligned by sequence even where table cells were reordered."""
+    result = in_reading_order(result)
     unchanged = Layout(result.text, result.words)
     words = [w for w in result.words if w.text.strip()]
     if len(words) < MIN_ROWS * MIN_CELLS:
@@ -103,6 +105,39 @@ def lay_out_words(result: OcrResult) -> Layout:
     if not regions:
         return unchanged
     return _splice(result, regions, m) or unchanged
+
+
+def in_reading_order(result: OcrResult) -> OcrResult:
+    """Tesseract's blocks top to bottom where they are stacked; side by side, in Tesseract's order.
+
+    Why: after a table, Tesseract may make each line its own block and order the blocks by column
+    (a bullet's wrapped line, flush left, before the indented bullet it ends; a heading after the
+    text under it). A report's body is one column, so blocks whose vertical extents do not overlap
+    are put in page order. Blocks that overlap vertically (a letterhead's agency name beside the
+    national motto, a signature beside "Nơi nhận") form one band and keep Tesseract's order, which
+    reads such a band block by block. The text is rebuilt from the reordered words (`txt` layout).
+    """
+    from pipeline.ocr import text_from_words
+
+    blocks = [list(g) for _, g in groupby(result.words, key=lambda w: w.line[0])]
+    if len(blocks) < 2:
+        return result
+    tops = [min(w.top for w in b) for b in blocks]
+    bottoms = [max(w.top + w.height for w in b) for b in blocks]
+    slack = statistics.median(w.height for w in result.words) * BAND_OVERLAP
+    band_of: dict[int, int] = {}
+    band, band_bottom = -1, float("-inf")
+    for i in sorted(range(len(blocks)), key=lambda i: tops[i]):
+        if tops[i] > band_bottom - slack:
+            band, band_bottom = band + 1, bottoms[i]
+        else:
+            band_bottom = max(band_bottom, bottoms[i])
+        band_of[i] = band
+    order = sorted(range(len(blocks)), key=lambda i: (band_of[i], i))
+    if order == list(range(len(blocks))):
+        return result
+    words = tuple(w for i in order for w in blocks[i])
+    return dataclasses.replace(result, text=text_from_words(words), words=words)
 
 
 # --------------------------------------------------------------------------- geometry

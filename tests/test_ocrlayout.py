@@ -162,3 +162,24 @@ def test_text_that_does_not_match_the_word_boxes_is_left_alone() -> None:
     result = page(*PROSE, *table_rows(), *CLOSING)
     edited = OcrResult(result.text.replace("Thôn Bắc", "Thôn Bac"), result.confidence, result.words, 0.1)
     assert lay_out(edited) == edited.text
+
+
+def test_stacked_blocks_come_back_top_to_bottom_and_side_by_side_blocks_keep_their_order() -> None:
+    # After a table Tesseract may give every line a block of its own and order them by column: the
+    # flush-left end of a bullet before the indented bullet, a heading after the text under it.
+    bullet = line((10, 1, 1), 1500, (300, "- Một số thôn chưa có điện lưới nên không lắp được cụm loa"))
+    bullet_end = line((8, 1, 1), 1560, (200, "có dây."))
+    heading = line((9, 1, 1), 1700, (900, "III. KIẾN NGHỊ"))
+    request = line((11, 1, 1), 1800, (300, "Đề nghị Sở hỗ trợ kinh phí cho 03 xã."))
+    result = page(*LETTERHEAD, *PROSE, bullet_end, heading, bullet, request)
+    out = [ln for ln in lay_out(result).split("\n") if ln]
+    expected = [" ".join(w.text for w in words) for _, words in (*LETTERHEAD, *PROSE, bullet, bullet_end,
+                                                                  heading, request)]
+    # the letterhead's two blocks overlap vertically: one band, read block by block as Tesseract did
+    assert out == expected
+    assert [w.text for w in lay_out_words(result).words] == " ".join(expected).split()
+
+
+def test_a_page_in_reading_order_keeps_tesseracts_text_byte_for_byte() -> None:
+    result = page(*LETTERHEAD, *PROSE, *CLOSING)
+    assert lay_out(result) == result.text
