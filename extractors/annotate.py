@@ -34,7 +34,7 @@ from datetime import date
 
 from extractors.catalog import Catalog, fold, load_catalog
 from extractors.periods import DocPeriod, PeriodMention, document_period, find_periods
-from pipeline.model import DocMeta, Entity, Fact, NormText, Section
+from pipeline.model import STATUS_CELL, DocMeta, Entity, Fact, NormText, Section
 
 ISSUER = "\x00issuer"  # a scope that explicitly names the issuer: the subject is NULL
 
@@ -1355,7 +1355,6 @@ def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
 # Criterion tables (optional: not wired into ingest, see criterion_facts)
 # ------------------------------------------------------------------------------------------------
 
-_STATUS_CELL = re.compile(r"^\s*(?P<s>Đạt|Đ|X|x|Không\s+đạt|Chưa\s+đạt|KĐ|CĐ)\s*$")
 _CRITERION_HEADER = re.compile(r"(?:(?:Chỉ\s+tiêu|Tiêu\s+chí)\s*(?:số\s*)?)?\b(\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
 
 
@@ -1387,14 +1386,14 @@ def criterion_facts(t: NormText, sections: Sequence[Section], doc_id: str, meta:
         cells = _cells(text, start, start + len(line))
         if _TABLE_SEP_ROW.match(line):
             continue
-        statuses = [(c, cs, ce, m) for c, (cs, ce, cell) in enumerate(cells) if (m := _STATUS_CELL.match(cell))]
+        statuses = [(c, cs, ce, m) for c, (cs, ce, cell) in enumerate(cells) if (m := STATUS_CELL.match(cell))]
         if not statuses:
             header = [cell.strip() for _, _, cell in cells]
             continue
         if header is None:
             continue
         row = next((cell.strip() for _, _, cell in cells if cell.strip() and not _STT_CELL.match(cell)
-                    and not _STATUS_CELL.match(cell)), None)
+                    and not STATUS_CELL.match(cell)), None)
         for c, cs, _ce, m in statuses:
             label = header[c] if c < len(header) else ""
             crit = _CRITERION_HEADER.search(label)

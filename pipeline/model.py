@@ -172,6 +172,11 @@ class Fact:
     status: str | None = None  # for criterion tables: "Đạt" / "Không đạt"
 
 
+# A cell of a criterion table that states a status, not a figure: "Đ" / "Đạt" met, "Không đạt" /
+# "Chưa đạt" / "KĐ" not met, "x" ticked. Shared by the criterion facts and the OCR table layout.
+STATUS_CELL = re.compile(r"^\s*(?P<s>Đạt|Đ|X|x|Không\s+đạt|Chưa\s+đạt|KĐ|CĐ)\s*$")
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     check_id: str

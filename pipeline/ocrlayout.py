@@ -9,7 +9,8 @@ write tables that way), so here a table region is rebuilt from the word boxes:
 1. words are grouped into geometric rows (by vertical centre), and a row into cells where the gap
    between two words is much wider than the page's word space (or a table rule was read as `|`);
 2. a table is >= 3 consecutive rows of >= 3 cells whose cells line up column by column, each row
-   with >= 2 figure cells and the rows half figures on average (a misread row number is tolerated);
+   with >= 2 value cells (figures, or the Đ / Không đạt of a criterion table) and the rows half
+   values on average (a misread row number is tolerated);
    wrapped cell lines, the header above and a totals row below are taken in with it;
 3. the column grid comes from those rows; every row of the region becomes one line
    `cell<TAB>cell<TAB>...` (one field per column, empty where the row has no text in it), a cell
@@ -33,6 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from typing import TYPE_CHECKING
+
+from pipeline.model import STATUS_CELL
 
 if TYPE_CHECKING:
     from pipeline.ocr import OcrResult, OcrWord
@@ -224,14 +227,19 @@ def _is_numeric(text: str) -> bool:
     return digits > 0 and letters <= 1 and letters < digits
 
 
-def _numeric_share(row: _Row) -> float:
-    return sum(_is_numeric(c.text) for c in row.cells) / len(row.cells) if row.cells else 0.0
+def _is_value(text: str) -> bool:
+    """A figure cell, or the status cell of a criterion table (`Đ`, `Đạt`, `Không đạt`; OCR's eth for Đ)."""
+    return _is_numeric(text) or STATUS_CELL.match(text.replace("Ð", "Đ")) is not None
+
+
+def _value_share(row: _Row) -> float:
+    return sum(_is_value(c.text) for c in row.cells) / len(row.cells) if row.cells else 0.0
 
 
 def _table_like(row: _Row) -> bool:
-    """>= 3 cells, at least two of them (and 40 %) figures: a misread row number leaves it table-like."""
-    numeric = sum(_is_numeric(c.text) for c in row.cells)
-    return len(row.cells) >= MIN_CELLS and numeric >= 2 and numeric >= 0.4 * len(row.cells)
+    """>= 3 cells, at least two of them (and 40 %) values: a misread row number leaves it table-like."""
+    values = sum(_is_value(c.text) for c in row.cells)
+    return len(row.cells) >= MIN_CELLS and values >= 2 and values >= 0.4 * len(row.cells)
 
 
 def _overlap(a: _Cell, b: _Cell) -> bool:
@@ -283,7 +291,7 @@ def _regions(rows: list[_Row]) -> list[_Region]:
             elif _table_like(rows[j]) or _bridges(rows[j], last.cells) or not rows[j].cells:
                 break
             j += 1
-        if len(core) < MIN_ROWS or sum(_numeric_share(rows[k]) for k in core) < 0.5 * len(core):
+        if len(core) < MIN_ROWS or sum(_value_share(rows[k]) for k in core) < 0.5 * len(core):
             i += 1
             continue
         found = _build_region(rows, core, floor)

@@ -183,3 +183,16 @@ def test_stacked_blocks_come_back_top_to_bottom_and_side_by_side_blocks_keep_the
 def test_a_page_in_reading_order_keeps_tesseracts_text_byte_for_byte() -> None:
     result = page(*LETTERHEAD, *PROSE, *CLOSING)
     assert lay_out(result) == result.text
+
+
+def test_a_criterion_table_of_status_marks_is_a_table_too() -> None:
+    xs = [200, 330, 800, 950, 1100, 1400, 1550]
+    header = line((4, 1, 1), 560, *zip(xs, ["STT", "Xã", "8.1", "8.2", "8.3", "8.4", "Tiêu chí 8"], strict=True))
+    rows = [("01", "A Lù", "Đ", "Đ", "Không đạt", "Đ", "Không đạt"),
+            ("02", "Bản Qua", "Đ", "Ð", "Đ", "Đ", "Đạt"),  # OCR's eth for Đ
+            ("03", "Cốc Mỳ", "Đ", "Đ", "Đ", "Đ", "Đạt")]
+    body = [line((4, 1, k + 2), 630 + 70 * k, *zip(xs, r, strict=True)) for k, r in enumerate(rows)]
+    out = lay_out(page(*PROSE, header, *body, *CLOSING)).split("\n")
+    assert "STT\tXã\t8.1\t8.2\t8.3\t8.4\tTiêu chí 8" in out
+    assert "01\tA Lù\tĐ\tĐ\tKhông đạt\tĐ\tKhông đạt" in out
+    assert "02\tBản Qua\tĐ\tÐ\tĐ\tĐ\tĐạt" in out
