@@ -296,6 +296,7 @@ def lone_document(samples: Sequence[Sample], level: str, workers: int) -> tuple[
         doc.save(path)
         doc.close()
         for n in (1, workers):
+            ocrstream.pool().close()  # each run starts its own tesseract processes, as an ingest does
             t0 = time.perf_counter()
             with page_budget(n):
                 loaded = load(path)
