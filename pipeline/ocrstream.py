@@ -101,10 +101,11 @@ class TesseractStream:
         return "\n".join(out) + "\n"
 
     def _write(self, text: str) -> None:
+        if self._proc is None or self._proc.stdin is None:
+            raise StreamDied("tesseract is no longer running", stage="ocr")
         try:
-            assert self._proc is not None and self._proc.stdin is not None
             self._proc.stdin.write(text.encode("utf-8"))
-        except (BrokenPipeError, AssertionError, ValueError) as e:
+        except (BrokenPipeError, ValueError) as e:
             raise StreamDied(self._died("tesseract is no longer running"), stage="ocr") from e
 
     def _rows_until(self, end_page: int, deadline: float | None, timeout: float) -> list[str]:
