@@ -197,7 +197,7 @@ class TesseractEngine:
         if tsv is None:
             tsv = self._read_once(img, dpi_x, timeout)
         words = parse_tsv(tsv)
-        return OcrResult(text_from_tsv(tsv), _mean_confidence(words), words, time.perf_counter() - t0)
+        return OcrResult(text_from_words(words), _mean_confidence(words), words, time.perf_counter() - t0)
 
     def _read_once(self, img: Image.Image, dpi: float | None, timeout: float) -> str:
         """One tesseract process for this page (pytesseract's runner: timeout and kill handled there)."""
