@@ -13,7 +13,7 @@ RENDERS := $(BUILD)/renders
 DEMO_SCANS := corpus/2024_ubnd_xa_ea_kenh_ntm.txt corpus/2021_ubnd_huyen_cho_moi_ccs.txt
 DEMO_PHOTO := corpus/2023_vp_ubnd_tinh_thai_binh_cchc.txt
 
-.PHONY: setup system-deps demo test eval bench lint clean
+.PHONY: setup system-deps demo test eval bench lint clean dump
 
 setup: $(STAMP) system-deps
 
@@ -66,6 +66,21 @@ bench: setup $(RENDERS)/renders.json
 	  echo "== OCR of rendered corpus pages (CER, numeric tokens, pages/min, workers, raw tesseract)"; \
 	  $(PY) scripts/bench_ocr.py --renders $(RENDERS) --pages 8 --workers 2 --raw; \
 	else echo "tesseract not installed: OCR benchmark skipped"; fi
+
+# Before/after proof of a refactor: every table of every evaluation set, sorted and timestamp-free.
+# `make dump DUMP=/tmp/before`, change the code, `make dump DUMP=/tmp/after`, `diff -r /tmp/before /tmp/after`.
+# DUMP_SETS=text leaves out the renderings (their OCR takes minutes).
+DUMP ?= $(BUILD)/dump
+DUMP_SETS ?= all
+dump: setup $(RENDERS)/renders.json
+	@rm -rf $(DUMP) && mkdir -p $(DUMP)/db
+	@sets="corpus=corpus"; \
+	  [ "$(DUMP_SETS)" = all ] && sets="$$sets renders=$(RENDERS)"; \
+	  [ -d $(SHARED)/seeds ] && sets="$$sets seeds=$(SHARED)/seeds"; \
+	  for d in $(SHARED)/dev/*/docs; do [ -d $$d ] && sets="$$sets $$(basename $$(dirname $$d))=$$d"; done; \
+	  for s in $$sets; do name=$${s%%=*}; src=$${s#*=}; \
+	    $(BAOCAO) ingest $$src --db $(DUMP)/db/$$name.duckdb --quiet >/dev/null 2>&1; \
+	    echo "$$name: $$($(PY) scripts/dump_tables.py $(DUMP)/db/$$name.duckdb --out $(DUMP)/$$name)"; done
 
 lint: setup
 	$(VENV)/bin/ruff check .
