@@ -1,0 +1,79 @@
+"""Score every evaluation set in one table: corpus/, the seeds, and each shared dev set present.
+
+Each set is ingested afresh into `build/eval-<set>.duckdb` with the installed `baocao`, scored with
+`baocao eval --json` against its gold, and summarised on one line, so one run answers "did this change
+help real text without hurting our own?". Sets whose folders are absent (a user's clone has no
+../shared) are listed as skipped.
+
+    python scripts/score_sets.py [--shared ../shared] [--only real1,real2] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+COLUMNS = ("fact P/R", "metric", "subject", "period", "meta", "relations R", "mismatch R/P", "head P/R")
+
+
+def _sets(shared: Path) -> list[tuple[str, Path, Path]]:
+    out = [("corpus", Path("corpus"), Path("corpus"))]
+    out.append(("seeds", shared / "seeds", shared / "gold"))
+    for dev in sorted((shared / "dev").glob("*/docs")):
+        out.append((dev.parent.name, dev, dev.parent / "gold"))
+    return out
+
+
+def _row(scores: dict) -> list[str]:
+    a = scores["all"]
+
+    def pr(k: str) -> str:
+        return f"{a[k]['precision']:.2f}/{a[k]['recall']:.2f}"
+
+    return [
+        pr("facts"),
+        f"{a['metric']['accuracy']:.2f}",
+        f"{a['subject']['accuracy']:.2f}",
+        f"{a['period']['accuracy']:.2f}",
+        f"{a['metadata']['accuracy']:.2f}",
+        f"{a['relations']['recall']:.2f}",
+        f"{a['mismatches']['recall']:.2f}/{a['mismatches']['precision']:.2f}",
+        pr("headings"),
+    ]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=Path("../shared"))
+    ap.add_argument("--only", default="", help="comma-separated set names")
+    ap.add_argument("--build", type=Path, default=Path("build"))
+    args = ap.parse_args()
+    baocao = shutil.which("baocao") or str(Path(sys.executable).with_name("baocao"))
+    only = {s for s in args.only.split(",") if s}
+    args.build.mkdir(parents=True, exist_ok=True)
+    lines = [("set", *COLUMNS)]
+    for name, docs, gold in _sets(args.shared):
+        if only and name not in only:
+            continue
+        if not docs.is_dir() or not gold.is_dir():
+            lines.append((name, "skipped: " + str(docs) + " not present", *[""] * (len(COLUMNS) - 1)))
+            continue
+        db = args.build / f"eval-{name}.duckdb"
+        db.unlink(missing_ok=True)
+        subprocess.run([baocao, "ingest", str(docs), "--db", str(db), "--quiet"], check=False,
+                       stdout=subprocess.DEVNULL)
+        res = subprocess.run([baocao, "eval", "--db", str(db), "--gold", str(gold), "--json"],
+                             check=True, capture_output=True, text=True)
+        lines.append((name, *_row(json.loads(res.stdout))))
+    widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
+    for r in lines:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
