@@ -28,6 +28,7 @@ import yaml
 
 from extractors import gazetteer as gz
 from extractors.gazetteer import tone_key
+from extractors.header import apply_header  # header reader: layouts A-D, news pages (issue 18)
 from pipeline.errors import ConfigError
 from pipeline.model import DocMeta, NormText, Section
 
@@ -913,7 +914,8 @@ def extract_metadata(t: NormText, sections: Sequence[Section] = ()) -> DocMeta:
             field = _recase(agency.head, agency.field, text)
             issuer = Agency(agency.head, field, agency.level, agency.name).render()
 
-    return DocMeta(
+    # Header reader (issue 18): its fields fill or override these, by extractors/header's precedence.
+    return apply_header(DocMeta(
         doc_number=number,
         doc_type=lay.doc_type or _kind_from_number(number, rules),
         title=find_title(lay, text, rules),
@@ -923,4 +925,4 @@ def extract_metadata(t: NormText, sections: Sequence[Section] = ()) -> DocMeta:
         issued_date=dl.value,
         issued_date_text=dl.text,
         signer=find_signer(lay, rules),
-    )
+    ), text)
