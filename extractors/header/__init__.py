@@ -100,7 +100,7 @@ def apply_header(old: DocMeta, text: str) -> DocMeta:
     if new["doc_type"] is None and new["doc_number"]:
         new["doc_type"] = kind_of_code(str(new["doc_number"]).rpartition("/")[2], rules)
     if not off.found:
-        new["title"] = page.title if page.title else new["title"]
+        new["title"] = page.title  # no headline above the lead: the excerpt has no title
         if page.issued_date_text:
             new["issued_date"], new["issued_date_text"] = page.issued_date, page.issued_date_text
         if new["issuer"] is None and page.issuer:

@@ -122,9 +122,10 @@ def trim_agency(s: str, rules: HeaderRules) -> str:
                 cut = min(cut, m.start())
                 break
             continue
-        i = s.find(stop)
-        if i > 0:
-            cut = min(cut, i)
+        m = regex.search(regex.escape(stop.strip()).join((r"(?:^|\s)" if stop[0] == " " else "",
+                                                          r"(?=\s|$)" if stop[-1] == " " else "")), s)
+        if m and m.start() > 0:
+            cut = min(cut, m.start())
     return s[:cut].strip(" \t,.-–")
 
 

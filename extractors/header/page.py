@@ -120,7 +120,8 @@ def read_page(text: str, rules: HeaderRules) -> PageFields:
     best_score = -1
     for dl in dates.values():
         score = 3 * dl.labelled + 2 * dl.timed + 2 * (head is not None and dl.line > head[0])
-        if score > best_score:
+        # A date line above the headline with neither label nor time is the site's banner (today's date).
+        if score > best_score and score > 0:
             best, best_score = dl, score
     start = sum(len(s) + 1 for s in lines[: head[0] + 1]) if head else 0
     source = attributed_source(text[start : start + 2500], rules)
