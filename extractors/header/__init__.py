@@ -24,7 +24,7 @@ import regex
 
 from extractors import gazetteer as gz
 from extractors.header.agency import compose_issuer, is_central
-from extractors.header.layout import rebuild, site_table
+from extractors.header.layout import rebuild, site_line, site_table
 from extractors.header.official import OfficialHeader, kind_of_code, read_official, repair_code
 from extractors.header.page import PageFields, read_page
 from extractors.header.rules import header_rules
@@ -39,7 +39,10 @@ def read_header(text: str) -> tuple[OfficialHeader, dict[str, str], PageFields]:
     """The official header, the site table (label → value) and the page fields of one text."""
     rules = header_rules()
     text = unicodedata.normalize("NFC", text)
-    return read_official(rebuild(text, rules), text, rules), site_table(text, rules), read_page(text, rules)
+    site = site_table(text, rules)
+    # The site's table is not the document's own header: its line is blanked (same length) for that reader.
+    own = "\n".join(" " * len(ln) if site and site_line(ln, rules) else ln for ln in text.split("\n"))
+    return read_official(rebuild(own, rules), own, rules), site, read_page(text, rules)
 
 
 def _key(s: str | None) -> str:
@@ -90,7 +93,10 @@ def apply_header(old: DocMeta, text: str) -> DocMeta:
         for k, v in mine.items():
             if v is None:
                 continue
-            if cells or new[k] is None or (k == "doc_number" and _key(str(new[k])) == _key(off.doc_number)):
+            bare = k == "issuer" and new[k] in {h[1] for h in rules.heads}  # "Văn phòng" alone names no body
+            if cells or bare or new[k] is None or (k == "doc_number" and _key(str(new[k])) == _key(off.doc_number)):
+                if k == "doc_number" and new[k] not in (None, v) and off.doc_type:
+                    new["doc_type"] = off.doc_type  # the repaired code names the kind ("BCUBND" → BC-UBND)
                 new[k] = v
         if new["issued_date_text"] == off.issued_date_text and off.issued_date_text:
             new["issued_date"] = off.issued_date

@@ -89,6 +89,11 @@ def compose_issuer(lines: list[str], body: str, rules: HeaderRules) -> tuple[str
         level, k = lv
         name = _title_case(rest[k:])
         return f"{short} {level} {name}", level, name
+    if not rest and start > 0:
+        # A bare head under its parent ("UBND TỈNH THÁI BÌNH" / "VĂN PHÒNG") is the parent's office.
+        parent = compose_issuer(lines[:start], body, rules)
+        if parent is not None:
+            return f"{short} {parent[0]}", parent[1], parent[2]
     field = _recase_field(rest, body)
     if lv is not None:
         level, k = lv

@@ -64,8 +64,22 @@ def rebuild(text: str, rules: HeaderRules) -> HeaderCells:
         return HeaderCells(tuple(_cell_runs(lines)), "cell-lines", end)
     if sum("|" in s for s, _, _ in lines[:8]) >= 2:
         return HeaderCells(tuple(_pipe_rows(lines)), "pipe-rows", end)
-    cells = [Cell(_clean(s), (_clean(s),), a, b, -1) for s, a, b in lines if _clean(s) and not _RULE_RE.match(s)]
-    return HeaderCells(tuple(cells), "lines", end)
+    return HeaderCells(tuple(_side_by_side(lines)), "lines", end)
+
+
+def _side_by_side(lines: list[tuple[str, int, int]]) -> list[Cell]:
+    """Plain lines, each split at a tab or a run of three or more spaces: a PDF prints the two columns
+    side by side ("UỶ BAN NHÂN DÂN    CỘNG HOÀ XÃ HỘI …"); the left column's cells come first."""
+    out: list[Cell] = []
+    for s, a, _b in lines:
+        i = 0
+        for col, part in enumerate(regex.split(r"\t+| {3,}", s)):
+            c = _clean(part)
+            j = a + s.find(part, i)
+            i = j - a + len(part)
+            if c and not _RULE_RE.match(c):
+                out.append(Cell(c, (c,), j, j + len(part), min(col, 1)))
+    return sorted(out, key=lambda c: (c.column, c.start))
 
 
 def _cell_runs(lines: list[tuple[str, int, int]]) -> list[Cell]:
@@ -122,3 +136,9 @@ def site_table(text: str, rules: HeaderRules) -> dict[str, str]:
         if m and m.group("v").strip():
             out[field] = _clean(m.group("v"))
     return out if len(out) >= 2 else {}
+
+
+def site_line(line: str, rules: HeaderRules) -> bool:
+    """A line of a site's metadata table: it carries two of the table's labels."""
+    names = [n for ns in rules.sec.site_labels.model_dump().values() for n in ns]
+    return sum(regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(n)}[ \t]*:", line) is not None for n in names) >= 2
