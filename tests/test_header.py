@@ -67,8 +67,10 @@ Về việc kiện toàn Tổ công nghệ số cộng đồng
 Điều 1. Kiện toàn Tổ công nghệ số cộng đồng của huyện Châu Thành, tỉnh Trà Vinh.
 """
 
-LAYOUT_C = """Số hiệu: 77/BC-SNV | Loại văn bản: Báo cáo | Nơi ban hành: Sở Nội vụ tỉnh Phú Yên | Người ký: Lê Thị Ngân | Ngày ban hành: 08/03/2022
-
+LAYOUT_C = (
+    "Số hiệu: 77/BC-SNV | Loại văn bản: Báo cáo | Nơi ban hành: Sở Nội vụ tỉnh Phú Yên | Người ký: Lê Thị Ngân"
+    " | Ngày ban hành: 08/03/2022\n"
+) + """
 SỞ NỘI VỤ
 Số: 77/BC-SNV
 Phú Yên, ngày 08 tháng 3 năm 2022

@@ -25,9 +25,12 @@ _NUMBER_RE = regex.compile(
 _BLANK_NUMBER_RE = regex.compile(
     r"(?<![\p{L}\p{M}])Số\s*[:.]?\s*/\s*(?P<code>\p{Lu}[\p{L}\p{M}&.]*(?:-[\p{L}\p{M}]+)*)")
 _TITLE_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
+# The date line is a cell of its own: "<Place>, ngày … tháng … năm …" from the cell's start to its end (a
+# date inside a body sentence is not the issue date).
+_PLACE = rf"(?:(?:Thành phố|Thị xã|Thị trấn|TP\.|Tp\.)[ \t]*)?{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,4}}"
 _DATE_RE = regex.compile(
-    rf"(?:(?P<place>(?:(?:Thành phố|Thị xã|Thị trấn|TP\.|Tp\.)[ \t]*)?{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,4}})"
-    r"[ \t]*,[ \t]*)?(?<![\p{L}\p{M}])[Nn]gày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d{2})"
+    rf"(?m)^[ \t]*(?:(?P<place>{_PLACE})[ \t]*,[ \t]*)?(?<![\p{{L}}\p{{M}}])[Nn]gày\s*(?P<d>\d{{1,2}})?"
+    r"\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d{2})[ \t.]*$"
 )
 
 
@@ -112,6 +115,9 @@ def read_official(hc: HeaderCells, text: str, rules: HeaderRules) -> OfficialHea
     issuer_lines: list[str] = []
     stop = False
     for ln in lines:
+        if tone_key(ln) in rules.stamp_markers:
+            issuer_lines.clear()  # an incoming-document stamp: the lines above it name the receiver
+            continue
         kind = _kind_of_line(ln, rules)
         if kind:
             doc_type = kind

@@ -13,6 +13,7 @@ from functools import lru_cache
 import regex
 from pydantic import BaseModel
 
+from extractors.gazetteer import tone_key
 from pipeline.config import Strict, config_error, load_model, load_yaml, schema_path
 
 SCHEMA = "metadata.yaml"
@@ -65,6 +66,7 @@ class HeaderRules:
     furniture: tuple[regex.Pattern[str], ...]
     lead: regex.Pattern[str]
     attributions: tuple[regex.Pattern[str], ...]
+    stamp_markers: frozenset[str]  # tone keys of an incoming-document stamp's marker lines ("ĐẾN")
 
 
 @lru_cache(maxsize=2)
@@ -95,4 +97,5 @@ def header_rules() -> HeaderRules:
         furniture=furniture,
         lead=lead,
         attributions=attributions,
+        stamp_markers=frozenset(tone_key(str(m)) for m in raw["stamp_markers"]),
     )
