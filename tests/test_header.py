@@ -274,3 +274,40 @@ def test_eval_scores_metadata_per_field() -> None:
     assert out["doc_number"]["accuracy"] == 1.0
     assert out["issuer"]["accuracy"] == 0.0
     assert set(out) >= {"doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title"}
+
+
+@pytest.mark.parametrize(("sentence", "source"), [
+    ("Tin từ Trung tâm Phục vụ hành chính công tỉnh Sơn La, tuần qua có 900 hồ sơ.",
+     "Trung tâm Phục vụ hành chính công tỉnh Sơn La"),
+    ("Sở Tư pháp vừa ban hành báo cáo về kết quả năm 2022.", "Sở Tư pháp"),
+    ("UBND TP.HCM có văn bản chỉ đạo các sở về chữ ký số.", "UBND TP.HCM"),
+    ("Phó Giám đốc Sở Nội vụ Đặng Văn Thành cho biết năm qua có 30 lớp.", "Sở Nội vụ"),
+    ("Bộ phận một cửa cho biết đã trả 500 hồ sơ.", None),
+    ("Theo UBND cấp huyện, có 70 xã đạt chuẩn.", None),
+])
+def test_more_named_sources_of_a_page(sentence: str, source: str | None) -> None:
+    assert attributed_source(sentence, header_rules()) == source
+
+
+def test_the_lead_subject_is_the_source_only_when_no_attribution_names_one() -> None:
+    rules = header_rules()
+    lead = "(ABC) - Sau 6 tháng, Trung tâm Hành chính công tỉnh Yên Bái đã tiếp nhận 7.500 hồ sơ."
+    assert attributed_source(lead, rules, lead) == "Trung tâm Hành chính công tỉnh Yên Bái"
+    assert attributed_source(lead, rules) is None  # outside the lead, a subject is no source
+    placed = "Tại Trung tâm Phục vụ hành chính công tỉnh tiếp nhận mới 820 hồ sơ."
+    assert attributed_source(placed, rules, placed) is None  # "Tại X" is a place, not the reporting body
+
+
+def test_page_province_from_the_source_or_a_headline_led_by_a_province() -> None:
+    text = "Hòa Bình: Tỷ lệ hồ sơ trực tuyến tăng mạnh\n\n08/05/2023 10:00\n\nTrong tháng, toàn tỉnh có 800 hồ sơ.\n"
+    assert apply_header(DocMeta(), text).province == "Hòa Bình"
+    text2 = "Học sinh trở lại trường sau Tết\n\n(ABC) - Theo Sở Giáo dục và Đào tạo Trà Vinh, có 9.000 em.\n"
+    assert apply_header(DocMeta(), text2).province == "Trà Vinh"
+    text3 = "Chữ ký số được dùng rộng rãi\n\nTheo Sở Thông tin và Truyền thông TP.HCM, có 120.000 văn bản.\n"
+    assert apply_header(DocMeta(), text3).province == "Hồ Chí Minh"
+
+
+def test_a_menu_item_is_not_a_kind_line() -> None:
+    text = "Trang chủ\nThông báo\nTin tức\n\nHơn 5.000 hồ sơ được số hóa\n\n12/06/2022 09:00\n\nNội dung.\n"
+    off, _site, page = read_header(text)
+    assert not off.found and page.title == "Hơn 5.000 hồ sơ được số hóa"

@@ -49,13 +49,30 @@ def _key(s: str | None) -> str:
     return regex.sub(r"[\s\-]", "", s or "").casefold()
 
 
-def _province_of(issuer: str | None) -> str | None:
+def _province_of(issuer: str | None, aliases: dict[str, str]) -> str | None:
+    """The province an issuer's name carries: a unit with its level word, a short alias ("TP.HCM"), or a
+    bare province name ending it ("Sở Giáo dục và Đào tạo Bạc Liêu")."""
     if not issuer:
         return None
     for m in gz.find_admin_units(issuer):
         if m.is_province or len(m.provinces) == 1:
             return m.provinces[0]
+    for alias, prov in aliases.items():
+        if regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(alias)}(?![\p{{L}}\p{{M}}])", issuer):
+            return prov
+    words = issuer.split()
+    for n in (3, 2):
+        if len(words) > n + 1 and all(w[:1].isupper() for w in words[-n:]):
+            prov = gz.province_named(" ".join(words[-n:]))
+            if prov:
+                return prov
     return None
+
+
+def _headline_province(title: str | None) -> str | None:
+    """A page's headline led by a province and a colon ("Bạc Liêu: …") is about that province."""
+    head, sep, _ = (title or "").partition(":")
+    return gz.province_named(head.strip()) if sep and 0 < len(head.split()) <= 4 else None
 
 
 def _site_fields(site: dict[str, str], text: str) -> dict[str, object]:
@@ -115,5 +132,7 @@ def apply_header(old: DocMeta, text: str) -> DocMeta:
     if isinstance(issuer, str) and is_central(issuer, rules):
         new["province"] = None
     elif new["province"] is None:
-        new["province"] = _province_of(issuer if isinstance(issuer, str) else None)
+        new["province"] = _province_of(issuer if isinstance(issuer, str) else None, rules.sec.province_aliases)
+        if new["province"] is None and not off.found:
+            new["province"] = _headline_province(page.title)
     return DocMeta(**new)  # type: ignore[arg-type]

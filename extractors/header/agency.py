@@ -134,17 +134,49 @@ def trim_agency(s: str, rules: HeaderRules) -> str:
     return s[:cut].strip(" \t,.-–")
 
 
-def attributed_source(text: str, rules: HeaderRules) -> str | None:
+def _drop_person(name: str, rules: HeaderRules) -> str:
+    """A person's name after the body's ("Tổng Kiểm toán Nhà nước Nguyễn Văn A cho biết") is not part
+    of it: three or four capitalised words opened by a family name, that are not a place."""
+    words = name.split()
+    for n in (4, 3):
+        tail = words[-n:]
+        if len(words) > n + 1 and tail[0] in rules.surnames and all(w[:1].isupper() for w in tail) \
+                and gz.province_named(" ".join(tail)) is None and not gz.districts_named(" ".join(tail)):
+            return " ".join(words[:-n])
+    return name
+
+
+def _named_body(words: list[str], rules: HeaderRules) -> bool:
+    """A named body, not a common noun ("Bộ phận một cửa") or a generic level ("UBND cấp huyện"): after
+    its head comes a capitalised word, or a level word for a head that needs a unit."""
+    head = _head_of(words, rules)
+    if head is None or len(words) <= head[2]:
+        return head is not None
+    nxt = words[head[2]]
+    if nxt.casefold() in rules.sec.generic_after_head:
+        return False
+    rest = " ".join(words[head[2]:])
+    return nxt[:1].isupper() or (head[1] and any(f"{tone_key(rest)} ".startswith(f"{tone_key(lv)} ") for lv in _LEVELS))
+
+
+def attributed_source(text: str, rules: HeaderRules, lead: str = "") -> str | None:
     """The body a page names as the source of its figures ("Theo báo cáo số … của X", "Thống kê của X
-    cho biết", "X cho biết"), the earliest in the text; as written."""
+    cho biết", "X cho biết"), the earliest in the text; else the subject of the lead's reporting verb
+    (in `lead`); as written."""
+    return _first_source(text, rules.attributions, rules) or _first_source(lead, rules.lead_subjects, rules)
+
+
+def _first_source(text: str, patterns: tuple[regex.Pattern[str], ...], rules: HeaderRules) -> str | None:
     best: tuple[int, str] | None = None
-    for pat in rules.attributions:
+    for pat in patterns:
         m = pat.search(text)
         if m is None:
             continue
-        name = trim_agency(m.group("agency"), rules)
+        name = _drop_person(trim_agency(m.group("agency"), rules), rules)
         words = name.split()
         if len(words) < 2 and not name.isupper():
+            continue
+        if not _named_body(words, rules):
             continue
         if best is None or m.start("agency") < best[0]:
             best = (m.start("agency"), name)

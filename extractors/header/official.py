@@ -118,7 +118,7 @@ def read_official(hc: HeaderCells, text: str, rules: HeaderRules) -> OfficialHea
         if tone_key(ln) in rules.stamp_markers:
             issuer_lines.clear()  # an incoming-document stamp: the lines above it name the receiver
             continue
-        kind = _kind_of_line(ln, rules)
+        kind = _kind_of_line(ln, rules) if _is_capital_line(ln) else None  # a menu's "Thông báo" is no kind line
         if kind:
             doc_type = kind
             break

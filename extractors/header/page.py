@@ -94,11 +94,12 @@ def _headline(lines: list[str], dates: dict[int, DateLine], rules: HeaderRules) 
     sec = rules.sec
     for i, raw in enumerate(lines):
         s = " ".join(raw.split())
-        if not s or i in dates or any(p.search(s) for p in rules.furniture):
+        bare = s.lstrip("•·-–+* ")  # a widget's bulleted line ("• Hôm nay: 1206")
+        if not s or i in dates or any(p.search(bare) for p in rules.furniture):
             continue
         if rules.lead.match(s):
             return None
-        words = s.split()
+        words = [w for w in s.split() if _WORD_RE.search(w)]
         if len(words) < sec.headline_min_words:
             continue
         if s.endswith("."):
@@ -124,7 +125,7 @@ def read_page(text: str, rules: HeaderRules) -> PageFields:
         if score > best_score and score > 0:
             best, best_score = dl, score
     start = sum(len(s) + 1 for s in lines[: head[0] + 1]) if head else 0
-    source = attributed_source(text[start : start + 2500], rules)
+    source = attributed_source(text[start : start + 2500], rules, text[start : start + rules.sec.lead_chars])
     return PageFields(
         title=head[1] if head else None,
         issued_date=best.value if best else None,

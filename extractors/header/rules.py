@@ -39,6 +39,10 @@ class HeaderSection(Strict):
     headline_period_max_words: int
     lead_pattern: str
     attribution_patterns: list[str]
+    lead_chars: int
+    lead_subject_patterns: list[str]
+    province_aliases: dict[str, str]
+    generic_after_head: list[str]
     agency_stops: list[str]
     extra_heads: list[str]
     central_heads: list[str]
@@ -66,6 +70,8 @@ class HeaderRules:
     furniture: tuple[regex.Pattern[str], ...]
     lead: regex.Pattern[str]
     attributions: tuple[regex.Pattern[str], ...]
+    lead_subjects: tuple[regex.Pattern[str], ...]
+    surnames: frozenset[str]  # first syllables of person names (metadata.yaml surnames)
     stamp_markers: frozenset[str]  # tone keys of an incoming-document stamp's marker lines ("ĐẾN")
 
 
@@ -86,6 +92,7 @@ def header_rules() -> HeaderRules:
         furniture = tuple(regex.compile(p) for p in sec.furniture_patterns)
         lead = regex.compile(sec.lead_pattern)
         attributions = tuple(regex.compile(p.replace("AGENCY", agency)) for p in sec.attribution_patterns)
+        lead_subjects = tuple(regex.compile(p.replace("AGENCY", agency)) for p in sec.lead_subject_patterns)
     except regex.error as e:
         raise config_error(schema_path(SCHEMA), "header", f"bad pattern: {e}") from e
     return HeaderRules(
@@ -97,5 +104,7 @@ def header_rules() -> HeaderRules:
         furniture=furniture,
         lead=lead,
         attributions=attributions,
+        lead_subjects=lead_subjects,
+        surnames=frozenset(str(x) for x in raw["surnames"]),
         stamp_markers=frozenset(tone_key(str(m)) for m in raw["stamp_markers"]),
     )
