@@ -311,3 +311,14 @@ def test_a_menu_item_is_not_a_kind_line() -> None:
     text = "Trang chủ\nThông báo\nTin tức\n\nHơn 5.000 hồ sơ được số hóa\n\n12/06/2022 09:00\n\nNội dung.\n"
     off, _site, page = read_header(text)
     assert not off.found and page.title == "Hơn 5.000 hồ sơ được số hóa"
+
+
+def test_site_table_in_pipe_rows_and_a_slash_date_line() -> None:
+    text = ("Số hiệu: | 8/2021/QĐ-UBND | Loại văn bản: | Quyết định |\nNơi ban hành: | Tỉnh Cà Mau | Người ký: | "
+            "Lâm Văn Bi |\nNgày ban hành: | 02/02/2021 | Ngày hiệu lực: | 12/02/2021 |\n\nỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\n"
+            "Số: 8/2021/QĐ-UBND\nCà Mau, ngày 02/02/2021\n\nQUYẾT ĐỊNH\nBan hành quy chế\n")
+    m = meta(text)
+    assert (m.doc_number, m.doc_type, m.issuer, m.signer, m.issued_date_text) == (
+        "8/2021/QĐ-UBND", "QUYẾT ĐỊNH", "UBND tỉnh Cà Mau", "Lâm Văn Bi", "2021-02-02")
+    off, _site, _page = read_header(text)
+    assert off.issued_date_text == "2021-02-02" and off.place == "Cà Mau"

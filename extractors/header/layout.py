@@ -139,6 +139,6 @@ def site_table(text: str, rules: HeaderRules) -> dict[str, str]:
 
 
 def site_line(line: str, rules: HeaderRules) -> bool:
-    """A line of a site's metadata table: it carries two of the table's labels."""
+    """A line of a site's metadata table (once a table was found): it carries one of its labels."""
     names = [n for ns in rules.sec.site_labels.model_dump().values() for n in ns]
-    return sum(regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(n)}[ \t]*:", line) is not None for n in names) >= 2
+    return any(regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(n)}[ \t]*:", line) for n in names)

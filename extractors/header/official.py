@@ -29,8 +29,9 @@ _TITLE_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 # date inside a body sentence is not the issue date).
 _PLACE = rf"(?:(?:Thành phố|Thị xã|Thị trấn|TP\.|Tp\.)[ \t]*)?{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,4}}"
 _DATE_RE = regex.compile(
-    rf"(?m)^[ \t]*(?:(?P<place>{_PLACE})[ \t]*,[ \t]*)?(?<![\p{{L}}\p{{M}}])[Nn]gày\s*(?P<d>\d{{1,2}})?"
-    r"\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d{2})[ \t.]*$"
+    rf"(?m)^[ \t]*(?:(?P<place>{_PLACE})[ \t]*,[ \t]*)?(?<![\p{{L}}\p{{M}}])[Nn]gày\s*(?:(?P<d>\d{{1,2}})?"
+    r"\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d{2})"
+    r"|(?P<d2>\d{1,2})\s*[/.-]\s*(?P<m2>\d{1,2})\s*[/.-]\s*(?P<y2>(?:19|20)\d{2}))[ \t.]*$"
 )
 
 
@@ -135,7 +136,8 @@ def read_official(hc: HeaderCells, text: str, rules: HeaderRules) -> OfficialHea
     place = value = iso = None
     if dm:
         place = dm.group("place")
-        value, iso = _date(dm.group("d"), dm.group("m"), dm.group("y"))
+        value, iso = (_date(dm.group("d"), dm.group("m"), dm.group("y")) if dm.group("y")
+                      else _date(dm.group("d2"), dm.group("m2"), dm.group("y2")))
     issuer = level = None
     comp = compose_issuer(issuer_lines, text, rules) if issuer_lines else None
     if comp is not None:
