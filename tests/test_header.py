@@ -315,7 +315,8 @@ def test_a_menu_item_is_not_a_kind_line() -> None:
 
 def test_site_table_in_pipe_rows_and_a_slash_date_line() -> None:
     text = ("Số hiệu: | 8/2021/QĐ-UBND | Loại văn bản: | Quyết định |\nNơi ban hành: | Tỉnh Cà Mau | Người ký: | "
-            "Lâm Văn Bi |\nNgày ban hành: | 02/02/2021 | Ngày hiệu lực: | 12/02/2021 |\n\nỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\n"
+            "Lâm Văn Bi |\nNgày ban hành: | 02/02/2021 | Ngày hiệu lực: | 12/02/2021 |\n\n"
+            "ỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\n"
             "Số: 8/2021/QĐ-UBND\nCà Mau, ngày 02/02/2021\n\nQUYẾT ĐỊNH\nBan hành quy chế\n")
     m = meta(text)
     assert (m.doc_number, m.doc_type, m.issuer, m.signer, m.issued_date_text) == (
