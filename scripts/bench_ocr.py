@@ -1,6 +1,6 @@
 """Benchmark the OCR path on rendered scans whose text we know.
 
-For sample pages of the rendered corpus (`pipeline.render`: `<stem>.scan-<level>.pdf` plus
+For sample pages of the rendered corpus (`pipeline.devtools.render`: `<stem>.scan-<level>.pdf` plus
 `<stem>.truth`) this prints, per scan level:
 - CER: Levenshtein distance between whitespace-folded NFC texts / length of the truth;
 - numeric-token accuracy: share of the truth's number tokens (`1.234`, `89,66`, `2024`) found in the
@@ -41,7 +41,10 @@ from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import ocr, ocrstream, render
+from pipeline import ocr, ocrstream
+from pipeline.devtools import render
+from pipeline.loaders import load
+from pipeline.loaders.pagepool import page_budget
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -280,10 +283,7 @@ def lone_document(samples: Sequence[Sample], level: str, workers: int) -> tuple[
     """(pages, pages/min with 1 page thread, with `workers`) for ONE scanned PDF made of the sample
     pages, read by the PDF loader: the case of a single large scan, whose pages the loader spreads
     over threads (`pipeline.loaders.pagepool`) when given a page budget, as the ingest does."""
-    import pypdfium2 as pdfium
-
-    from pipeline.loaders import load
-    from pipeline.loaders.pagepool import page_budget
+    import pypdfium2 as pdfium  # heavy, and needed only by this one measurement
 
     doc = pdfium.PdfDocument.new()
     for s in samples:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from pipeline import store
 from pipeline.normalize import fold_tone, normalize_fragment
+from pipeline.read import queries
 
 META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
 # Gold's ratio/share split is the annotator's reading of "a/b, chiếm p%"; either check rule answers it.
@@ -256,12 +257,6 @@ def _score_relations(score: DocScore, gold: list[dict], checks: list[dict]) -> N
     score.mismatches.add(PR(tp, fp, n_bad - tp))
 
 
-def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def rendering_kind(name: str) -> str:
     """text, pdf, docx, scan-clean, scan-mild, ... from a document's file name."""
     m = re.search(r"\.(scan-[a-z]+)\.[a-z]+$", name)
@@ -292,7 +287,7 @@ def evaluate(db: str | Path, gold_dir: Path) -> Scores:
             golds[gold_key(g.get("doc") or gf.stem)] = g
     con = store.connect(db, read_only=True)
     try:
-        docs = _rows(con, "SELECT * FROM documents ORDER BY path", [])
+        docs = queries.rows(con, "SELECT * FROM documents ORDER BY path", [])
         scores, seen = [], set()
         for d in docs:
             key = gold_key(d["path"])
@@ -305,9 +300,9 @@ def evaluate(db: str | Path, gold_dir: Path) -> Scores:
             secs = con.execute("SELECT label, level FROM sections WHERE doc_id = ? ORDER BY char_start",
                                [d["doc_id"]]).fetchall()
             _score_headings(s, g.get("headings", []), secs)
-            facts = _rows(con, "SELECT * FROM facts WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])
+            facts = queries.rows(con, "SELECT * FROM facts WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])
             _score_facts(s, g.get("facts", []), facts, d["text"], ocr=d["source_kind"] in OCR_KINDS)
-            checks = _rows(con, "SELECT * FROM checks WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])
+            checks = queries.rows(con, "SELECT * FROM checks WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])
             _score_relations(s, g.get("relations", []), checks)
             scores.append(s)
     finally:

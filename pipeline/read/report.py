@@ -28,8 +28,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline import queries, store
+from pipeline import store
 from pipeline.model import ocr_read_as
+from pipeline.read import queries
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -300,12 +301,6 @@ def heading_tree(sections: Sequence[dict[str, Any]], counts: dict[str, tuple[int
 # ------------------------------------------------------------------------------------------------
 
 
-def _rows(con, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or {})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
 def _rule_label(rule: str) -> str:
     vi, en = RULE_LABELS.get(rule, (rule, ""))
     return f"{vi} · {en}" if en else vi
@@ -313,20 +308,20 @@ def _rule_label(rule: str) -> str:
 
 def gather(con) -> dict[str, Any]:
     """Everything the template shows, read once from the database."""
-    docs = _rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
+    docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
-    facts = _rows(con, """
+    facts = queries.rows(con, """
         SELECT f.*, s.path AS section_path FROM facts f
         LEFT JOIN sections s ON s.doc_id = f.doc_id AND s.section_id = f.section_id
         ORDER BY f.doc_id, f.char_start""")
-    checks = _rows(con, """
+    checks = queries.rows(con, """
         SELECT c.*, s.path AS section_path, lr.decision AS review_decision, lr.note AS review_note,
                lr."by" AS review_by, lr."at" AS review_at
         FROM checks c
         LEFT JOIN sections s ON s.doc_id = c.doc_id AND s.section_id = c.section_id
         LEFT JOIN latest_reviews lr USING (check_id)
         ORDER BY c.doc_id, c.char_start, c.rule""")
-    sections = _rows(con, "SELECT * FROM sections ORDER BY doc_id, char_start, level")
+    sections = queries.rows(con, "SELECT * FROM sections ORDER BY doc_id, char_start, level")
     mismatch_order = queries.run_named(con, "mismatches", include_dismissed=True)
 
     facts_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
