@@ -6,8 +6,8 @@ import pytest
 
 from pipeline.ingest import analyze
 from pipeline.model import Loaded, Page
-from pipeline.ocr import OcrWord
-from pipeline.ocrfix import repair_tokens, token_confidences
+from pipeline.ocr.repair import repair_tokens, token_confidences
+from pipeline.ocr.types import OcrWord
 
 
 @pytest.mark.parametrize(
