@@ -18,10 +18,10 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 
 from pipeline.errors import LoadError
-from pipeline.legacy import encode_legacy
 from pipeline.loaders import docx as docx_loader
 from pipeline.loaders import load as load_path
 from pipeline.loaders.docx import format_number, load_docx
+from pipeline.loaders.legacy import encode_legacy
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'

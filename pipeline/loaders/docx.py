@@ -36,7 +36,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import LoadError
-from pipeline.legacy import (
+from pipeline.loaders.legacy import (
     ENCODINGS,
     convert_legacy,
     fix_legacy_runs,
@@ -44,8 +44,8 @@ from pipeline.legacy import (
     legacy_font_encoding,
     legacy_signature_count,
 )
+from pipeline.loaders.syllables import syllable_share
 from pipeline.model import Loaded, Page
-from pipeline.pagequality import syllable_share
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
