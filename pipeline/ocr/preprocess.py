@@ -86,7 +86,7 @@ def rotate(im: Image.Image, angle: float) -> Image.Image:
     `rotate` takes ~150 ms, for the same pixels (mean difference 0.5 grey levels). Bicubic costs twice
     the time for the same CER. One OpenCV thread: pages are already spread over the workers.
     """
-    import cv2  # OpenCV is heavy (~0.2 s to import) and only deskew needs it
+    import cv2  # OpenCV costs ~0.1 s to import and only a page that needs turning uses it
 
     cv2.setNumThreads(1)
     a = np.asarray(im if im.mode in ("L", "RGB") else im.convert("L"))

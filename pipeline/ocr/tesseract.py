@@ -140,7 +140,7 @@ class TesseractEngine:
 
     def _read_once(self, img: Image.Image, dpi: float | None, timeout: float) -> str:
         """One tesseract process for this page (pytesseract's runner: timeout and kill handled there)."""
-        import pytesseract  # only the per-page fallback runner needs it; the stream path does not
+        import pytesseract  # ~0.3 s to import; only the per-page fallback runner needs it
 
         with tempfile.TemporaryDirectory(prefix="baocao-ocr-") as tmp:
             # PNM is written and read without compression work: ~10x cheaper than PNG for 8 Mpx.
