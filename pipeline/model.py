@@ -47,7 +47,7 @@ class Page:
     status: str = "ok"  # ok | empty | ocr_timeout | ocr_failed | ocr_unavailable | bad_text_layer | ...
     error: str | None = None  # why, when the status is a problem (recorded in ingest_errors)
     # OCR pages only: one confidence (0–1) per whitespace-separated token of `text`, and the tokens
-    # that `pipeline.ocr.repair` rewrote. Empty for text pages.
+    # that `pipeline.ocrfix` rewrote. Empty for text pages.
     token_confidence: tuple[float, ...] = ()
     repairs: tuple[TokenRepair, ...] = ()
 
