@@ -22,7 +22,7 @@ from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
 from pipeline.loaders.pagepool import page_budget
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
-from pipeline.ocrfix import load_rules as load_ocr_rules
+from pipeline.ocr.repair import load_rules as load_ocr_rules
 
 
 @dataclass(frozen=True, slots=True)

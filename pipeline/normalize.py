@@ -37,6 +37,7 @@ import yaml
 
 from pipeline.errors import ConfigError
 from pipeline.model import FootnoteRef, Loaded, NormText
+from pipeline.ocr.repair import mark_ocr_tokens
 
 RULES_PATH = Path(__file__).resolve().parent.parent / "schemas" / "normalize.yaml"
 
@@ -728,8 +729,6 @@ def normalize(loaded: Loaded) -> NormText:
     ocr_pages = tuple(k + 1 for k, p in enumerate(loaded.pages) if p.source == "ocr")
     if not ocr_pages:
         return norm
-    from pipeline.ocrfix import mark_ocr_tokens
-
     return mark_ocr_tokens(replace(norm, ocr_pages=ocr_pages), loaded)
 
 

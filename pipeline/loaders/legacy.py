@@ -20,7 +20,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pipeline.pagequality import VIETNAMESE_LETTERS, syllable_share
+from pipeline.loaders.syllables import VIETNAMESE_LETTERS, syllable_share
 
 ENCODINGS = ("tcvn3", "vni")
 

@@ -40,7 +40,12 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.errors import OcrError
-from pipeline.ocr import OcrTimeout
+from pipeline.ocr.types import OcrTimeout
+
+# Tesseract's OpenMP threads give no speed-up on 2 cores and fight the per-document worker processes,
+# so `OMP_THREAD_LIMIT=1` is set for every tesseract subprocess (at import of the lowest module that
+# starts one, unless the caller already chose a value). Parallelism is one process per core.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 log = logging.getLogger(__name__)
 

@@ -21,15 +21,12 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Protocol, TypeVar
 
-import yaml
-
+from pipeline.config import Strict, load_model
 from pipeline.model import Loaded, NormText, OcrMark, TokenRepair
 
-RULES_PATH = Path(__file__).resolve().parents[1] / "schemas" / "ocr_repair.yaml"
+RULES_FILE = "ocr_repair.yaml"
 
 # A well-formed Vietnamese number as printed: 1.234.567 / 1.234,5 / 89,66% / 71.55% / 2024.
 _WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?=%))%?$")
@@ -53,21 +50,31 @@ class _Word(Protocol):
 _W = TypeVar("_W", bound=_Word)
 
 
-@dataclass(frozen=True, slots=True)
-class _Rules:
+class RereadRules(Strict):
+    """The `reread` section: the second, digits-only reading of doubtful figures (`reread`)."""
+
+    lang: str  # Tesseract language of the second reading
+    psm: int  # page segmentation mode for the strip (one crop per line)
+    scale: float  # the strip is read at this scale of the page image
+    whitelist: str  # the only characters the second reading may produce
+    below: float  # figure-like tokens read with a lower word confidence are read again
+    sure: float  # a second reading counts only at this confidence or above
+    max_cell: int  # a non-number cell of a figure column this short is read again
+    figure_column: float  # share of number cells that makes a table column a figure column
+
+
+class OcrRepairRules(Strict):
+    """schemas/ocr_repair.yaml: which letters stand for digits, what each repair costs in confidence."""
+
     letter_digits: dict[str, str]
     repair_factor: dict[str, float]
     low_confidence: float
+    reread: RereadRules
 
 
-@lru_cache(maxsize=4)
-def load_rules(path: Path = RULES_PATH) -> _Rules:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _Rules(
-        letter_digits={str(k): str(v) for k, v in raw["letter_digits"].items()},
-        repair_factor={str(k): float(v) for k, v in raw["repair_factor"].items()},
-        low_confidence=float(raw["low_confidence"]),
-    )
+def load_rules(name: str = RULES_FILE) -> OcrRepairRules:
+    """The OCR repair rules, validated and cached by `pipeline.config`."""
+    return load_model(name, OcrRepairRules)
 
 
 # --------------------------------------------------------------------------- confidences
@@ -97,7 +104,7 @@ def token_confidences(text: str, words: Sequence[_Word]) -> tuple[float, ...]:
 
 def token_words(text: str, words: Sequence[_W]) -> tuple[_W | None, ...]:
     """The recognizer's word each whitespace token of `text` is, where one word is one token (None for
-    tokens that cleanup split or glued): the box to read again (`ocrreread`)."""
+    tokens that cleanup split or glued): the box to read again (`reread`)."""
     tokens = text.split()
     out: list[_W | None] = [None] * len(tokens)
     for i1, i2, j1, j2 in _aligned_runs(tokens, words):
@@ -158,7 +165,7 @@ def _unit_follows(toks: list[_Tok], i: int) -> bool:
     return j < len(toks) and toks[j].line == toks[i].line and toks[j].text[:1].islower()
 
 
-def _letters_to_digits(toks: list[_Tok], i: int, rules: _Rules) -> None:
+def _letters_to_digits(toks: list[_Tok], i: int, rules: OcrRepairRules) -> None:
     lead, core, trail = number_core(toks[i].text)
     if not core or is_number(core) or not any(c.isdigit() for c in core):
         return
@@ -258,7 +265,7 @@ def repair_tokens(
 ) -> tuple[str, tuple[float, ...], tuple[TokenRepair, ...]]:
     """Repair the number tokens of one OCR page; returns the new text, per-token confidences, repairs.
 
-    `prior`: repairs already made to tokens of `text` (a second reading, `ocrreread`); those tokens are
+    `prior`: repairs already made to tokens of `text` (a second reading, `reread`); those tokens are
     left as they are and their repairs carried over, with the confidence factor of their rule.
     Whitespace between untouched tokens is kept as it was (line structure matters downstream).
     """
@@ -303,6 +310,29 @@ def repair_tokens(
             confs.append(t.conf)
     parts.append(text[pos:])
     return "".join(parts), tuple(confs) if confidences else (), tuple(repairs)
+
+
+# --------------------------------------------------------------------------- text cleanup
+
+# Characters Tesseract `vie` emits that never occur in Vietnamese administrative text, with the letter
+# meant: Icelandic eth for Đ/đ (≈ 8 % of capital Đ on our renderings).
+_CONFUSABLES = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_RULE_BITS = re.compile(r"(?<!\S)[|\[\]]+(?!\S)|(?<!\S)[|\[](?=\S)|(?<=\S)\|(?!\S)")
+
+
+def clean_ocr_text(text: str) -> str:
+    """Undo OCR artefacts that cannot be meant: eth for Đ, and table-rule debris (`|`, `[`) standing
+    alone or glued to the edge of a cell's word. Line structure and table cells (tabs) are kept."""
+    text = text.translate(_CONFUSABLES)
+    lines = [_tidy_line(_RULE_BITS.sub(" ", ln)) for ln in text.split("\n")]
+    return "\n".join(lines)
+
+
+def _tidy_line(line: str) -> str:
+    """Spaces collapsed and trimmed; tabs are table cell boundaries (`layout`) and are kept, empty
+    cells included, so a row's figures stay under their column headers."""
+    line = re.sub(r" *\t *", "\t", re.sub(r" {2,}", " ", line))
+    return line.strip(" ")
 
 
 # --------------------------------------------------------------------------- marks on the normalized text

@@ -3,7 +3,7 @@
 Why: on a scan, most wrong digits sit in table cells read with a low word confidence (`2)` for 22,
 `1ý` for 17, `S12` for 512, `&:` for a row number 3). Read in page context, Tesseract's language model
 pulls such a cell towards letters. Cut out and read again with only digits and number punctuation
-allowed, the same glyphs come back as the number printed. The format rules of `ocrfix` can repair
+allowed, the same glyphs come back as the number printed. The format rules of `repair` can repair
 `S12` only by guessing; a second reading is evidence.
 
 What is read again (rules in schemas/ocr_repair.yaml, `reread`): a token that looks like a figure
@@ -26,58 +26,28 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 from PIL import Image
 
 from pipeline.model import TokenRepair
-from pipeline.ocrfix import footnote_shaped, is_number, number_core
-
-if TYPE_CHECKING:
-    from pipeline.ocr import OcrEngine, OcrWord
-
-RULES_PATH = Path(__file__).resolve().parents[1] / "schemas" / "ocr_repair.yaml"
+from pipeline.ocr import repair
+from pipeline.ocr.repair import RereadRules, footnote_shaped, is_number, number_core
+from pipeline.ocr.tesseract import TesseractEngine
+from pipeline.ocr.types import OcrEngine, OcrWord
 
 _TOKEN = re.compile(r"\S+")
 _NOT_A_FIGURE = re.compile(r"[/\-–:]")  # dates, document numbers, ratios, codes: not read again
 _NOT_A_CELL = re.compile(r"/|^[-–—.]+$")  # a ratio or date in a figure column; a dash for "none"
 
 
-@dataclass(frozen=True, slots=True)
-class RereadRules:
-    lang: str  # Tesseract language of the second reading
-    psm: int  # page segmentation mode for the strip (one crop per line)
-    scale: float  # the strip is read at this scale of the page image
-    whitelist: str  # the only characters the second reading may produce
-    below: float  # figure-like tokens read with a lower word confidence are read again
-    sure: float  # a second reading counts only at this confidence or above
-    max_cell: int  # a non-number cell of a figure column this short is read again
-    figure_column: float  # share of number cells that makes a table column a figure column
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: Path = RULES_PATH) -> RereadRules:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["reread"]
-    return RereadRules(
-        lang=str(raw["lang"]),
-        psm=int(raw["psm"]),
-        scale=float(raw["scale"]),
-        whitelist=str(raw["whitelist"]),
-        below=float(raw["below"]),
-        sure=float(raw["sure"]),
-        max_cell=int(raw["max_cell"]),
-        figure_column=float(raw["figure_column"]),
-    )
+def load_rules() -> RereadRules:
+    """The `reread` section of schemas/ocr_repair.yaml (validated with the rest of the file)."""
+    return repair.load_rules().reread
 
 
 def digit_engine(rules: RereadRules | None = None) -> OcrEngine:
     """The Tesseract engine of the second reading: digits and number punctuation only."""
-    from pipeline.ocr import TesseractEngine
-
     rules = rules or load_rules()
     return TesseractEngine(rules.lang, psm=rules.psm, config=f"-c tessedit_char_whitelist={rules.whitelist}")
 
@@ -138,7 +108,7 @@ def doubtful_spans(
     """Token ranges [start, end) of `text` worth a second, digits-only reading: a figure-like token
     read below the `below` confidence, and a cell of a figure column that is no number (however many
     tokens OCR made of it: `ch ý:` for 377) or a number read below `below`. A number with a footnote
-    marker glued on (`1.2872`, `1.287?`) is left to the format repairs of `ocrfix`."""
+    marker glued on (`1.2872`, `1.287?`) is left to the format repairs of `repair`."""
     rules = rules or load_rules()
     tokens = text.split()
     cells = _cells(text)

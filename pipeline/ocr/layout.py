@@ -33,12 +33,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
-from typing import TYPE_CHECKING
 
 from pipeline.model import STATUS_CELL
-
-if TYPE_CHECKING:
-    from pipeline.ocr import OcrResult, OcrWord
+from pipeline.ocr.types import OcrResult, OcrWord, text_from_words
 
 # Characters a table rule is read as. A word made only of them is rule debris: it marks a cell
 # boundary and is not text. The same characters at the edge of a word are stripped and mark one too.
@@ -120,8 +117,6 @@ def in_reading_order(result: OcrResult) -> OcrResult:
     national motto, a signature beside "Nơi nhận") form one band and keep Tesseract's order, which
     reads such a band block by block. The text is rebuilt from the reordered words (`txt` layout).
     """
-    from pipeline.ocr import text_from_words
-
     blocks = [list(g) for _, g in groupby(result.words, key=lambda w: w.line[0])]
     if len(blocks) < 2:
         return result
