@@ -117,7 +117,7 @@ def ingest(
 @app.command()
 def check(db: DbOption) -> None:
     """Re-run the consistency checks over what is stored (after a rule or catalog change)."""
-    from pipeline.recheck import recheck
+    from pipeline.check.recheck import recheck
 
     summary = recheck(_existing_db(db))
     out.print(summary, highlight=False)

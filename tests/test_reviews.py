@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from pipeline import queries, store
 from pipeline.cli import app
 from pipeline.ingest import ingest
-from pipeline.recheck import recheck
+from pipeline.check.recheck import recheck
 
 runner = CliRunner()
 
