@@ -14,9 +14,9 @@ from conftest import CORPUS
 from typer.testing import CliRunner
 
 from pipeline import queries, store
+from pipeline.check.recheck import recheck
 from pipeline.cli import app
 from pipeline.ingest import ingest
-from pipeline.check.recheck import recheck
 
 runner = CliRunner()
 

@@ -1,3 +1,11 @@
+"""Small predicates over a passage that several finders share: does a gap end the sentence, do the
+words between a figure and a percent tie them, what a label means once stopwords and synonyms are
+dropped, which period a figure belongs to, and whether a noun heads a total's unit.
+
+Why shared: a finder that decided "same sentence" or "same unit" its own way would disagree with the
+others about the same two figures.
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,12 @@
+"""One quantity stated twice with two values: a breakdown restated for the same period and section with
+another total, and one metric, subject and period (from the meaning stage) stated in two sections with
+two values.
+
+Why the scope checks: the same words often describe different scopes (the province and one of its
+districts, siblings of one enumeration), so figures are compared only when period, subject and unit
+agree, and every such row says that the two scopes may still differ.
+"""
+
 from __future__ import annotations
 
 from pipeline.check.clauses import norm_label, period_of

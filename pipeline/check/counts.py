@@ -1,3 +1,9 @@
+"""Counts of listed names: "03 đơn vị: A, B và C" states 3 and lists three.
+
+Why cautious: names may contain commas or "và", so another split of the same list is a reading that
+makes a count unverifiable rather than a mismatch.
+"""
+
 from __future__ import annotations
 
 import re

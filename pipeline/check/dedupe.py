@@ -1,3 +1,9 @@
+"""One list per set of parts and one relation per claim, when several finders see the same structure.
+
+Why a separate step: finders stay simple by reporting what they see; this step decides which reading
+wins (the strong over the weak, the earlier over the later).
+"""
+
 from __future__ import annotations
 
 from pipeline.check.passage import PartList

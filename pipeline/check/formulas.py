@@ -1,3 +1,9 @@
+"""Arithmetic written out in the text: "(a + b) / c × 100% = p%" and "a + b + c = s".
+
+Why its own finder: a written formula states its operands explicitly, so it is a strong relation
+whatever words surround it.
+"""
+
 from __future__ import annotations
 
 import re

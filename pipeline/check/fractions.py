@@ -1,3 +1,9 @@
+"""Fractions with their percent: "a/b = p%", "16/16 xã đạt …, tỷ lệ 100%", "p% (a/b)".
+
+Why strict about the words between: a fraction and a percent in the same sentence are related only when
+a bridge word ("đạt", "tỷ lệ", "=") ties them.
+"""
+
 from __future__ import annotations
 
 import re

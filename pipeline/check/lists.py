@@ -1,3 +1,10 @@
+"""The list finders: where a total and its parts start — a connective ("trong đó", "gồm"), a bullet head,
+a colon after a total word, a parenthesis after a figure, a weak "có" — each appending `PartList`s.
+
+Why several: each is one written form of the same structure; `dedupe.dedupe_lists` keeps one list per
+set of parts, the strong reading first.
+"""
+
 from __future__ import annotations
 
 import re

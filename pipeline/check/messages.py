@@ -27,7 +27,7 @@ def _arg(v: str, lang: str) -> str:
         x = float(v)
     except ValueError:
         return v
-    return fmt_number(x, natural_decimals(x), lang)
+    return fmt_number(x, _natural_decimals(x), lang)
 
 
 class _Default(dict):
@@ -75,8 +75,8 @@ def _fields(rel: Relation, reading: Reading, j: Judgement, lang: str) -> dict[st
     k = rel.decimals[0] if rel.decimals else 0
     if rel.rule == "shares_exceed_total":
         k = max(rel.decimals) if rel.decimals else 0
-    stated_dec = k if rel.rule in PERCENT_RULES else natural_decimals(reading.stated)
-    exp_dec = max(k + 1, 2) if is_pct else natural_decimals(j.expected or 0.0)
+    stated_dec = k if rel.rule in PERCENT_RULES else _natural_decimals(reading.stated)
+    exp_dec = max(k + 1, 2) if is_pct else _natural_decimals(j.expected or 0.0)
     if rel.rule == "shares_exceed_total":
         exp_dec = max(k, 1) if j.expected is not None and abs(j.expected - round(j.expected, k)) < 1e-9 else 2
     diff = abs(j.diff) if math.isfinite(j.diff) else math.nan
@@ -85,25 +85,25 @@ def _fields(rel: Relation, reading: Reading, j: Judgement, lang: str) -> dict[st
         "expected": "?" if j.expected is None else fmt_number(j.expected, exp_dec, lang),
         "diff": "?"
         if not math.isfinite(diff)
-        else fmt_number(diff, 2 if is_pct else natural_decimals(diff), lang),
+        else fmt_number(diff, 2 if is_pct else _natural_decimals(diff), lang),
         "tolerance": fmt_number(j.tolerance, max(k + 1, 1) if is_pct else 0, lang),
         "n": str(len(ops)),
     }
     if rel.rule == "shares_exceed_total":
         f["tolerance"] = fmt_number(j.tolerance, max(k + 1, 2), lang)
-        f["parts"] = " + ".join(fmt_number(x, natural_decimals(x), lang) + "%" for x in ops)
+        f["parts"] = " + ".join(fmt_number(x, _natural_decimals(x), lang) + "%" for x in ops)
     else:
-        f["parts"] = " + ".join(fmt_number(x, natural_decimals(x), lang) for x in ops)
+        f["parts"] = " + ".join(fmt_number(x, _natural_decimals(x), lang) for x in ops)
     if ops:
-        f["a"] = fmt_number(ops[0], natural_decimals(ops[0]), lang)
+        f["a"] = fmt_number(ops[0], _natural_decimals(ops[0]), lang)
     if len(ops) > 1:
-        f["b"] = fmt_number(ops[1], natural_decimals(ops[1]), lang)
+        f["b"] = fmt_number(ops[1], _natural_decimals(ops[1]), lang)
     if rel.rule == "conflicting_values":
-        f["diff"] = fmt_number(diff, natural_decimals(diff), lang)
+        f["diff"] = fmt_number(diff, _natural_decimals(diff), lang)
     return f
 
 
-def natural_decimals(x: float) -> int:
+def _natural_decimals(x: float) -> int:
     """Decimals needed to write x without noise (0 for whole numbers, at most 4)."""
     for d in range(5):
         if abs(x - round(x, d)) < 1e-9:

@@ -1,3 +1,11 @@
+"""The relations of one list: its parts add up to its total, each part's share is the part over the
+total, the shares add up to at most 100 %, and rates named after parts ("tỷ lệ giải quyết đúng hạn
+đạt 98%") are the named parts over the total.
+
+Why per list: all of these need the same decision — which figure is the total and which are its
+parts — made once by the list finders.
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,12 @@
+"""The per-document view every relation finder reads: the text's lines, bullet depths, footnote
+bodies and sentence starts, and the facts as figures (`Fig`) with their units, qualifiers and other
+readings; plus the list records (`Part`, `PartList`) the list finders build.
+
+Why one module: this is the check stage's private parse of the text (lines, sentences, bullets), kept
+in one place so it can be replaced wholesale by the shared document structure; the finders only use
+`Passage`'s methods and the figures.
+"""
+
 from __future__ import annotations
 
 import bisect

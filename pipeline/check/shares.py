@@ -1,3 +1,10 @@
+"""Percents outside lists: a run of shares that split one whole ("Cơ cấu …: a%, b%, c%"), a share and its
+complement ("… đạt 78,4%, … chưa … chiếm 23,1%"), and a part's share whose base is the figure just before
+it ("… 4.522 hồ sơ, chiếm 36,2%").
+
+Why after the list finders: a percent a list already explains is not explained again (`used_pct`).
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,3 +1,10 @@
+"""Tables written as text (tabs or pipes): a totals row is the sum of its column, a percent column is
+the ratio of two other columns.
+
+Why a private table reader: it is the check stage's own table parse, to be replaced by the shared
+document structure; it reads only cells and the figures inside them.
+"""
+
 from __future__ import annotations
 
 import math

@@ -143,7 +143,7 @@ def evaluate(
                 reason_key, reason_args = _used_reason(shown.reason), shown.args
     if status == "ok" and rel.approximate and reason_key is None:
         reason_key, reason_args = "approximate", (("x", rel.qualifier or ""),)
-    return make_check(t, sections, rel, doc_id, rules, status, shown, shown_j, reason_key, reason_args)
+    return _make_check(t, sections, rel, doc_id, rules, status, shown, shown_j, reason_key, reason_args)
 
 
 def _used_reason(key: str) -> str:
@@ -177,12 +177,12 @@ def error_check(
 ) -> Check:
     j = Judgement(False, None, math.nan, 0.0)
     primary = Reading(rel.operands, rel.stated, "error")
-    return make_check(
+    return _make_check(
         t, sections, rel, doc_id, rules, "unverifiable", primary, j, "error", (("x", type(e).__name__),)
     )
 
 
-def make_check(
+def _make_check(
     t: NormText,
     sections: Sequence[Section],
     rel: Relation,

@@ -1,3 +1,10 @@
+"""Reading the parts of a list once its total is known: walking an inline run ("X, trong đó a …, b
+…") or the lines under a total line (bullets, nested bullets, plain lines).
+
+Why apart from the finders that locate lists (`lists`): the same walks serve a connective, a colon, a
+parenthesis and a bullet head; only where the list starts differs.
+"""
+
 from __future__ import annotations
 
 import re
@@ -218,7 +225,7 @@ def pick_total(
     return cands_head
 
 
-def fig_on_line(doc: Passage, i: int, unit: str | None, kind: str | None) -> tuple[Fig | None, Fig | None]:
+def _fig_on_line(doc: Passage, i: int, unit: str | None, kind: str | None) -> tuple[Fig | None, Fig | None]:
     """The part a bullet line states (its first count in the total's unit) and the share after it."""
     s, e = doc.lines[i]
     figs = doc.figs_between(s, e)
@@ -277,7 +284,7 @@ def block_list(
         if di < d:
             break
         if di == d:
-            part, share = fig_on_line(doc, i, unit, kind)
+            part, share = _fig_on_line(doc, i, unit, kind)
             s, e = doc.lines[i]
             if part is None:
                 if plain:
