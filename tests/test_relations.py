@@ -5,6 +5,9 @@ The sentences are our own, written in the grammar of Vietnamese administrative r
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from extractors.catalog import load_catalog
@@ -388,3 +391,25 @@ def test_relations_point_into_the_text() -> None:
     for r in relations(text):
         assert 0 <= r.char_start < r.char_end <= len(text)
         assert r.fact_ids
+
+
+def test_the_check_stage_depends_on_extractors_never_the_reverse() -> None:
+    """extractors/ never imports pipeline.check; the check package never imports the store, read or CLI
+    (except `recheck`, the one module that writes checks back to the store)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def imports(path: Path) -> set[str]:
+        out: set[str] = set()
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(n, ast.ImportFrom) and n.module:
+                out |= {n.module} | {f"{n.module}.{a.name}" for a in n.names}
+            elif isinstance(n, ast.Import):
+                out |= {a.name for a in n.names}
+        return out
+
+    for p in (root / "extractors").rglob("*.py"):
+        assert not any(m.startswith("pipeline.check") for m in imports(p)), p
+    for p in (root / "pipeline" / "check").rglob("*.py"):
+        if p.name != "recheck.py":
+            bad = ("pipeline.store", "pipeline.read", "pipeline.cli", "pipeline.queries", "pipeline.ingest")
+            assert not any(m.startswith(bad) for m in imports(p)), p
