@@ -17,7 +17,7 @@ from pipeline import store
 from pipeline.cli import app
 from pipeline.ingest import ingest
 from pipeline.read import queries, reviews
-from pipeline.recheck import recheck
+from pipeline.check.recheck import recheck
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.cli.common import DbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
-from pipeline.recheck import recheck
+from pipeline.check.recheck import recheck
 
 
 class OcrMode(StrEnum):
