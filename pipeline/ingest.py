@@ -126,7 +126,7 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) 
 
 def analyze(loaded: Loaded) -> DocResult:
     """normalize → segment → extract → meaning → check for one loaded document; raises BaocaoError."""
-    from extractors.annotate import annotate_facts
+    from extractors.meaning import annotate_facts
     from extractors.entities import extract_entities
     from extractors.figures import extract_figures
     from extractors.metadata import extract_metadata
