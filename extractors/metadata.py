@@ -27,9 +27,9 @@ import regex
 import yaml
 
 from extractors import gazetteer as gz
-from extractors.gazetteer import tone_key
 from pipeline.errors import ConfigError
 from pipeline.model import DocMeta, NormText, Section
+from pipeline.vietnamese import tone_key
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "metadata.yaml"
 

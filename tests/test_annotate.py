@@ -6,10 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from extractors.meaning import annotate_facts
 from extractors.catalog import CATALOG_PATH, load_catalog
 from extractors.entities import extract_entities
 from extractors.figures import extract_figures
+from extractors.meaning import annotate_facts
 from pipeline.model import DocMeta, Fact, NormText
 from pipeline.segment import segment
 
