@@ -23,9 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.config import config_error, load_yaml, schema_path
 from pipeline.errors import ConfigError
+from pipeline.vietnamese import fold, place_tones
 
-CATALOG_PATH = Path(__file__).resolve().parents[1] / "schemas" / "metrics.yaml"
+CATALOG_FILE = "metrics.yaml"
+CATALOG_PATH = schema_path(CATALOG_FILE)
 
 KINDS = ("count", "percent", "money", "ratio", "other")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -43,40 +46,9 @@ FACT_TO_METRIC_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ -> d: the comparison form of catalog phrases and report text.
-
-    Character-for-character, so offsets in the folded string are offsets in the original.
-    """
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        if low == "đ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", low)[:1]
-        out.append(base if base else low)
-    return "".join(out)
-
-
 def words_of(text: str) -> list[str]:
     """Lower-case words of a text, punctuation dropped ("Tỷ lệ MT/CBCC" -> [tỷ, lệ, mt, cbcc])."""
-    return _WORD_RE.findall(_tone(unicodedata.normalize("NFC", text).lower()))
-
-
-def _tone(s: str) -> str:
-    try:
-        from pipeline.normalize import fold_tone
-    except ImportError:  # pragma: no cover - normalize is part of the package
-        return s
-    return fold_tone(s)
-
-
-def _is_ascii(w: str) -> bool:
-    return w.isascii()
+    return _WORD_RE.findall(place_tones(unicodedata.normalize("NFC", text).lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,57 +239,25 @@ class Catalog:
 # ------------------------------------------------------------------------------------ loading
 
 
-class _UniqueKeyLoader:
-    """A yaml SafeLoader that rejects duplicate mapping keys (PyYAML silently keeps the last)."""
-
-    @staticmethod
-    def make():
-        import yaml
-
-        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~8x faster
-
-        class Loader(base):  # type: ignore[valid-type, misc]
-            pass
-
-        def construct_mapping(loader, node, deep=False):
-            seen = set()
-            for key_node, _ in node.value:
-                key = loader.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise ConfigError(f"duplicate key {key!r} (line {key_node.start_mark.line + 1})")
-                seen.add(key)
-            return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-
-        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-        return Loader
-
-
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """The catalog at `path` (default schemas/metrics.yaml), validated; cached per file version.
 
     A malformed file is a ConfigError naming the file and the offending entry (the CLI exits 2).
     """
-    p = Path(path) if path else CATALOG_PATH
+    p = schema_path(path or CATALOG_FILE)
     try:
-        mtime = p.stat().st_mtime_ns
+        version = p.stat().st_mtime_ns
     except OSError as e:
-        raise ConfigError(f"metric catalog not found: {e}", path=str(p)) from e
-    return _load_cached(str(p), mtime)
+        raise config_error(p, None, f"metric catalog not found: {e}") from e
+    return _load_cached(str(p), version)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int) -> Catalog:
-    import yaml
-
+def _load_cached(path: str, _version: int) -> Catalog:
     def fail(msg: str) -> ConfigError:
-        return ConfigError(f"{Path(path).name}: {msg}", path=path)
+        return config_error(path, None, msg)
 
-    try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader.make())
-    except ConfigError as e:
-        raise fail(e.message) from e
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise fail(f"cannot read: {e}") from e
+    raw = load_yaml(path)  # duplicate keys refused, parsed once per file version for every reader
     if not isinstance(raw, dict) or not isinstance(raw.get("metrics"), dict) or not raw["metrics"]:
         raise fail("expected a mapping with a non-empty 'metrics' mapping")
 
