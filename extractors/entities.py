@@ -134,7 +134,7 @@ class SyllableTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Any:
-        from spacy.tokens import Doc
+        from spacy.tokens import Doc  # spaCy loaded lazily: heavy import
 
         words, spaces = _tokenize_words(text)
         return Doc(self.vocab, words=words, spaces=spaces)
@@ -209,7 +209,7 @@ def _gazetteer_patterns() -> list[dict]:
 @functools.lru_cache(maxsize=2)
 def build_nlp(patterns_path: str | None = None) -> Any:
     """The spaCy pipeline: blank "vi" + syllable tokenizer + EntityRuler + name extent + legal refs."""
-    import spacy
+    import spacy  # spaCy is heavy (~1 s to import): loaded on first use
     from spacy.language import Language
 
     _register_components(Language)
@@ -238,7 +238,7 @@ def _register_components(Language: Any) -> None:
     global _REGISTERED
     if _REGISTERED:
         return
-    from spacy.util import filter_spans
+    from spacy.util import filter_spans  # spaCy loaded lazily: heavy import
 
     @Language.component("baocao_org_extent")
     def org_extent(doc: Any) -> Any:
@@ -308,7 +308,7 @@ def _register_components(Language: Any) -> None:
 
 
 def _span(doc: Any, start: int, end: int, ent: Any) -> Any:
-    from spacy.tokens import Span
+    from spacy.tokens import Span  # spaCy is heavy (~1 s): loaded only when entities are built
 
     return Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
 
