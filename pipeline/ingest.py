@@ -126,9 +126,9 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) 
 
 def analyze(loaded: Loaded) -> DocResult:
     """normalize → segment → extract → meaning → check for one loaded document; raises BaocaoError."""
-    from extractors.annotate import annotate_facts
     from extractors.entities import extract_entities
     from extractors.figures import extract_figures
+    from extractors.meaning import annotate_facts
     from extractors.metadata import extract_metadata
     from pipeline.check import run_checks
     from pipeline.normalize import normalize

@@ -11,10 +11,10 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline.check.recheck import recheck
 from pipeline.cli.common import DbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
-from pipeline.check.recheck import recheck
 
 
 class OcrMode(StrEnum):

@@ -21,8 +21,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from pipeline import store
-from pipeline.normalize import fold_tone, normalize_fragment
+from pipeline.normalize import normalize_fragment
 from pipeline.read import queries
+from pipeline.vietnamese import place_tones as fold_tone
 
 META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
 # Gold's ratio/share split is the annotator's reading of "a/b, chiếm p%"; either check rule answers it.
