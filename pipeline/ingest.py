@@ -132,7 +132,7 @@ def analyze(loaded: Loaded) -> DocResult:
     from extractors.metadata import extract_metadata
     from pipeline.check import run_checks
     from pipeline.normalize import normalize
-    from pipeline.segment import segment
+    from pipeline.structure.tree import segment
 
     p = loaded.path
     t1 = time.perf_counter()
