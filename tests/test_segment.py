@@ -1,4 +1,4 @@
-"""Behaviour of pipeline.structure (headings and tree): which lines are headings, their labels, levels, paths and spans."""
+"""Behaviour of pipeline.structure.headings and .tree: which lines are headings, their labels, levels, paths, spans."""
 
 from __future__ import annotations
 
