@@ -20,6 +20,7 @@ from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import NormText
+from pipeline.structure.layout import line_spans as _lines
 
 DEFAULT_RULES_PATH = SCHEMA_DIR / "headings.yaml"
 
@@ -68,7 +69,6 @@ class HeadingRules:
     body_resume: regex.Pattern[str]
     table_line: regex.Pattern[str]
     citation: regex.Pattern[str]
-    bullet: regex.Pattern[str]
     ocr_kinds: dict[str, OcrLabelKind] = field(default_factory=dict)  # by rule name
     ocr_max_edits: int = 0
 
@@ -119,7 +119,6 @@ class _HeadingsFile(Strict):
     body_resume: StrictStr = _NEVER
     table_line: StrictStr = _NEVER
     citation: StrictStr = _NEVER
-    bullet: StrictStr = _NEVER
     ocr_labels: _OcrLabelsSpec | None = None
     rules: list[_RuleSpec] = Field(min_length=1)
 
@@ -190,7 +189,6 @@ def _rules_from(path: Path, data: _HeadingsFile) -> HeadingRules:
         body_resume=_compile(path, "body_resume", data.body_resume or _NEVER),
         table_line=_compile(path, "table_line", data.table_line or _NEVER),
         citation=_compile(path, "citation", data.citation or _NEVER),
-        bullet=_compile(path, "bullet", data.bullet or _NEVER),
         ocr_kinds=ocr_kinds,
         ocr_max_edits=ocr_max_edits,
     )
@@ -307,20 +305,6 @@ class _OcrLine:
     rest: str  # the line after that token
     bold: bool
     cand: _Cand | None
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        out.append((pos, end))
-        if nl < 0:
-            break
-        pos = nl + 1
-    return out
 
 
 def _bold_line_starts(t: NormText, lines: list[tuple[int, int]]) -> set[int]:

@@ -137,14 +137,18 @@ class Layout:
         return any(a.start <= pos < a.end for a in self.asides if a.kind != "note")
 
 
-def _lines(text: str) -> list[Line]:
-    out: list[Line] = []
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every line ("\\n" excluded); a text ending in "\\n" ends with an empty line."""
+    out: list[tuple[int, int]] = []
     pos = 0
     for raw in text.split("\n"):
-        end = pos + len(raw)
-        out.append(Line(pos, end, pos + len(raw) - len(raw.lstrip())))
-        pos = end + 1
+        out.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
     return out
+
+
+def _lines(text: str) -> list[Line]:
+    return [Line(s, e, s + (e - s) - len(text[s:e].lstrip())) for s, e in line_spans(text)]
 
 
 def _page_numbers(text: str, lines: list[Line]) -> list[int]:

@@ -28,12 +28,12 @@ from pipeline.structure.headings import (
     OcrLabelKind,
     _Cand,
     _candidates,
-    _lines,
     _make_cand,
     _OcrLine,
     _roman_numeral,
     load_heading_rules,
 )
+from pipeline.structure.layout import line_spans as _lines
 
 
 @dataclass(slots=True)
