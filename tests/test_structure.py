@@ -188,3 +188,24 @@ def test_spans_normalization_set_aside_are_kept_as_notes() -> None:
     lay = build_layout(NormText(text=text, asides=(note,)))
     assert [(a.kind, a.start, a.end) for a in lay.asides] == [("note", *note)]
     assert not lay.is_debris(note[0])
+
+
+def test_two_page_numbers_each_beside_the_same_header_line_are_asides() -> None:
+    text, lay = layout_of(
+        "Báo cáo năm nay có nhiều việc mới.",
+        "Xã Tân Phú - Báo cáo chuyển đổi số",
+        "2",
+        "Đã cấp 60 chữ ký số cho cán bộ.",
+        "Xã Tân Phú - Báo cáo chuyển đổi số",
+        "3",
+        "Còn 7 thôn chưa có cáp quang.",
+    )
+    kinds = sorted(a.kind for a in lay.asides)
+    assert kinds == ["page_number", "page_number", "running_header", "running_header"]
+    facts = extract_figures(NormText(text=text), [], "d")
+    assert sorted(f.value for f in facts) == [7, 60]
+
+
+def test_two_bare_numbers_without_a_shared_neighbour_stay_figures() -> None:
+    _, lay = layout_of("Số xã đạt chuẩn:", "2", "Số xã chưa đạt:", "3")
+    assert lay.asides == ()

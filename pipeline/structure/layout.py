@@ -151,54 +151,72 @@ def _lines(text: str) -> list[Line]:
     return [Line(s, e, s + (e - s) - len(text[s:e].lstrip())) for s, e in line_spans(text)]
 
 
+def _key(text: str, ln: Line) -> str:
+    return " ".join(text[ln.body:ln.end].casefold().split())
+
+
 def _page_numbers(text: str, lines: list[Line]) -> list[int]:
-    """Indices of lines that are page numbers typed into the body: runs of at least _MIN_PAGE_RUN
-    bare numbers counting up by one with other text between them, the first at most 3."""
-    nums: list[tuple[int, int]] = []  # (line index, value)
-    for i, ln in enumerate(lines):
-        if not ln.blank:
-            m = _PAGE_NUMBER.fullmatch(text, ln.start, ln.end)
-            if m:
-                nums.append((i, int(m.group("n"))))
+    """Indices of lines that are page numbers typed into the body: bare numbers counting up by one
+    (the first at most 3) with other text between them, at least _MIN_PAGE_RUN of them, or two
+    when a copy of one short line stands right beside each (a running header: "… 2", "… 3")."""
+    nonblank = [i for i, ln in enumerate(lines) if not ln.blank]
+    nums: list[tuple[int, int]] = []  # (index into nonblank, value)
+    for k, i in enumerate(nonblank):
+        m = _PAGE_NUMBER.fullmatch(text, lines[i].start, lines[i].end)
+        if m:
+            nums.append((k, int(m.group("n"))))
+
+    def beside(k: int) -> set[tuple[str, int]]:
+        near = [nonblank[j] for j in (k - 1, k + 1) if 0 <= j < len(nonblank)]
+        return {(_key(text, lines[i]), i) for i in near if len(text[lines[i].body:lines[i].end]) <= _MAX_HEADER_CHARS}
+
+    def shared(run: list[int]) -> bool:
+        """One short line's copies stand beside every number of the run, a different copy at each."""
+        sides = [beside(j) for j in run]
+        keys = set.intersection(*({key for key, _ in side} for side in sides))
+        return any(len({i for side in sides for key2, i in side if key2 == key}) == len(run) for key in keys)
+
     out: list[int] = []
     used: set[int] = set()
-    for k, (i, v) in enumerate(nums):
-        if i in used or v > 3:
+    for n, (k, v) in enumerate(nums):
+        if k in used or v > 3:
             continue
-        run, want = [i], v + 1
-        for j, w in nums[k + 1:]:
+        run, want = [k], v + 1
+        for j, w in nums[n + 1:]:
             if w == want and j > run[-1] + 1:
                 run.append(j)
                 want += 1
-        if len(run) >= _MIN_PAGE_RUN:
-            out += run
+        if len(run) >= _MIN_PAGE_RUN or (len(run) == 2 and shared(run)):
+            out += [nonblank[j] for j in run]
             used.update(run)
     return sorted(out)
 
 
 def _running_headers(text: str, lines: list[Line], page_lines: list[int], page_starts: tuple[int, ...]) -> list[int]:
     """Short lines repeated at least _MIN_HEADER_REPEATS times, most of them within two non-blank
-    lines of a page number or of a page start: a header typed at the top of each page."""
-    edges: set[int] = set()
+    lines of a page number or of a page start (a header typed at the top of each page), or
+    repeated twice, each right beside a page number."""
     nonblank = [i for i, ln in enumerate(lines) if not ln.blank]
     where = {i: k for k, i in enumerate(nonblank)}
     anchors = [where[i] for i in page_lines]
     starts = set(page_starts[1:])
+    page_anchors = list(anchors)
     anchors += [k for k, i in enumerate(nonblank) if lines[i].start in starts or lines[i].body in starts]
+    edges: set[int] = set()
     for a in anchors:
         edges.update(nonblank[b] for b in range(max(0, a - 2), min(len(nonblank), a + 3)))
+    beside = {nonblank[b] for a in page_anchors for b in (a - 1, a + 1) if 0 <= b < len(nonblank)}
     keys: dict[int, str] = {}
     for i in nonblank:
         s = text[lines[i].body:lines[i].end].strip()
         if len(s) <= _MAX_HEADER_CHARS and not row_style(s):  # a header row repeated per page stays a row
-            keys[i] = " ".join(s.casefold().split())
+            keys[i] = _key(text, lines[i])
     seen = Counter(keys.values())
     out = []
     for key, n in seen.items():
-        if n < _MIN_HEADER_REPEATS:
-            continue
         members = [i for i, k in keys.items() if k == key]
-        if 2 * sum(i in edges for i in members) > len(members):
+        at_edges = n >= _MIN_HEADER_REPEATS and 2 * sum(i in edges for i in members) > len(members)
+        if at_edges or (n == 2 and all(i in beside for i in members)):
             out += members
     return sorted(set(out) - set(page_lines))
 
