@@ -132,16 +132,18 @@ def analyze(loaded: Loaded) -> DocResult:
     from extractors.metadata import extract_metadata
     from pipeline.check import run_checks
     from pipeline.normalize import normalize
-    from pipeline.segment import segment
+    from pipeline.structure.layout import build_layout
+    from pipeline.structure.tree import segment
 
     p = loaded.path
     t1 = time.perf_counter()
     norm = _stage("normalize", p, normalize, loaded)
     t2 = time.perf_counter()
+    layout = _stage("structure", p, build_layout, norm)  # parsed once; every later stage reads it
     sections = tuple(_stage("segment", p, segment, norm))
     t3 = time.perf_counter()
     meta = _stage("metadata", p, extract_metadata, norm, sections)
-    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
+    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id, layout))
     facts = mark_ocr_facts(facts, loaded, norm)
     t4 = time.perf_counter()
     entities = tuple(_stage("entities", p, extract_entities, norm, sections))
