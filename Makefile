@@ -57,7 +57,7 @@ eval: setup $(RENDERS)/renders.json
 	  $(BAOCAO) eval --db $(BUILD)/eval-seeds.duckdb --gold $(SHARED)/gold; \
 	else echo "$(SHARED)/seeds not present: seed evaluation skipped"; fi
 
-$(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) pipeline/render.py
+$(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) $(wildcard pipeline/devtools/render/*.py)
 	$(BAOCAO) render corpus/ --out $(RENDERS)
 
 bench: setup $(RENDERS)/renders.json

@@ -22,7 +22,7 @@ from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
 from pipeline.loaders.pagepool import page_budget
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
-from pipeline.ocrfix import load_rules as load_ocr_rules
+from pipeline.ocr.repair import load_rules as load_ocr_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +126,24 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) 
 
 def analyze(loaded: Loaded) -> DocResult:
     """normalize → segment → extract → meaning → check for one loaded document; raises BaocaoError."""
-    from extractors.annotate import annotate_facts
     from extractors.entities import extract_entities
     from extractors.figures import extract_figures
+    from extractors.meaning import annotate_facts
     from extractors.metadata import extract_metadata
     from pipeline.check import run_checks
     from pipeline.normalize import normalize
-    from pipeline.segment import segment
+    from pipeline.structure.layout import build_layout
+    from pipeline.structure.tree import segment
 
     p = loaded.path
     t1 = time.perf_counter()
     norm = _stage("normalize", p, normalize, loaded)
     t2 = time.perf_counter()
+    layout = _stage("structure", p, build_layout, norm)  # parsed once; every later stage reads it
     sections = tuple(_stage("segment", p, segment, norm))
     t3 = time.perf_counter()
     meta = _stage("metadata", p, extract_metadata, norm, sections)
-    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
+    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id, layout))
     facts = mark_ocr_facts(facts, loaded, norm)
     t4 = time.perf_counter()
     entities = tuple(_stage("entities", p, extract_entities, norm, sections))

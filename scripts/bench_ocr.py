@@ -1,6 +1,6 @@
 """Benchmark the OCR path on rendered scans whose text we know.
 
-For sample pages of the rendered corpus (`pipeline.render`: `<stem>.scan-<level>.pdf` plus
+For sample pages of the rendered corpus (`pipeline.devtools.render`: `<stem>.scan-<level>.pdf` plus
 `<stem>.truth`) this prints, per scan level:
 - CER: Levenshtein distance between whitespace-folded NFC texts / length of the truth;
 - numeric-token accuracy: share of the truth's number tokens (`1.234`, `89,66`, `2024`) found in the
@@ -36,12 +36,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import ocr, ocrstream, render
+from pipeline.devtools import render
+from pipeline.loaders import load
+from pipeline.loaders.pagepool import page_budget
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr import preprocess as ocr_preprocess
+from pipeline.ocr import stream as ocr_stream
+from pipeline.ocr import tesseract
+from pipeline.ocr.types import OcrEngine
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -145,7 +153,7 @@ def rasterize(samples: Sequence[Sample], levels: Sequence[str]) -> dict[tuple[st
     for s in samples:
         for lv in levels:
             t0 = time.perf_counter()
-            images[(s.stem, s.page, lv)] = ocr.render_pdf_page(s.pdf[lv], s.page - 1)
+            images[(s.stem, s.page, lv)] = ocr_page.render_pdf_page(s.pdf[lv], s.page - 1)
             RENDER_SECONDS.append(time.perf_counter() - t0)
     return images
 
@@ -154,7 +162,7 @@ def evaluate(
     samples: Sequence[Sample],
     images: dict[tuple[str, int, str], Image.Image],
     levels: Sequence[str],
-    engine: ocr.OcrEngine,
+    engine: OcrEngine,
     steps: Sequence[str],
     clean: bool = True,
     per_page: bool = False,
@@ -164,7 +172,7 @@ def evaluate(
     for lv in levels:
         for s in samples:
             im = images[(s.stem, s.page, lv)]
-            page = ocr.ocr_image(im, s.page, engine=engine, steps=steps, clean=clean)
+            page = ocr_page.ocr_image(im, s.page, engine=engine, steps=steps, clean=clean)
             scores[lv][0].add(s.truth, page.text, page.ocr_confidence, page.seconds)
             if not s.table:
                 scores[lv][1].add(s.truth, page.text, page.ocr_confidence, page.seconds)
@@ -182,10 +190,10 @@ def print_scores(label: str, scores: dict[str, tuple[Score, Score]]) -> None:
 
 def cpu_seconds() -> float:
     """CPU time of this process, its finished children and its long-lived tesseract processes
-    (`ocrstream`): unlike wall time, barely moved by other jobs sharing the cores, so ratios
+    (`pipeline.ocr.stream`): unlike wall time, barely moved by other jobs sharing the cores, so ratios
     measured on a busy machine still mean something."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + kids.ru_utime + kids.ru_stime + sum(map(_live_cpu, ocrstream.pool().pids()))
+    return time.process_time() + kids.ru_utime + kids.ru_stime + sum(map(_live_cpu, ocr_stream.pool().pids()))
 
 
 def _live_cpu(pid: int) -> float:
@@ -201,7 +209,7 @@ def compare_raw(
     samples: Sequence[Sample],
     images: dict[tuple[str, int, str], Image.Image],
     levels: Sequence[str],
-    engine: ocr.OcrEngine,
+    engine: OcrEngine,
     steps: Sequence[str],
 ) -> None:
     """Our image → text path (preprocessing, then recognition, table layout, the second reading of
@@ -223,17 +231,17 @@ def compare_raw(
                 dpi = im.info.get("dpi")
                 im.save(p, **({"dpi": dpi} if dpi else {}))
                 c0, t0 = cpu_seconds(), time.perf_counter()
-                txt = ocr.tesseract_command(p)
+                txt = tesseract.tesseract_command(p)
                 raw.add(s.truth, txt, None, time.perf_counter() - t0)
                 raw_cpu += cpu_seconds() - c0
                 c0, t0 = cpu_seconds(), time.perf_counter()
                 prepared = im
                 for name in steps:
                     t1 = time.perf_counter()
-                    prepared = ocr.STEPS[name](prepared)
+                    prepared = ocr_preprocess.STEPS[name](prepared)
                     cost[name] += time.perf_counter() - t1
                 t1 = time.perf_counter()
-                r = ocr.ocr_image(prepared, s.page, engine=engine, steps=())  # recognize, layout, reread, repair
+                r = ocr_page.ocr_image(prepared, s.page, engine=engine, steps=())  # recognize, layout, reread, repair
                 cost["read"] += time.perf_counter() - t1
                 ours.add(s.truth, r.text, r.ocr_confidence, time.perf_counter() - t0)
                 ours_cpu += cpu_seconds() - c0
@@ -256,7 +264,7 @@ def compare_raw(
 def _ocr_pdf_page(args: tuple[bytes, int]) -> float:
     data, idx = args
     t0 = time.perf_counter()
-    ocr.ocr_pdf_page(data, idx)
+    ocr_page.ocr_pdf_page(data, idx)
     return time.perf_counter() - t0
 
 
@@ -280,11 +288,6 @@ def lone_document(samples: Sequence[Sample], level: str, workers: int) -> tuple[
     """(pages, pages/min with 1 page thread, with `workers`) for ONE scanned PDF made of the sample
     pages, read by the PDF loader: the case of a single large scan, whose pages the loader spreads
     over threads (`pipeline.loaders.pagepool`) when given a page budget, as the ingest does."""
-    import pypdfium2 as pdfium
-
-    from pipeline.loaders import load
-    from pipeline.loaders.pagepool import page_budget
-
     doc = pdfium.PdfDocument.new()
     for s in samples:
         src = pdfium.PdfDocument(s.pdf[level])
@@ -296,7 +299,7 @@ def lone_document(samples: Sequence[Sample], level: str, workers: int) -> tuple[
         doc.save(path)
         doc.close()
         for n in (1, workers):
-            ocrstream.pool().close()  # each run starts its own tesseract processes, as an ingest does
+            ocr_stream.pool().close()  # each run starts its own tesseract processes, as an ingest does
             t0 = time.perf_counter()
             with page_budget(n):
                 loaded = load(path)
@@ -310,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--src", type=Path, help="render this folder first (into a temp dir)")
     ap.add_argument("--pages", type=int, default=6)
     ap.add_argument("--levels", default=",".join(render.LEVELS))
-    ap.add_argument("--steps", default=",".join(ocr.DEFAULT_STEPS), help="preprocessing steps to score")
+    ap.add_argument("--steps", default=",".join(ocr_preprocess.DEFAULT_STEPS), help="preprocessing steps to score")
     ap.add_argument("--ablation", action="store_true", help="score each preprocessing step on and off")
     ap.add_argument("--langs", default="", help="compare Tesseract languages, e.g. vie,vie+Vietnamese")
     ap.add_argument("--workers", type=int, default=0, help="also measure N worker processes")
@@ -320,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-clean", action="store_true", help="also score without clean_ocr_text")
     a = ap.parse_args(argv)
 
-    reason = ocr.unavailable_reason()
+    reason = tesseract.unavailable_reason()
     if reason:
         sys.exit(reason)
     levels = [x for x in a.levels.split(",") if x]
@@ -333,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(samples)} pages ({n_chars} chars) from {n_reports} reports; levels {levels}")
     images = rasterize(samples, levels)
     steps = [x for x in a.steps.split(",") if x]
-    engine = ocr.TesseractEngine()
+    engine = tesseract.TesseractEngine()
 
     print("\nCER, numeric-token accuracy, mean confidence, seconds/page (recognize incl. preprocessing)")
     base = evaluate(samples, images, levels, engine, steps, per_page=a.per_page)
@@ -347,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         for lv in levels:
             for s in samples:
-                got = ocr.ocr_image(images[(s.stem, s.page, lv)], s.page, engine=engine, steps=steps).text
+                got = ocr_page.ocr_image(images[(s.stem, s.page, lv)], s.page, engine=engine, steps=steps).text
                 t, g = fold(s.truth), fold(got)
                 ops = [o for o in SequenceMatcher(None, t, g, autojunk=False).get_opcodes() if o[0] != "equal"]
                 print(f"-- {lv} {s.stem} p{s.page}: {len(ops)} diffs")
@@ -372,10 +375,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_scores("+".join(cfg), evaluate(samples, images, levels, engine, cfg))
 
     for lang in [x for x in a.langs.split(",") if x]:
-        if ocr.unavailable_reason(lang):
-            print(f"  {lang}: skipped ({ocr.unavailable_reason(lang)})")
+        if tesseract.unavailable_reason(lang):
+            print(f"  {lang}: skipped ({tesseract.unavailable_reason(lang)})")
             continue
-        print_scores(f"lang {lang}", evaluate(samples, images, levels, ocr.TesseractEngine(lang=lang), steps))
+        print_scores(f"lang {lang}", evaluate(samples, images, levels, tesseract.TesseractEngine(lang=lang), steps))
 
     if a.raw:
         compare_raw(samples, images, levels, engine, steps)

@@ -21,7 +21,7 @@ at a time in the source text (a digit changed, a decimal comma moved, a part dro
 pipeline and count the perturbations that raise a new mismatch.
 
 While a pipeline stage is missing the script falls back to a stand-in (NFC text with `$`, `\\`, `**`
-stripped; no sections); `pipeline/check.py` itself never does.
+stripped; no sections); `pipeline/check/` itself never does.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.check import run_checks
-from pipeline.evaluate import RULE_OF_KIND, _close, _occurrences, _same_operands
+from pipeline.devtools.evaluate import RULE_OF_KIND, _close, _occurrences, _same_operands
 from pipeline.ingest import analyze
+from pipeline.loaders import load
 from pipeline.model import Check, Fact, Loaded, NormText, Page, Section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,10 +215,6 @@ def score_doc(
 
 def read_raw(path: Path) -> str:
     """The file's text as the loader decodes it (BOM, UTF-16, ...); pages joined by form feeds."""
-    try:
-        from pipeline.loaders import load
-    except ImportError:
-        return path.read_text(encoding="utf-8")
     return "\f".join(p.text for p in load(path).pages)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from pipeline import queries, store
+from pipeline import store
+from pipeline.read import cookbook, queries
 
 ALL = [q.name for q in queries.named_queries()]
 
@@ -78,9 +79,9 @@ def test_readme_cookbook_is_generated_from_the_query_headers() -> None:
     start = readme.index("## SQL cookbook")
     end = readme.find("\n## ", start + 1)
     section = readme[start:end if end != -1 else None].strip()
-    assert section == queries.cookbook_markdown().strip(), (
+    assert section == cookbook.cookbook_markdown().strip(), (
         "the README cookbook is stale: replace its '## SQL cookbook' section with the output of "
-        "python -c 'from pipeline import queries; print(queries.cookbook_markdown())'")
+        "python -c 'from pipeline.read import cookbook; print(cookbook.cookbook_markdown())'")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from extractors.header.official import kind_of_code, repair_code
 from extractors.header.page import date_line
 from extractors.header.rules import header_rules
 from extractors.metadata import extract_metadata
-from pipeline.evaluate import DocScore, Scores, _score_metadata
+from pipeline.devtools.evaluate import DocScore, Scores, _score_metadata
 from pipeline.model import DocMeta, NormText
-from pipeline.segment import segment
+from pipeline.structure.tree import segment
 
 
 def meta(text: str) -> DocMeta:

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import store
 from pipeline.ingest import discover, ingest
+from pipeline.store import write as store_write
 
 REPORT = """Số: 15/BC-UBND
 Cao Lãnh, ngày 12 tháng 3 năm 2024
@@ -110,14 +110,14 @@ def test_bad_files_are_recorded_and_the_rest_is_ingested(folder: Path, tmp_path:
 
 
 def test_store_failure_leaves_no_partial_document(folder: Path, tmp_path: Path, monkeypatch) -> None:
-    real_insert = store._insert
+    real_insert = store_write._insert
 
     def failing_insert(con, table, rows):
         if table == "facts":
             raise RuntimeError("disk full")
         real_insert(con, table, rows)
 
-    monkeypatch.setattr(store, "_insert", failing_insert)
+    monkeypatch.setattr(store_write, "_insert", failing_insert)
     db = tmp_path / "a.duckdb"
     s = ingest([folder], db, workers=1)
     assert s.errors == 1 and s.failures[0].stage == "store"
@@ -162,7 +162,7 @@ def test_discover_skips_gold_json_readme_and_hidden_files(tmp_path: Path) -> Non
 def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path) -> None:
     import shutil
 
-    from pipeline.recheck import recheck
+    from pipeline.check.recheck import recheck
 
     copy = tmp_path / "copy.duckdb"
     shutil.copy(corpus_db, copy)

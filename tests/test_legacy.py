@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.legacy import (
+from pipeline.loaders.legacy import (
     ENCODINGS,
     convert_legacy,
     detect_legacy,

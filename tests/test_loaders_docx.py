@@ -18,10 +18,12 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 
 from pipeline.errors import LoadError
-from pipeline.legacy import encode_legacy
 from pipeline.loaders import docx as docx_loader
+from pipeline.loaders import docxconvert
 from pipeline.loaders import load as load_path
-from pipeline.loaders.docx import format_number, load_docx
+from pipeline.loaders.docx import load_docx
+from pipeline.loaders.docxstyles import format_number
+from pipeline.loaders.legacy import encode_legacy
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
@@ -422,7 +424,7 @@ def test_empty_document_is_a_load_error() -> None:
 
 
 def test_legacy_doc_without_libreoffice_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx_loader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(docxconvert.shutil, "which", lambda name: None)
     with pytest.raises(LoadError, match="libreoffice-writer"):
         load(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, name="old.doc")
 

@@ -6,23 +6,19 @@ Fixtures are drawn here with reportlab (dev dependency) in a Vietnamese-capable 
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import LoadError
-from pipeline.legacy import encode_legacy
-from pipeline.loaders import pdf as pdf_loader
-from pipeline.loaders.pdf import (
-    NO_OCR_HINT,
-    join_continued_tables,
-    load_pdf,
-    render_dpi,
-    strip_running_lines,
-)
+from pipeline.loaders import pdfocr
+from pipeline.loaders.legacy import encode_legacy
+from pipeline.loaders.pdf import NO_OCR_HINT, load_pdf
+from pipeline.loaders.pdfocr import render_dpi
+from pipeline.loaders.pdftidy import join_continued_tables, strip_running_lines
 from pipeline.model import Page
+from pipeline.ocr import tesseract
 
 reportlab = pytest.importorskip("reportlab")
 from reportlab.lib.pagesizes import A4  # noqa: E402
@@ -118,7 +114,7 @@ HEADER = ["STT", "Đơn vị", "Số hộ", "Tỷ lệ (%)"]
 
 @pytest.fixture
 def no_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_loader, "_run_ocr", lambda data, index, dpi: None)
+    monkeypatch.setattr(pdfocr, "_run_ocr", lambda data, index, dpi: None)
 
 
 @pytest.fixture
@@ -131,7 +127,7 @@ def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return Page(index + 1, f"Văn bản nhận dạng được ở trang {index + 1}, gồm 25 hộ dân.",
                     source="ocr", ocr_confidence=0.91, seconds=0.01)  # fmt: skip
 
-    monkeypatch.setattr(pdf_loader, "_run_ocr", run)
+    monkeypatch.setattr(pdfocr, "_run_ocr", run)
     return calls
 
 
@@ -322,9 +318,9 @@ def test_ocr_never_keeps_text_pages_and_marks_scans_empty(font: str, fake_ocr: l
         load(make_pdf([image_page]), ocr="never")
 
 
-def test_missing_ocr_module_counts_as_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "pipeline.ocr", None)  # import now raises ImportError
-    assert pdf_loader._run_ocr(b"%PDF", 0, 300) is None
+def test_missing_tesseract_counts_as_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "available", lambda lang="vie": False)  # no binary or no `vie` data
+    assert pdfocr._run_ocr(b"%PDF", 0, 300) is None
 
 
 def test_render_dpi_is_capped_for_huge_pages() -> None:

@@ -10,10 +10,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import ocr
 from pipeline.errors import LoadError, OcrError
 from pipeline.loaders.image import load_image
-from pipeline.ocr import OcrResult, OcrTimeout, OcrUnavailable
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr import preprocess as ocr_preprocess
+from pipeline.ocr import repair as ocr_repair
+from pipeline.ocr import tesseract
+from pipeline.ocr import types as ocr_types
+from pipeline.ocr.types import OcrResult, OcrTimeout, OcrUnavailable
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 
@@ -40,35 +44,35 @@ def blank(w: int = 200, h: int = 100) -> Image.Image:
 
 
 def test_fake_engine_satisfies_the_protocol():
-    assert isinstance(FakeEngine(), ocr.OcrEngine)
-    assert isinstance(ocr.TesseractEngine(), ocr.OcrEngine)
+    assert isinstance(FakeEngine(), ocr_types.OcrEngine)
+    assert isinstance(tesseract.TesseractEngine(), ocr_types.OcrEngine)
 
 
 def test_timeout_becomes_page_status_not_silent_empty_text():
-    page = ocr.ocr_image(blank(), 3, engine=FakeEngine(raises=OcrTimeout("too slow")), timeout=1)
+    page = ocr_page.ocr_image(blank(), 3, engine=FakeEngine(raises=OcrTimeout("too slow")), timeout=1)
     assert (page.number, page.status, page.text, page.source) == (3, "ocr_timeout", "", "ocr")
     assert page.ocr_confidence is None
 
 
 def test_engine_failure_on_one_image_marks_the_page_failed():
-    page = ocr.ocr_image(blank(), 1, engine=FakeEngine(raises=OcrError("crash")))
+    page = ocr_page.ocr_image(blank(), 1, engine=FakeEngine(raises=OcrError("crash")))
     assert page.status == "ocr_failed"
 
 
 def test_missing_tesseract_is_not_a_page_status_but_an_error():
     with pytest.raises(OcrUnavailable):
-        ocr.ocr_image(blank(), 1, engine=FakeEngine(raises=OcrUnavailable("no tesseract")))
+        ocr_page.ocr_image(blank(), 1, engine=FakeEngine(raises=OcrUnavailable("no tesseract")))
 
 
 def test_confidence_and_text_are_kept():
-    page = ocr.ocr_image(blank(), 2, engine=FakeEngine())
+    page = ocr_page.ocr_image(blank(), 2, engine=FakeEngine())
     assert page.status == "ok"
     assert page.ocr_confidence == pytest.approx(0.87)
     assert "98,6%" in page.text
 
 
 def test_no_text_found_is_status_empty():
-    page = ocr.ocr_image(blank(), 1, engine=FakeEngine(text=" \n\f", confidence=None))
+    page = ocr_page.ocr_image(blank(), 1, engine=FakeEngine(text=" \n\f", confidence=None))
     assert page.status == "empty"
 
 
@@ -86,7 +90,7 @@ def test_no_text_found_is_status_empty():
     ],
 )
 def test_clean_ocr_text_removes_only_impossible_artefacts(raw, clean):
-    assert ocr.clean_ocr_text(raw) == clean
+    assert ocr_repair.clean_ocr_text(raw) == clean
 
 
 def test_parse_tsv_keeps_words_with_confidence_scaled_to_one():
@@ -99,11 +103,11 @@ def test_parse_tsv_keeps_words_with_confidence_scaled_to_one():
         "5\t1\t1\t2\t1\t1\t10\t60\t20\t12\t70\tII.",
         "5\t1\t1\t2\t1\t2\t10\t60\t20\t12\t95\t ",
     ]
-    words = ocr.parse_tsv("\n".join([header, *rows]))
+    words = tesseract.parse_tsv("\n".join([header, *rows]))
     assert [w.text for w in words] == ["Tổng", "12,5%", "số", "II."]
     assert words[0].confidence == pytest.approx(0.965)
     assert [w.line for w in words] == [(1, 1, 1), (1, 1, 1), (1, 1, 2), (1, 2, 1)]
-    assert ocr._mean_confidence(words) == pytest.approx((0.965 + 0.9 + 0.8 + 0.7) / 4)
+    assert tesseract._mean_confidence(words) == pytest.approx((0.965 + 0.9 + 0.8 + 0.7) / 4)
 
 
 def _pdf(n_pages: int, size_pt: tuple[float, float] = (595.0, 842.0)) -> bytes:
@@ -120,7 +124,7 @@ def _pdf(n_pages: int, size_pt: tuple[float, float] = (595.0, 842.0)) -> bytes:
 
 def test_ocr_pdf_page_numbers_the_page_from_its_index_and_renders_at_dpi():
     eng = FakeEngine()
-    page = ocr.ocr_pdf_page(_pdf(2), 1, dpi=150, engine=eng)
+    page = ocr_page.ocr_pdf_page(_pdf(2), 1, dpi=150, engine=eng)
     assert page.number == 2 and page.source == "ocr"
     im = eng.seen[0]
     assert abs(im.width - round(595 * 150 / 72)) <= 1
@@ -128,9 +132,9 @@ def test_ocr_pdf_page_numbers_the_page_from_its_index_and_renders_at_dpi():
 
 
 def test_oversized_pdf_page_is_rendered_below_the_pixel_cap(monkeypatch):
-    monkeypatch.setattr(ocr, "MAX_PIXELS", 1_000_000)
+    monkeypatch.setattr(ocr_page, "MAX_PIXELS", 1_000_000)
     eng = FakeEngine()
-    ocr.ocr_pdf_page(_pdf(1), 0, dpi=300, engine=eng)
+    ocr_page.ocr_pdf_page(_pdf(1), 0, dpi=300, engine=eng)
     im = eng.seen[0]
     assert im.width * im.height <= 1_000_000
     assert im.info["dpi"][0] < 300
@@ -138,7 +142,7 @@ def test_oversized_pdf_page_is_rendered_below_the_pixel_cap(monkeypatch):
 
 def test_page_index_out_of_range_is_an_ocr_error():
     with pytest.raises(OcrError, match="out of range"):
-        ocr.ocr_pdf_page(_pdf(1), 5, engine=FakeEngine())
+        ocr_page.ocr_pdf_page(_pdf(1), 5, engine=FakeEngine())
 
 
 # ------------------------------------------------------------------ preprocessing
@@ -156,14 +160,14 @@ def _bars(angle: float) -> Image.Image:
 
 @pytest.mark.parametrize("angle", [-2.5, -1.0, 1.5])
 def test_estimate_skew_finds_the_rotation_that_straightens_lines(angle):
-    assert ocr.estimate_skew(_bars(angle)) == pytest.approx(-angle, abs=0.2)
+    assert ocr_preprocess.estimate_skew(_bars(angle)) == pytest.approx(-angle, abs=0.2)
 
 
 def test_flatten_background_turns_a_shadow_into_white_paper():
     a = np.full((400, 400), 250, np.float32)
     a[:, :200] *= 0.6  # shadowed left half
     a[190:210, 50:150] = 20  # a stroke in the shadow
-    out = np.asarray(ocr.flatten_background(Image.fromarray(a.astype(np.uint8), "L")))
+    out = np.asarray(ocr_preprocess.flatten_background(Image.fromarray(a.astype(np.uint8), "L")))
     assert out[50:150, 20:180].mean() > 235  # shadowed paper is white now
     assert out[195:205, 60:140].mean() < 80  # the stroke stays dark
 
@@ -174,7 +178,7 @@ def test_remove_rules_erases_table_lines_but_keeps_letter_strokes():
     d.line((20, 100, 580, 100), fill=0, width=3)  # horizontal rule
     d.line((300, 20, 300, 380), fill=0, width=3)  # vertical rule
     d.rectangle((100, 200, 130, 240), fill=0)  # a letter-sized blob
-    out = np.asarray(ocr.remove_rules(im))
+    out = np.asarray(ocr_preprocess.remove_rules(im))
     assert out[99:102, 20:580].min() > 200
     assert out[20:380, 299:302].min() > 200
     assert out[205:235, 105:125].max() < 50
@@ -192,21 +196,21 @@ def _page_with_stamp(noise_sigma: float) -> Image.Image:
 
 def test_levels_leave_a_clean_scan_untouched():
     im = _page_with_stamp(0.0)
-    assert ocr.noise_level(im) < 1
-    assert ocr.stretch_levels(im) is im
+    assert ocr_preprocess.noise_level(im) < 1
+    assert ocr_preprocess.stretch_levels(im) is im
 
 
 def test_levels_whiten_a_grey_seal_on_a_noisy_scan_and_keep_the_ink():
     im = _page_with_stamp(10.0)
-    assert ocr.noise_level(im) > 5
-    out = np.asarray(ocr.stretch_levels(im)).astype(float)
+    assert ocr_preprocess.noise_level(im) > 5
+    out = np.asarray(ocr_preprocess.stretch_levels(im)).astype(float)
     assert out[330:340, 320:480].mean() > 200  # seal between ink lines: now paper
     assert out[303:309, 120:280].mean() < 40  # ink stays black
 
 
 def test_unknown_preprocessing_step_is_refused():
     with pytest.raises(ValueError, match="unknown preprocessing step"):
-        ocr.preprocess(blank(), ["gray", "sharpen"])
+        ocr_preprocess.preprocess(blank(), ["gray", "sharpen"])
 
 
 # ------------------------------------------------------------------ image loader
@@ -262,7 +266,7 @@ def test_implausible_dpi_tag_of_a_photo_is_ignored():
 
 # ------------------------------------------------------------------ real Tesseract
 
-_REASON = ocr.unavailable_reason() or (None if FONT.exists() else f"{FONT} missing (fonts-liberation2)")
+_REASON = tesseract.unavailable_reason() or (None if FONT.exists() else f"{FONT} missing (fonts-liberation2)")
 
 
 @pytest.mark.skipif(_REASON is not None, reason=f"real OCR test needs tesseract + vie: {_REASON}")
@@ -273,7 +277,7 @@ def test_real_tesseract_reads_vietnamese_numbers_and_diacritics():
     d.text((60, 50), "Tỷ lệ hồ sơ trực tuyến đạt 76,58%", font=font, fill=0)
     d.text((60, 140), "Tổng kinh phí 1.250.000.000 đồng", font=font, fill=0)
     im.info["dpi"] = (300, 300)
-    page = ocr.ocr_image(im, 1, timeout=60)
+    page = ocr_page.ocr_image(im, 1, timeout=60)
     assert page.status == "ok"
     assert "76,58%" in page.text and "1.250.000.000" in page.text
     assert "trực tuyến" in page.text
@@ -283,5 +287,5 @@ def test_real_tesseract_reads_vietnamese_numbers_and_diacritics():
 @pytest.mark.skipif(_REASON is not None, reason=f"real OCR test needs tesseract + vie: {_REASON}")
 def test_real_tesseract_timeout_kills_the_process_and_marks_the_page():
     im = Image.new("L", (2480, 3508), 255)
-    page = ocr.ocr_image(im, 4, timeout=0.001)
+    page = ocr_page.ocr_image(im, 4, timeout=0.001)
     assert (page.number, page.status, page.text) == (4, "ocr_timeout", "")

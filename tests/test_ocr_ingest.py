@@ -11,9 +11,12 @@ import duckdb
 import pytest
 from PIL import Image
 
-from pipeline import ocr
+from pipeline.errors import OcrError
 from pipeline.ingest import Failure, ingest, process_file
 from pipeline.loaders import pagepool
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr import tesseract
+from pipeline.ocr import types as ocr_types
 
 
 class _SecondPageTimesOut:
@@ -22,13 +25,13 @@ class _SecondPageTimesOut:
     def __init__(self) -> None:
         self.calls = 0
 
-    def recognize(self, image: Image.Image, *, timeout: float) -> ocr.OcrResult:
+    def recognize(self, image: Image.Image, *, timeout: float) -> ocr_types.OcrResult:
         self.calls += 1
         if self.calls > 1:
-            raise ocr.OcrTimeout(f"took longer than {timeout:g} s")
+            raise ocr_types.OcrTimeout(f"took longer than {timeout:g} s")
         text = ("BÁO CÁO\nKết quả năm 2024\nI. KẾT QUẢ\n"
                 "Đã tiếp nhận 2.048 hồ sơ, trong đó trực tuyến 1.024 hồ sơ, đạt 50%.")
-        return ocr.OcrResult(text=text, confidence=0.93)
+        return ocr_types.OcrResult(text=text, confidence=0.93)
 
 
 def _two_page_tiff(path: Path) -> None:
@@ -40,8 +43,8 @@ def _two_page_tiff(path: Path) -> None:
 
 def test_an_ocr_timeout_is_a_page_status_and_an_error_row_and_the_rest_is_stored(tmp_path: Path, monkeypatch) -> None:
     engine = _SecondPageTimesOut()
-    monkeypatch.setattr(ocr, "default_engine", lambda: engine)
-    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr_page, "default_engine", lambda: engine)
+    monkeypatch.setattr(tesseract, "available", lambda: True)
     scans = tmp_path / "scans"
     scans.mkdir()
     _two_page_tiff(scans / "bao_cao.tiff")
@@ -85,7 +88,7 @@ class _PagesMeetEngine:
         self.first_started = threading.Event()
         self.timeout_page = timeout_page
 
-    def recognize(self, image: Image.Image, *, timeout: float) -> ocr.OcrResult:
+    def recognize(self, image: Image.Image, *, timeout: float) -> ocr_types.OcrResult:
         number = round(image.height / float(image.info.get("dpi", (300, 300))[1]))
         with self.lock:
             self.active += 1
@@ -96,12 +99,12 @@ class _PagesMeetEngine:
             if number == 2:
                 self.first_started.wait(timeout=20)
             if number == 1 and not self.second_done.wait(timeout=20):
-                raise ocr.OcrError("page 2 was not read alongside page 1")
+                raise OcrError("page 2 was not read alongside page 1")
             if number == self.timeout_page:
-                raise ocr.OcrTimeout(f"took longer than {timeout:g} s")
+                raise ocr_types.OcrTimeout(f"took longer than {timeout:g} s")
             # distinct wording per page, or the cross-page clean-up would take it for a running header
             text = f"Phần {_NAMES[number]}: tiếp nhận {number}.000 hồ sơ."
-            return ocr.OcrResult(text=text, confidence=0.9)
+            return ocr_types.OcrResult(text=text, confidence=0.9)
         finally:
             with self.lock:
                 self.active -= 1
@@ -117,8 +120,8 @@ def _scanned_pdf(path: Path, n_pages: int) -> None:
 
 
 def _use_engine(monkeypatch, engine) -> None:
-    monkeypatch.setattr(ocr, "default_engine", lambda: engine)
-    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr_page, "default_engine", lambda: engine)
+    monkeypatch.setattr(tesseract, "available", lambda: True)
 
 
 def test_pages_of_a_lone_scanned_pdf_are_read_side_by_side_and_kept_in_page_order(tmp_path: Path, monkeypatch) -> None:
@@ -194,5 +197,5 @@ def test_text_from_tsv_puts_lines_on_lines_and_a_blank_line_between_paragraphs()
     ]  # fmt: skip
     tsv = "\n".join([header] + ["\t".join([str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                                            "0", "0", "10", "10", str(r[6]), r[7]]) for r in rows])
-    assert ocr.text_from_tsv(tsv) == "Tổng số\n1.250\n\n87,5%\n"
-    assert ocr.text_from_tsv(header) == ""
+    assert tesseract.text_from_tsv(tsv) == "Tổng số\n1.250\n\n87,5%\n"
+    assert tesseract.text_from_tsv(header) == ""

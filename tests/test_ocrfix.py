@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from pipeline.config import SCHEMA_DIR
+from pipeline.errors import ConfigError
 from pipeline.ingest import analyze
 from pipeline.model import Loaded, Page
-from pipeline.ocr import OcrWord
-from pipeline.ocrfix import repair_tokens, token_confidences
+from pipeline.ocr.repair import load_rules, repair_tokens, token_confidences
+from pipeline.ocr.types import OcrWord
 
 
 @pytest.mark.parametrize(
@@ -149,3 +154,20 @@ def test_text_documents_carry_no_ocr_marks() -> None:
     res = analyze(loaded)
     assert res.norm.ocr_marks == () and res.norm.ocr_pages == ()
     assert not any("ocr" in f.extractor for f in res.facts)
+
+
+def test_a_bad_ocr_repair_file_names_the_file_and_key(tmp_path: Path) -> None:
+    """schemas/ocr_repair.yaml goes through pipeline.config: a wrong value fails once, naming its key."""
+    raw = yaml.safe_load((SCHEMA_DIR / "ocr_repair.yaml").read_text(encoding="utf-8"))
+    assert load_rules().reread.lang == raw["reread"]["lang"]
+    raw["reread"]["psm"] = "six"
+    bad = tmp_path / "ocr_repair.yaml"
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"reread\.psm") as e:
+        load_rules(bad)
+    assert str(bad) in str(e.value)
+    raw["reread"]["psm"] = 6
+    raw["unknown_key"] = 1
+    bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown_key"):
+        load_rules(bad)

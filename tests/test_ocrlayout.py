@@ -7,8 +7,8 @@ line between blocks. No Tesseract run is needed.
 
 from __future__ import annotations
 
-from pipeline.ocr import OcrResult, OcrWord
-from pipeline.ocrlayout import lay_out, lay_out_words
+from pipeline.ocr.layout import lay_out, lay_out_words
+from pipeline.ocr.types import OcrResult, OcrWord
 
 CHAR_W = 20  # px per character
 SPACE = 18  # px between words of a cell

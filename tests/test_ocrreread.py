@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import ocr, ocrreread
+from pipeline.errors import OcrError
 from pipeline.model import TokenRepair
-from pipeline.ocr import OcrResult, OcrWord
-from pipeline.ocrfix import repair_tokens, token_words
-from pipeline.ocrreread import doubtful_spans, reread_tokens
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr import reread as ocr_reread
+from pipeline.ocr import tesseract
+from pipeline.ocr.repair import repair_tokens, token_words
+from pipeline.ocr.reread import doubtful_spans, reread_tokens
+from pipeline.ocr.types import OcrResult, OcrWord
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 
@@ -61,7 +64,7 @@ def _reread(monkeypatch, text: str, confs: tuple[float, ...], readings: list[tup
         seen.append(len(boxes))
         return readings
 
-    monkeypatch.setattr(ocrreread, "read_again", fake_read_again)
+    monkeypatch.setattr(ocr_reread, "read_again", fake_read_again)
     words = tuple(_word(t, 50 * k) for k, t in enumerate(text.split()))
     out = reread_tokens(Image.new("L", (10, 10), 255), text, confs, words, engine=None, timeout=5)  # type: ignore[arg-type]
     return out, seen
@@ -136,7 +139,7 @@ def test_a_page_read_by_another_engine_gets_no_second_reading() -> None:
             word = OcrWord("1ý", 0.1, 10, 10, 30, 30, (1, 1, 1))
             return OcrResult("hồ sơ 1ý", 0.5, (OcrWord("hồ", 0.9, 0, 10, 8, 30, (1, 1, 1)), word), 0.0)
 
-    page = ocr.ocr_image(Image.new("L", (200, 60), 255), 1, engine=Engine(), steps=())
+    page = ocr_page.ocr_image(Image.new("L", (200, 60), 255), 1, engine=Engine(), steps=())
     assert "1ý" in page.text and not any(r.rule.startswith("reread") for r in page.repairs)
 
 
@@ -154,14 +157,14 @@ def test_a_failed_second_reading_leaves_the_first_and_the_page_is_read() -> None
 
         def recognize(self, image, *, timeout):
             Failing.calls += 1
-            raise ocr.OcrError("tesseract failed (status 1): eng missing")
+            raise OcrError("tesseract failed (status 1): eng missing")
 
-    page = ocr.ocr_image(Image.new("L", (200, 60), 255), 1, engine=Engine(), steps=(), reread_engine=Failing())
+    page = ocr_page.ocr_image(Image.new("L", (200, 60), 255), 1, engine=Engine(), steps=(), reread_engine=Failing())
     assert Failing.calls == 1
     assert page.status == "ok" and page.text == "hồ 1.2S4"
 
 
-_REASON = ocr.unavailable_reason(ocrreread.load_rules().lang) or (
+_REASON = tesseract.unavailable_reason(ocr_reread.load_rules().lang) or (
     None if FONT.exists() else f"{FONT} missing (fonts-liberation2)"
 )
 
@@ -177,7 +180,7 @@ def test_real_tesseract_reads_cut_out_figures_again_digits_only() -> None:
         left, top, right, bottom = d.textbbox((x, 60 + 100 * k), figure, font=font)
         boxes.append(OcrWord(figure, 0.5, left, top, right - left, bottom - top, (1, 1, k)))
     im.info["dpi"] = (300, 300)
-    rules = ocrreread.load_rules()
-    readings = ocrreread.read_again(im, boxes[1:], ocrreread.digit_engine(rules), timeout=30, scale=rules.scale)
+    rules = ocr_reread.load_rules()
+    readings = ocr_reread.read_again(im, boxes[1:], ocr_reread.digit_engine(rules), timeout=30, scale=rules.scale)
     assert [t for t, _ in readings] == ["512", "7.673", "96,5%"]
     assert all(c >= rules.sure for _, c in readings)

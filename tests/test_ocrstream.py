@@ -1,4 +1,4 @@
-"""Long-lived tesseract processes (pipeline/ocrstream.py), with the real tesseract command."""
+"""Long-lived tesseract processes (pipeline/ocr/stream.py), with the real tesseract command."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import ocr, ocrstream
-from pipeline.ocr import OcrTimeout
+from pipeline.ocr import stream as ocr_stream
+from pipeline.ocr import tesseract
+from pipeline.ocr.types import OcrTimeout
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
-_REASON = ocr.unavailable_reason() or (None if FONT.exists() else f"{FONT} missing (fonts-liberation2)")
+_REASON = tesseract.unavailable_reason() or (None if FONT.exists() else f"{FONT} missing (fonts-liberation2)")
 pytestmark = pytest.mark.skipif(_REASON is not None, reason=f"needs tesseract + vie: {_REASON}")
 
 ARGS = ("-l", "vie", "--psm", "6", "--oem", "1", "--dpi", "300", "-c", "tessedit_create_tsv=1",
@@ -32,7 +33,7 @@ def words(tsv: str) -> list[str]:
 
 
 def test_one_process_reads_page_after_page_as_a_process_per_page_would():
-    pool = ocrstream.StreamPool()
+    pool = ocr_stream.StreamPool()
     try:
         first = pool.read_tsv(ARGS, line_image("Tổng số 1.234 hồ sơ"), timeout=60)
         (pid,) = pool.pids()
@@ -43,13 +44,13 @@ def test_one_process_reads_page_after_page_as_a_process_per_page_would():
     assert words(first) == ["Tổng", "số", "1.234", "hồ", "sơ"]
     assert words(second) == ["đạt", "98,6%", "kế", "hoạch"]
     assert second.splitlines()[1].startswith("1\t1\t")  # every page comes back as page 1
-    engine = ocr.TesseractEngine(psm=6, stream=False)
+    engine = tesseract.TesseractEngine(psm=6, stream=False)
     alone = engine.recognize(line_image("đạt 98,6% kế hoạch"), timeout=60)
     assert [w.text for w in alone.words] == words(second)
 
 
 def test_a_page_over_its_time_limit_kills_the_process_and_the_next_page_gets_a_new_one():
-    pool = ocrstream.StreamPool()
+    pool = ocr_stream.StreamPool()
     try:
         pool.read_tsv(ARGS, line_image("1.234"), timeout=60)
         (pid,) = pool.pids()
@@ -63,14 +64,14 @@ def test_a_page_over_its_time_limit_kills_the_process_and_the_next_page_gets_a_n
 
 
 def test_a_process_that_died_is_reported_with_its_error_and_replaced():
-    stream = ocrstream.TesseractStream(ARGS)
+    stream = ocr_stream.TesseractStream(ARGS)
     assert stream._proc is not None
     stream._proc.kill()
     stream._proc.wait()
-    with pytest.raises(ocrstream.StreamDied, match="tesseract"):
+    with pytest.raises(ocr_stream.StreamDied, match="tesseract"):
         stream.read_tsv(line_image("1.234"), timeout=10)
     assert not stream.alive
-    pool = ocrstream.StreamPool()
+    pool = ocr_stream.StreamPool()
     try:
         pool.read_tsv(ARGS, line_image("1.234"), timeout=60)
         (pid,) = pool.pids()
@@ -84,15 +85,15 @@ def test_a_process_that_died_is_reported_with_its_error_and_replaced():
 
 def test_engine_reads_the_page_alone_when_its_stream_dies(monkeypatch):
     def dies(*args, **kwargs):
-        raise ocrstream.StreamDied("tesseract stopped: boom", stage="ocr")
+        raise ocr_stream.StreamDied("tesseract stopped: boom", stage="ocr")
 
-    monkeypatch.setattr(ocrstream.pool(), "read_tsv", dies)
-    result = ocr.TesseractEngine(psm=6).recognize(line_image("Tổng số 1.234"), timeout=60)
+    monkeypatch.setattr(ocr_stream.pool(), "read_tsv", dies)
+    result = tesseract.TesseractEngine(psm=6).recognize(line_image("Tổng số 1.234"), timeout=60)
     assert "1.234" in result.text
 
 
 def test_threads_reading_at_once_each_get_a_process():
-    pool = ocrstream.StreamPool()
+    pool = ocr_stream.StreamPool()
     barrier = threading.Barrier(2)
     got: dict[int, list[str]] = {}
 
@@ -113,12 +114,12 @@ def test_threads_reading_at_once_each_get_a_process():
 
 
 def _child_reads(queue: multiprocessing.Queue) -> None:
-    tsv = ocrstream.pool().read_tsv(ARGS, line_image("7.777"), timeout=60)
-    queue.put((words(tsv), ocrstream.pool().pids()))
+    tsv = ocr_stream.pool().read_tsv(ARGS, line_image("7.777"), timeout=60)
+    queue.put((words(tsv), ocr_stream.pool().pids()))
 
 
 def test_a_forked_child_starts_its_own_process_and_leaves_the_parents_alone():
-    parent = ocrstream.pool()
+    parent = ocr_stream.pool()
     parent.read_tsv(ARGS, line_image("1.234"), timeout=60)
     mine = parent.pids()
     ctx = multiprocessing.get_context("fork")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.legacy import encode_legacy
-from pipeline.pagequality import needs_ocr, syllable_share
+from pipeline.loaders.legacy import encode_legacy
+from pipeline.loaders.pagequality import needs_ocr
+from pipeline.loaders.syllables import syllable_share
 
 PARAGRAPH = (
     "Trong năm, Ủy ban nhân dân huyện đã chỉ đạo các phòng, ban chuyên môn triển khai kế hoạch "

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline import render
+from pipeline.devtools import render
 
 FONT_OK = any((d / "LiberationSerif-Regular.ttf").exists() for d in render.FONT_DIRS[:1])
 needs_font = pytest.mark.skipif(not FONT_OK, reason="Liberation Serif 2.x missing (apt-get install fonts-liberation2)")

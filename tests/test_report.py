@@ -20,9 +20,10 @@ from conftest import ROOT
 from markupsafe import escape
 from typer.testing import CliRunner
 
-from pipeline import queries, store
+from pipeline import store
 from pipeline.cli import app
-from pipeline.report import Mark, highlight, passage, spell_out, vn_number, write_report
+from pipeline.read import reviews
+from pipeline.read.report import Mark, highlight, passage, spell_out, vn_number, write_report
 
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 
@@ -32,11 +33,11 @@ def reviewed_db(corpus_db: Path, tmp_path_factory) -> tuple[Path, str, str]:
     """A copy of the corpus database with one mismatch dismissed and another confirmed."""
     db = tmp_path_factory.mktemp("report") / "reviewed.duckdb"
     shutil.copy(corpus_db, db)
-    rows = queries.mismatch_rows(db)
+    rows = reviews.mismatch_rows(db)
     assert len(rows) >= 2, "the corpus has deliberate mismatches"
     dismissed, confirmed = rows[0]["check_id"], rows[1]["check_id"]
-    queries.record_review(db, dismissed, "dismissed", "câu chữ <không rõ> & ok", "kiểm toán viên")
-    queries.record_review(db, confirmed, "confirmed", None, "an")
+    store.record_review(db, dismissed, "dismissed", "câu chữ <không rõ> & ok", "kiểm toán viên")
+    store.record_review(db, confirmed, "confirmed", None, "an")
     return db, dismissed, confirmed
 
 
@@ -80,7 +81,7 @@ def test_report_needs_no_network_and_declares_utf8(report: tuple[Path, str]) -> 
 def test_every_mismatch_has_a_row_worst_first_with_marks_and_computation(
         report: tuple[Path, str], reviewed_db: tuple[Path, str, str]) -> None:
     _, text = report
-    rows = queries.mismatch_rows(reviewed_db[0], include_dismissed=True)
+    rows = reviews.mismatch_rows(reviewed_db[0], include_dismissed=True)
     positions = []
     for r in rows:
         row = _row(text, r["check_id"])
@@ -95,7 +96,7 @@ def test_every_mismatch_has_a_row_worst_first_with_marks_and_computation(
 def test_stated_figure_and_operands_are_marked_in_a_ratio_mismatch(
         report: tuple[Path, str], reviewed_db: tuple[Path, str, str]) -> None:
     _, text = report
-    ratio = [r for r in queries.mismatch_rows(reviewed_db[0], include_dismissed=True)
+    ratio = [r for r in reviews.mismatch_rows(reviewed_db[0], include_dismissed=True)
              if r["rule"] in ("ratio_percent", "share_of_total")]
     assert ratio
     row = _row(text, ratio[0]["check_id"])
@@ -242,7 +243,7 @@ def test_report_renders_in_headless_chromium(chromium: str, report: tuple[Path, 
     done = _browser(chromium, tmp_path / "profile", "--dump-dom", url)
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-500:]
     dom = done.stdout.decode("utf-8")
-    n_mismatch = len(queries.mismatch_rows(db, include_dismissed=True))
+    n_mismatch = len(reviews.mismatch_rows(db, include_dismissed=True))
     rows = re.findall(r'<tr class="mm-row"[^>]*>', dom)
     assert len(rows) == n_mismatch
     assert len(re.findall(r'<mark class="(?:stated|operand)', dom)) >= n_mismatch

@@ -13,10 +13,11 @@ import pytest
 from conftest import CORPUS
 from typer.testing import CliRunner
 
-from pipeline import queries, store
+from pipeline import store
+from pipeline.check.recheck import recheck
 from pipeline.cli import app
 from pipeline.ingest import ingest
-from pipeline.recheck import recheck
+from pipeline.read import queries, reviews
 
 runner = CliRunner()
 
@@ -49,7 +50,7 @@ def _check_ids(db: Path) -> set[str]:
 
 
 def _review_of(db: Path, check_id: str) -> tuple[str | None, str | None]:
-    rows = {r["check_id"]: r for r in queries.mismatch_rows(db, include_dismissed=True)}
+    rows = {r["check_id"]: r for r in reviews.mismatch_rows(db, include_dismissed=True)}
     assert check_id in rows, "the mismatch is listed again"
     return rows[check_id]["review_decision"], rows[check_id]["review_note"]
 
@@ -66,7 +67,7 @@ def _delete_all_document_rows(db: Path) -> None:
 def test_review_survives_deleting_and_reingesting_the_same_files(inbox: Path, tmp_path: Path) -> None:
     db = tmp_path / "a.duckdb"
     _ingest([inbox], db)
-    target = queries.mismatch_rows(db)[0]["check_id"]
+    target = reviews.mismatch_rows(db)[0]["check_id"]
     result = runner.invoke(app, ["review", target, "--db", str(db), "--dismiss", "--note", "bảng gộp hai kỳ",
                                  "--by", "Nguyễn Văn A"])
     assert result.exit_code == 0, result.output
@@ -76,7 +77,7 @@ def test_review_survives_deleting_and_reingesting_the_same_files(inbox: Path, tm
     _ingest([inbox], db)
 
     assert _review_of(db, target) == ("dismissed", "bảng gộp hai kỳ")
-    assert target not in {r["check_id"] for r in queries.mismatch_rows(db)}, "dismissed stays hidden"
+    assert target not in {r["check_id"] for r in reviews.mismatch_rows(db)}, "dismissed stays hidden"
     listed = json.loads(runner.invoke(app, ["mismatches", "--db", str(db), "--format", "json",
                                             "--include-dismissed"]).stdout)
     assert {r["check_id"]: r["review_decision"] for r in listed}[target] == "dismissed"
@@ -86,8 +87,8 @@ def test_review_survives_a_recheck(inbox: Path, tmp_path: Path) -> None:
     db = tmp_path / "b.duckdb"
     _ingest([inbox], db)
     before = _check_ids(db)
-    target = queries.mismatch_rows(db)[0]["check_id"]
-    queries.record_review(db, target, "confirmed", "sai thật", "an")
+    target = reviews.mismatch_rows(db)[0]["check_id"]
+    store.record_review(db, target, "confirmed", "sai thật", "an")
     recheck(db)
     assert _check_ids(db) == before
     assert _review_of(db, target) == ("confirmed", "sai thật")
@@ -112,9 +113,9 @@ def test_check_ids_depend_on_content_not_on_path_or_ingest_order(tmp_path: Path)
 def test_review_returns_when_a_changed_file_is_changed_back(inbox: Path, tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
     _ingest([inbox], db)
-    target = queries.mismatch_rows(db)[0]["check_id"]
-    queries.record_review(db, target, "dismissed", None, "an")
-    path = Path(next(r["path"] for r in queries.mismatch_rows(db, include_dismissed=True)
+    target = reviews.mismatch_rows(db)[0]["check_id"]
+    store.record_review(db, target, "dismissed", None, "an")
+    path = Path(next(r["path"] for r in reviews.mismatch_rows(db, include_dismissed=True)
                      if r["check_id"] == target))
     original = path.read_bytes()
     path.write_bytes(original + "\nPhụ lục: không có.\n".encode())
@@ -128,11 +129,11 @@ def test_review_returns_when_a_changed_file_is_changed_back(inbox: Path, tmp_pat
 def test_latest_decision_wins_and_history_is_kept(inbox: Path, tmp_path: Path) -> None:
     db = tmp_path / "d.duckdb"
     _ingest([inbox], db)
-    target = queries.mismatch_rows(db)[0]["check_id"]
-    queries.record_review(db, target, "dismissed", "nhầm", "an")
-    queries.record_review(db, target, "confirmed", "xem lại: sai thật", "bình")
+    target = reviews.mismatch_rows(db)[0]["check_id"]
+    store.record_review(db, target, "dismissed", "nhầm", "an")
+    store.record_review(db, target, "confirmed", "xem lại: sai thật", "bình")
     assert _review_of(db, target) == ("confirmed", "xem lại: sai thật")
-    history = queries.review_history(db, target)
+    history = reviews.review_history(db, target)
     assert [h["decision"] for h in history] == ["confirmed", "dismissed"]
     con = store.connect(db)
     try:
@@ -145,8 +146,8 @@ def test_latest_decision_wins_and_history_is_kept(inbox: Path, tmp_path: Path) -
 def test_review_of_a_vanished_check_is_kept_as_orphaned(inbox: Path, tmp_path: Path) -> None:
     db = tmp_path / "e.duckdb"
     _ingest([inbox], db)
-    target = queries.mismatch_rows(db)[0]["check_id"]
-    queries.record_review(db, target, "confirmed", None, "an")
+    target = reviews.mismatch_rows(db)[0]["check_id"]
+    store.record_review(db, target, "confirmed", None, "an")
     _delete_all_document_rows(db)
     con = store.connect(db)
     try:

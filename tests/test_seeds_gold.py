@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import evaluate, format_scores
+from pipeline.devtools.evaluate import evaluate, format_scores
 from pipeline.ingest import ingest
 
 

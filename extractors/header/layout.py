@@ -126,7 +126,7 @@ def _pipe_rows(lines: list[tuple[str, int, int]]) -> list[Cell]:
 
 def site_table(text: str, rules: HeaderRules) -> dict[str, str]:
     """A legal-text site's metadata table ("Số hiệu: 45/2023/QĐ-UBND | Loại văn bản: Quyết định | …")
-    in the first lines: label → value, for the labels of schemas/metadata.yaml header.site_labels."""
+    in the first lines: label → value, for the labels of schemas/header.yaml site_labels."""
     labels = rules.sec.site_labels.model_dump()
     head = "\n".join(text.splitlines()[: rules.sec.scan_lines])
     out: dict[str, str] = {}

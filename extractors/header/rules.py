@@ -1,8 +1,9 @@
-"""The header reader's vocabulary, read once from schemas/metadata.yaml.
+"""The header reader's vocabulary, read once from schemas/header.yaml and schemas/metadata.yaml.
 
 Why a separate model: the reader needs the document kinds and agency heads that the older metadata
-code also reads, plus its own `header:` section (layout furniture, publication labels, attribution
-phrases). Keeping all of it in one typed, frozen object lets every function of the reader stay pure.
+code also reads (metadata.yaml), plus its own rules (header.yaml: layout furniture, publication
+labels, attribution phrases). Keeping all of it in one typed, frozen object lets every function of
+the reader stay pure.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pydantic import BaseModel
 from extractors.gazetteer import tone_key
 from pipeline.config import Strict, config_error, load_model, load_yaml, schema_path
 
-SCHEMA = "metadata.yaml"
+SCHEMA = "header.yaml"
+VOCABULARY = "metadata.yaml"
 
 
 class SiteLabels(Strict):
@@ -78,8 +80,8 @@ class HeaderRules:
 @lru_cache(maxsize=2)
 def header_rules() -> HeaderRules:
     """The header vocabulary; a pattern that does not compile is a ConfigError naming its key."""
-    sec = load_model(SCHEMA, HeaderSection, section="header")
-    raw = load_yaml(SCHEMA)
+    sec = load_model(SCHEMA, HeaderSection)
+    raw = load_yaml(VOCABULARY)
     kinds = [_Kind.model_validate(k) for k in raw["doc_types"]]
     heads = [_Head.model_validate(h) for h in raw["agency_heads"]]
     all_heads = [(h.long, h.short, h.unit == "required") for h in heads]
@@ -94,7 +96,7 @@ def header_rules() -> HeaderRules:
         attributions = tuple(regex.compile(p.replace("AGENCY", agency)) for p in sec.attribution_patterns)
         lead_subjects = tuple(regex.compile(p.replace("AGENCY", agency)) for p in sec.lead_subject_patterns)
     except regex.error as e:
-        raise config_error(schema_path(SCHEMA), "header", f"bad pattern: {e}") from e
+        raise config_error(schema_path(SCHEMA), "patterns", f"bad pattern: {e}") from e
     return HeaderRules(
         sec=sec,
         kinds=tuple(sorted((k.name for k in kinds), key=len, reverse=True)),

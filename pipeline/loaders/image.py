@@ -16,10 +16,11 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pipeline import ocr as ocr_mod
 from pipeline.errors import LoadError
 from pipeline.loaders.pagepool import map_in_order
 from pipeline.model import Loaded, Page
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr.types import DEFAULT_TIMEOUT, MAX_PIXELS, OcrEngine, OcrUnavailable
 
 MAX_FRAMES = 1000  # a TIFF with more frames than any report has pages is refused, not OCR'd for hours
 TARGET_DPI = 300
@@ -61,7 +62,7 @@ def _prepare(frame: Image.Image) -> Image.Image:
     if dpi is not None and dpi < 250:
         # Tesseract's models want text around 300 dpi; low-resolution faxes and scans gain from upscaling.
         f = TARGET_DPI / dpi
-        if im.width * im.height * f * f <= ocr_mod.MAX_PIXELS:
+        if im.width * im.height * f * f <= MAX_PIXELS:
             im = im.resize((round(im.width * f), round(im.height * f)), Image.LANCZOS)
             dpi = TARGET_DPI
     if dpi is not None:
@@ -106,8 +107,8 @@ def load_image(
     *,
     sha256: str,
     ocr: str = "auto",
-    engine: ocr_mod.OcrEngine | None = None,
-    timeout: float = ocr_mod.DEFAULT_TIMEOUT,
+    engine: OcrEngine | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Loaded:
     """OCR each frame of an image file into a page; source_kind "image-ocr".
 
@@ -123,12 +124,12 @@ def load_image(
     def read(i: int) -> Page:
         frame, frames[i] = frames[i], None  # a page image is let go once it is read
         assert frame is not None
-        return ocr_mod.ocr_image(frame, i + 1, engine=engine, timeout=timeout)
+        return ocr_page.ocr_image(frame, i + 1, engine=engine, timeout=timeout)
 
     try:
         # frames are OCR'd up to the page budget at once (threads; one large scan gets every core)
         pages = map_in_order(read, range(len(frames)))
-    except ocr_mod.OcrUnavailable as e:
+    except OcrUnavailable as e:
         e.path = str(path)
         raise
     return Loaded(path=str(path), sha256=sha256, source_kind="image-ocr", pages=tuple(pages))

@@ -1,0 +1,62 @@
+"""What every `baocao` command shares: the consoles, the option types, and the one way a command fails
+(a red message on stderr and an exit code from CONTRACT.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pipeline.errors import ExitCode
+
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file (created if missing).")]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
+    """The exit to raise: prints the message; bad usage (2) unless told otherwise."""
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    return typer.Exit(int(code))
+
+
+def existing_db(db: Path) -> Path:
+    if not db.exists():
+        raise fail(f"{db}: no such database (run `baocao ingest ... --db {db}` first)")
+    return db
+
+
+def emit(rows: list[dict], format: Format, title: str = "") -> None:
+    """Rows as JSON, CSV or a terminal table (lists and long text folded)."""
+    if format is Format.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+    elif format is Format.csv:
+        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        table = Table(title=title or f"{len(rows)} rows")
+        for col in rows[0] if rows else []:
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r.values()))
+        out.print(table)
+
+
+def num(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"

@@ -1,0 +1,101 @@
+"""Named queries: the SQL of `schemas/queries/*.sql` (title, description and example in a comment
+header), so the CLI, the HTML report, notebooks and auditors share one definition of each question.
+Code here only reads a database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.config import SCHEMA_DIR, config_error, read_text
+
+QUERY_DIR = SCHEMA_DIR / "queries"
+
+
+def named_query(name: str) -> str:
+    """The SQL text of `schemas/queries/<name>.sql`; an unknown name is a KeyError saying how to list them."""
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} (run `baocao query` to list them)")
+    return read_text(path)
+
+
+def rows(con, sql: str, params: dict[str, Any] | list[Any] | None = None) -> list[dict[str, Any]]:
+    """Result rows as dicts keyed by column name (params named `$x` in a dict, or `?` in a list)."""
+    cur = con.execute(sql, params or {})
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+# ------------------------------------------------------------------------------------------------
+# The SQL cookbook: every file in schemas/queries/ is a named query with a comment header
+#   -- title: ...            one line
+#   -- description: ...      continued on following "--   " lines
+#   -- param: name = VALUE | what it means      (VALUE is JSON: "text", 12.5, true, null)
+#   -- example: ...          how to run it
+# DuckDB binds named parameters written `$name`. The header is data so the README, the report,
+# notebooks and tests list and run the same questions without a second copy of the SQL.
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    example: str
+    params: dict[str, Any]  # name -> default value
+    param_help: dict[str, str]
+    sql: str
+
+
+def parse_named_query(name: str, text: str) -> NamedQuery:
+    fields: dict[str, str] = {}
+    params: dict[str, Any] = {}
+    param_help: dict[str, str] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        body = line[2:].strip()
+        key, sep, value = body.partition(":")
+        if sep and key in ("title", "description", "example", "param"):
+            last = key
+            if key == "param":
+                pname, _, rest = value.partition("=")
+                default, _, help_ = rest.partition("|")
+                try:
+                    params[pname.strip()] = json.loads(default.strip())
+                except json.JSONDecodeError:
+                    params[pname.strip()] = default.strip()
+                param_help[pname.strip()] = help_.strip()
+            else:
+                fields[key] = value.strip()
+        elif last in ("description", "example") and body:
+            fields[last] = f"{fields[last]} {body}".strip()
+    if "title" not in fields:
+        raise config_error(QUERY_DIR / f"{name}.sql", "title", "the header has no '-- title:' line")
+    return NamedQuery(name, fields["title"], fields.get("description", ""), fields.get("example", ""),
+                      params, param_help, text)
+
+
+def named_queries() -> list[NamedQuery]:
+    """Every query of the cookbook, in file-name order."""
+    return [parse_named_query(p.stem, read_text(p)) for p in sorted(QUERY_DIR.glob("*.sql"))]
+
+
+def run_named(con, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a named query on an open connection; parameters not given take the header's defaults."""
+    q = parse_named_query(name, named_query(name))
+    unknown = set(params) - set(q.params)
+    if unknown:
+        raise KeyError(f"{name}.sql has no parameter {', '.join(sorted(unknown))}")
+    return rows(con, q.sql, {**q.params, **params})
+
+
+def named_df(con, name: str, **params: Any):
+    """Like run_named, as a pandas DataFrame (for notebooks)."""
+    q = parse_named_query(name, named_query(name))
+    return con.execute(q.sql, {**q.params, **params}).df()

@@ -1,0 +1,457 @@
+"""`baocao report`: one self-contained HTML file an auditor can open from a USB stick.
+
+Why a single file: reports travel by e-mail and removable media to offices without our software,
+often without a network, so everything (CSS, the tiny filter script, all text) is inline and nothing
+is fetched. Every piece of document text goes through Jinja2's autoescaping or `html.escape`; the only
+markup we add to document text is `<mark>` around the numbers a check is about.
+
+Layout: an overview (what was read, what was checked, where the mismatches are), the mismatch list
+worst first (each with its passage, the numbers highlighted, the computation written out, the section
+path and the review state), then one section per document (`#doc-<doc_id>`) with its metadata, heading
+tree, figures, checks and full text. The SQL behind the overview tables is the cookbook's
+(`schemas/queries/*.sql`), so the report and an auditor's own queries agree.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from pipeline import store
+from pipeline.model import ocr_read_as
+from pipeline.read import queries
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+PERCENT_RULES = frozenset({"ratio_percent", "share_of_total", "shares_exceed_total"})
+
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "ratio_percent": ("Tỷ lệ a/b = p %", "ratio a/b stated as p %"),
+    "share_of_total": ("Tỷ trọng trong tổng", "share of a total"),
+    "sum_parts": ("Tổng các thành phần", "parts adding to a total"),
+    "shares_exceed_total": ("Các tỷ lệ của một tổng ≠ 100 %", "shares of one whole ≠ 100 %"),
+    "conflicting_values": ("Một số liệu ghi hai giá trị", "one figure stated twice"),
+    "list_count": ("Số lượng so với danh sách liệt kê", "count vs items listed"),
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "ok": "khớp · ok",
+    "mismatch": "không khớp · mismatch",
+    "unverifiable": "chưa kiểm chứng · unverifiable",
+}
+
+REVIEW_LABELS: dict[str, str] = {
+    "confirmed": "đã xác nhận · confirmed",
+    "dismissed": "đã bác bỏ · dismissed",
+    "": "chưa xem xét · open",
+}
+
+# A sentence ends at a line break, or at . ; ! ? followed by a space (a dot between digits groups
+# thousands: "1.234" is one number, never a sentence end).
+_LEFT_STOP = re.compile(r"\n|[.;!?](?=\s)")
+_RIGHT_STOP = re.compile(r"\n|[.;!?](?=\s|$)")
+PASSAGE_SIDE = 240  # at most this many characters of context either side of what a check is about
+LONG_SPAN = 1500  # a check span longer than this (a whole table) is shown as windows around its numbers
+
+
+# ------------------------------------------------------------------------------------------------
+# Numbers as Vietnamese readers write them: 1.234.567 and 12,5
+# ------------------------------------------------------------------------------------------------
+
+
+def decimals_of(x: float) -> int:
+    """Digits after the decimal point in the shortest faithful repr (42.32 → 2, 100.0 → 0)."""
+    text = repr(round(float(x), 6))
+    if "e" in text or "." not in text:
+        return 0
+    return len(text.split(".", 1)[1].rstrip("0"))
+
+
+def vn_number(x: float | None, decimals: int | None = None) -> str:
+    """Format like the reports do: '.' groups thousands, ',' is the decimal mark."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if decimals is None:
+        decimals = 0 if abs(x - round(x)) < 1e-9 else min(decimals_of(x), 4)
+    text = f"{x:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def spell_out(rule: str, status: str, operands: Sequence[float] | None, stated: float | None,
+              expected: float | None) -> str:
+    """The computation in one line, e.g. '179 / 188 × 100 = 95,21 % ≠ 94,2 % (lệch 1,01 điểm %)'.
+
+    An auditor should be able to redo it on a calculator without reading the rule's code.
+    """
+    ops = [float(x) for x in (operands or [])]
+    rel = {"ok": "≈", "mismatch": "≠"}.get(status, "?")
+    if stated is None:
+        return " ; ".join(vn_number(x) for x in ops)
+    pct = rule in PERCENT_RULES
+    sd = decimals_of(stated)
+    ed = max(2, sd + 1) if pct else (0 if expected is None or abs(expected - round(expected)) < 1e-9 else 2)
+    exp_txt = vn_number(expected, ed) if expected is not None else "?"
+    gap = ""
+    if expected is not None and status != "ok":
+        diff = abs(expected - stated)
+        gap = (f" (lệch {vn_number(diff, max(2, sd))} điểm %)" if pct
+               else f" (lệch {vn_number(diff)})")
+    if rule in ("ratio_percent", "share_of_total") and len(ops) == 2:
+        a, b = vn_number(ops[0]), vn_number(ops[1])
+        return f"{a} / {b} × 100 = {exp_txt} % {rel} {vn_number(stated)} %{gap}"
+    if rule == "shares_exceed_total" and ops:
+        parts = " + ".join(f"{vn_number(x)} %" for x in ops)
+        return f"{parts} = {exp_txt} % {rel} {vn_number(stated)} %{gap}"
+    if rule == "sum_parts" and ops:
+        parts = " + ".join(vn_number(x) for x in ops)
+        return f"{parts} = {exp_txt} {rel} {vn_number(stated)} (tổng ghi){gap}"
+    if rule == "conflicting_values" and ops:
+        return f"lần đầu ghi {vn_number(ops[0])} {rel} sau đó ghi {vn_number(stated)}{gap}"
+    if rule == "list_count":
+        return f"ghi {vn_number(stated)} {rel} liệt kê {exp_txt} mục{gap}"
+    shown = f"[{'; '.join(vn_number(x) for x in ops)}] → " if ops else ""
+    return f"{shown}{exp_txt} {rel} {vn_number(stated)}{gap}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Passages with highlighted numbers
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    start: int
+    end: int
+    cls: str  # stated | operand | fact
+    title: str = ""
+
+
+def _window(text: str, s: int, e: int, side: int = PASSAGE_SIDE) -> tuple[int, int]:
+    """Widen [s, e) to the sentence(s) around it, at most `side` characters each way."""
+    lo = max(0, s - side)
+    starts = [m.end() for m in _LEFT_STOP.finditer(text, lo, s)]
+    start = starts[-1] if starts else lo
+    m = _RIGHT_STOP.search(text, e, min(len(text), e + side))
+    end = m.end() if m else min(len(text), e + side)
+    while start < s and text[start].isspace():
+        start += 1
+    return start, max(end, e)
+
+
+def _merge(spans: Iterable[tuple[int, int]], gap: int = 40) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1] + gap:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def highlight(text: str, start: int, end: int, marks: Sequence[Mark], span: tuple[int, int] | None = None,
+              ) -> Markup:
+    """text[start:end] escaped, with <mark> around each mark and the relation's own span underlined.
+
+    Overlapping marks are cut at every boundary, so the output is always well nested.
+    """
+    cuts = {start, end}
+    inside = [m for m in marks if m.end > start and m.start < end]
+    for m in inside:
+        cuts.update((max(m.start, start), min(m.end, end)))
+    if span:
+        cuts.update(x for x in span if start < x < end)
+    points = sorted(cuts)
+    out: list[str] = []
+    pending = sorted(inside, key=lambda m: m.start)  # a sweep: marks enter at their start, leave at end
+    active: list[Mark] = []
+    i = 0
+    for a, b in itertools.pairwise(points):
+        while i < len(pending) and pending[i].start <= a:
+            active.append(pending[i])
+            i += 1
+        active = [m for m in active if m.end > a]
+        piece = html.escape(text[a:b])
+        covering = [m for m in active if b <= m.end]
+        if covering:
+            cls = " ".join(sorted({m.cls for m in covering}))
+            title = html.escape(" · ".join(m.title for m in covering if m.title), quote=True)
+            piece = f'<mark class="{cls}" title="{title}">{piece}</mark>'
+        if span and span[0] <= a and b <= span[1]:
+            piece = f'<span class="rel">{piece}</span>'
+        out.append(piece)
+    return Markup("".join(out))
+
+
+def passage(text: str, span: tuple[int, int], marks: Sequence[Mark]) -> Markup:
+    """The sentence(s) around a check and around each number it uses, joined by ' … '."""
+    s, e = span
+    wins = [_window(text, m.start, m.end) for m in marks]
+    if e - s <= LONG_SPAN:
+        wins.append(_window(text, s, e))
+    if not wins:
+        wins.append(_window(text, s, min(e, s + LONG_SPAN)))
+    pieces = []
+    merged = _merge(wins)
+    for i, (a, b) in enumerate(merged):
+        lead = "… " if i == 0 and a > 0 and text[a - 1] != "\n" else ""
+        pieces.append(Markup(lead) + highlight(text, a, b, marks, span))
+    return Markup(' <span class="gap">…</span> ').join(pieces)
+
+
+def _number_spellings(x: float) -> list[str]:
+    """How a value may be written in the text, for checks whose facts cannot be resolved."""
+    forms = {vn_number(x)}
+    if abs(x - round(x)) < 1e-9:
+        forms.add(str(round(x)))
+    else:
+        forms.add(vn_number(x).replace(".", ""))
+        forms.add(f"{x}")
+    return sorted(forms, key=len, reverse=True)
+
+
+def check_marks(text: str, check: dict[str, Any], facts_by_id: dict[str, dict[str, Any]]) -> list[Mark]:
+    """The numbers a check is about: its facts (by fact_ids), the stated figure marked apart.
+
+    Falls back to searching the check's span for the operands and the stated value as written when
+    the facts are gone (e.g. rows from an older extractor).
+    """
+    stated = check.get("stated")
+    marks: list[Mark] = []
+    stated_seen = False
+    for fid in check.get("fact_ids") or []:
+        f = facts_by_id.get(fid)
+        if f is None or f["char_start"] is None:
+            continue
+        is_stated = (stated is not None and not stated_seen and f["value"] is not None
+                     and abs(f["value"] - stated) < 1e-6 and check["rule"] != "shares_exceed_total")
+        if check["rule"] == "conflicting_values":
+            ops = list(check.get("operands") or [])
+            is_stated = is_stated and not (ops and abs(ops[0] - stated) < 1e-6)
+        stated_seen = stated_seen or is_stated
+        label = "số ghi / stated" if is_stated else "toán hạng / operand"
+        marks.append(Mark(f["char_start"], f["char_end"], "stated" if is_stated else "operand",
+                          f"{label}: {vn_number(f['value'])}"))
+    if marks:
+        return marks
+    s, e = check["char_start"], check["char_end"]
+    values = [(float(x), "operand") for x in (check.get("operands") or [])]
+    if stated is not None and check["rule"] != "shares_exceed_total":
+        values.append((float(stated), "stated"))
+    taken: list[tuple[int, int]] = []
+    for value, cls in values:
+        for form in _number_spellings(value):
+            for m in re.finditer(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", text[s:e]):
+                a, b = s + m.start(), s + m.end()
+                if not any(a < tb and ta < b for ta, tb in taken):
+                    taken.append((a, b))
+                    marks.append(Mark(a, b, cls, vn_number(value)))
+                    break
+            else:
+                continue
+            break
+    return marks
+
+
+# ------------------------------------------------------------------------------------------------
+# Heading tree
+# ------------------------------------------------------------------------------------------------
+
+
+def heading_tree(sections: Sequence[dict[str, Any]], counts: dict[str, tuple[int, int]]) -> Markup:
+    """Nested <ul> from parent_id links; a section whose parent is unknown becomes a root."""
+    ids = {s["section_id"] for s in sections}
+    children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    for s in sorted(sections, key=lambda s: (s["char_start"] or 0, s["level"] or 0)):
+        parent = s["parent_id"] if s["parent_id"] in ids else None
+        children[parent].append(s)
+
+    def render(parent: str | None, depth: int) -> str:
+        items = children.get(parent, [])
+        if not items or depth > 12:
+            return ""
+        out = ["<ul>"]
+        for s in items:
+            n_facts, n_mm = counts.get(s["section_id"], (0, 0))
+            badge = f' <span class="tag mm">{n_mm} ✗</span>' if n_mm else ""
+            facts = f' <span class="muted">{n_facts} số liệu</span>' if n_facts else ""
+            page = f' <span class="muted">tr. {s["page"]}</span>' if s.get("page") else ""
+            out.append(
+                f'<li><b>{html.escape(s["label"] or "")}</b> {html.escape(s["heading"] or "")}'
+                f"{page}{facts}{badge}{render(s['section_id'], depth + 1)}</li>"
+            )
+        out.append("</ul>")
+        return "".join(out)
+
+    return Markup(render(None, 0))
+
+
+# ------------------------------------------------------------------------------------------------
+# Gathering
+# ------------------------------------------------------------------------------------------------
+
+
+def _rule_label(rule: str) -> str:
+    vi, en = RULE_LABELS.get(rule, (rule, ""))
+    return f"{vi} · {en}" if en else vi
+
+
+def gather(con) -> dict[str, Any]:
+    """Everything the template shows, read once from the database."""
+    docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
+    texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
+    facts = queries.rows(con, """
+        SELECT f.*, s.path AS section_path FROM facts f
+        LEFT JOIN sections s ON s.doc_id = f.doc_id AND s.section_id = f.section_id
+        ORDER BY f.doc_id, f.char_start""")
+    checks = queries.rows(con, """
+        SELECT c.*, s.path AS section_path, lr.decision AS review_decision, lr.note AS review_note,
+               lr."by" AS review_by, lr."at" AS review_at
+        FROM checks c
+        LEFT JOIN sections s ON s.doc_id = c.doc_id AND s.section_id = c.section_id
+        LEFT JOIN latest_reviews lr USING (check_id)
+        ORDER BY c.doc_id, c.char_start, c.rule""")
+    sections = queries.rows(con, "SELECT * FROM sections ORDER BY doc_id, char_start, level")
+    mismatch_order = queries.run_named(con, "mismatches", include_dismissed=True)
+
+    facts_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    facts_by_id: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in facts:
+        facts_by_doc[f["doc_id"]].append(f)
+        facts_by_id[(f["doc_id"], f["fact_id"])] = f
+    checks_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    check_by_id: dict[str, dict[str, Any]] = {}
+    for c in checks:
+        checks_by_doc[c["doc_id"]].append(c)
+        check_by_id[c["check_id"]] = c
+    sections_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in sections:
+        sections_by_doc[s["doc_id"]].append(s)
+    doc_by_id = {d["doc_id"]: d for d in docs}
+
+    def decorate(c: dict[str, Any]) -> dict[str, Any]:
+        text = texts.get(c["doc_id"]) or ""
+        own = {fid: facts_by_id[(c["doc_id"], fid)] for fid in (c.get("fact_ids") or [])
+               if (c["doc_id"], fid) in facts_by_id}
+        marks = check_marks(text, c, own)
+        return {
+            **c,
+            "rule_label": _rule_label(c["rule"]),
+            "status_label": STATUS_LABELS.get(c["status"], c["status"]),
+            "computation": spell_out(c["rule"], c["status"], c.get("operands"), c.get("stated"),
+                                     c.get("expected")),
+            "passage": passage(text, (c["char_start"], c["char_end"]), marks) if text else Markup(""),
+            "review": c.get("review_decision") or "",
+            "review_label": REVIEW_LABELS.get(c.get("review_decision") or "", c.get("review_decision")),
+            "doc": doc_by_id.get(c["doc_id"], {}),
+        }
+
+    mismatches = [decorate(check_by_id[m["check_id"]])
+                  for m in mismatch_order if m["check_id"] in check_by_id]
+    decorated = {m["check_id"]: m for m in mismatches}
+
+    doc_pages = []
+    for d in docs:
+        did = d["doc_id"]
+        text = texts.get(did) or ""
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for f in facts_by_doc[did]:
+            counts[f["section_id"]][0] += 1
+        for c in checks_by_doc[did]:
+            if c["status"] == "mismatch":
+                counts[c["section_id"]][1] += 1
+        fact_marks = []
+        for f in facts_by_doc[did]:
+            if f["char_start"] is None:
+                continue
+            read = ocr_read_as(f["extractor"])
+            fact_marks.append(Mark(f["char_start"], f["char_end"], "fact ocrfix" if read else "fact",
+                                   f"{vn_number(f['value'])} {f['unit'] or ''} · {f['kind']}"
+                                   + (f" · {f['metric']}" if f["metric"] else "")
+                                   + (f" · OCR đọc / read: {read}" if read else "")))
+        doc_checks = [decorated.get(c["check_id"]) or decorate(c) for c in checks_by_doc[did]]
+        status_counts = {k: sum(c["status"] == k for c in doc_checks) for k in STATUS_LABELS}
+        doc_pages.append({
+            **d,
+            "name": Path(d["path"] or did).name,
+            "tree": heading_tree(sections_by_doc[did], {k: (v[0], v[1]) for k, v in counts.items()}),
+            "n_sections": len(sections_by_doc[did]),
+            "facts": facts_by_doc[did],
+            "checks": doc_checks,
+            "status_counts": status_counts,
+            "fulltext": highlight(text, 0, len(text), fact_marks),
+        })
+
+    by_rule = queries.run_named(con, "checks_by_rule")
+    for r in by_rule:
+        r["label"] = _rule_label(r["rule"])
+    by_issuer = queries.run_named(con, "mismatches_by_issuer")
+    years = sorted({str(d["issued_date"].year) if d.get("issued_date")
+                    else (d.get("issued_date_text") or "")[:4] for d in docs} - {""})
+    periods = [r[0] for r in con.execute(
+        "SELECT period FROM facts WHERE period IS NOT NULL GROUP BY period ORDER BY period").fetchall()]
+    review_counts = {k: sum(m["review"] == k for m in mismatches) for k in REVIEW_LABELS}
+    return {
+        "docs": doc_pages,
+        "mismatches": mismatches,
+        "by_rule": by_rule,
+        "by_issuer": by_issuer,
+        "max_rule": max([r["relations_checked"] for r in by_rule] or [1]),
+        "max_issuer": max([r["mismatches"] for r in by_issuer] or [1]) or 1,
+        "issuers": sorted({d["issuer"] for d in docs if d.get("issuer")}),
+        "provinces": sorted({d["province"] for d in docs if d.get("province")}),
+        "years": years,
+        "periods": periods,
+        "n_facts": len(facts),
+        "n_checks": len(checks),
+        "status_counts": {k: sum(c["status"] == k for c in checks) for k in STATUS_LABELS},
+        "review_counts": review_counts,
+        "n_errors": con.execute("SELECT count(*) FROM ingest_errors").fetchone()[0],
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------------
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["vn"] = vn_number
+    env.filters["rule_label"] = _rule_label
+    return env
+
+
+def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime | None = None) -> str:
+    template = _env().get_template("report.html.j2")
+    return template.render(**data, db_name=db_name,
+                           generated_at=(generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M"))
+
+
+def write_report(db_path: str | Path, out_path: str | Path) -> Path:
+    """Read the database and write the HTML report; returns the path written."""
+    con = store.connect(db_path)
+    try:
+        data = gather(con)
+    finally:
+        con.close()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(data, db_name=Path(db_path).name), encoding="utf-8")
+    return out

@@ -1,0 +1,63 @@
+"""Rows of the document tables from the pipeline's dataclasses, and back: the column lists live here once,
+so the writer and `load.read_document` cannot drift apart. Pure functions, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipeline.model import Check, Fact, NormText, OcrMark
+
+FACT_COLUMNS = (
+    "fact_id", "section_id", "metric", "value", "unit", "kind", "numerator", "denominator", "subject", "period",
+    "quote", "char_start", "char_end", "page", "extractor", "confidence", "decimals", "qualifier", "status",
+)
+CHECK_COLUMNS = (
+    "check_id", "rule", "status", "stated", "expected", "tolerance", "operands", "message_vi", "message_en", "quote",
+    "char_start", "char_end", "page", "fact_ids", "reason", "section_id", "severity",
+)
+SECTION_COLUMNS = (
+    "section_id", "parent_id", "level", "label", "heading", "path", "char_start", "char_end", "page", "kind",
+    "repaired_from",
+)
+
+
+def fact_rows(doc_id: str, facts: Iterable[Fact]) -> list[dict]:
+    return [{"doc_id": doc_id, **{c: getattr(f, c) for c in FACT_COLUMNS}} for f in facts]
+
+
+def check_rows(doc_id: str, checks: Iterable[Check]) -> list[dict]:
+    rows = []
+    for c in checks:
+        row = {"doc_id": doc_id, **{k: getattr(c, k) for k in CHECK_COLUMNS}}
+        row["operands"] = [float(x) for x in c.operands]
+        row["fact_ids"] = list(c.fact_ids)
+        rows.append(row)
+    return rows
+
+
+def text_mark_rows(doc_id: str, norm: NormText) -> list[dict]:
+    rows = [{"doc_id": doc_id, "kind": "footnote", "char_start": f.char_start, "char_end": f.char_end,
+             "label": f.number} for f in norm.footnotes]
+    rows += [{"doc_id": doc_id, "kind": "aside", "char_start": s, "char_end": e, "label": None}
+             for s, e in norm.asides]
+    rows += [{"doc_id": doc_id, "kind": "bold_line", "char_start": s, "char_end": e, "label": None}
+             for s, e in norm.bold_lines]
+    rows += [{"doc_id": doc_id, "kind": "ocr_repair" if m.rule else "ocr_doubt", "char_start": m.char_start,
+              "char_end": m.char_end, "label": _ocr_mark_label(m)} for m in norm.ocr_marks]
+    return rows
+
+
+def _ocr_mark_label(m: OcrMark) -> str:
+    """`letter_digit: S12 (0.41)` for a repair, `0.32` for a token the recognizer was unsure of."""
+    return f"{m.rule}: {m.original} ({m.confidence:.2f})" if m.rule else f"{m.confidence:.2f}"
+
+
+def ocr_mark(kind: str, s: int, e: int, label: str) -> OcrMark:
+    """The `OcrMark` a `text_marks` row of kind ocr_repair / ocr_doubt was written from."""
+    rule, _, rest = label.partition(": ") if kind == "ocr_repair" else ("", "", label)
+    original, _, conf = rest.rpartition(" (") if kind == "ocr_repair" else ("", "", rest)
+    try:
+        confidence = float(conf.rstrip(")"))
+    except ValueError:
+        confidence = 0.0
+    return OcrMark(s, e, confidence, original or None, rule or None)
