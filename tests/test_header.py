@@ -323,3 +323,20 @@ def test_site_table_in_pipe_rows_and_a_slash_date_line() -> None:
         "8/2021/QĐ-UBND", "QUYẾT ĐỊNH", "UBND tỉnh Cà Mau", "Lâm Văn Bi", "2021-02-02")
     off, _site, _page = read_header(text)
     assert off.issued_date_text == "2021-02-02" and off.place == "Cà Mau"
+
+
+def test_a_chairmans_decision_with_a_hyphenated_province_in_pipe_rows() -> None:
+    text = ("CHỦ TỊCH ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nTỈNH BÀ RỊA - VŨNG TÀU | Độc lập - Tự do"
+            " - Hạnh phúc |\nSố: 31/QĐ-CT | Bà Rịa - Vũng Tàu, ngày 14 tháng 1 năm 2021 |\n\nQUYẾT ĐỊNH\nVề việc lập"
+            " Tổ giúp việc | |\n\nĐiều 1. Thành lập Tổ giúp việc.\n")
+    m = meta(text)
+    assert m.issuer == "Chủ tịch UBND tỉnh Bà Rịa - Vũng Tàu"
+    assert (m.place, m.issued_date_text, m.province) == ("Bà Rịa - Vũng Tàu", "2021-01-14", "Bà Rịa - Vũng Tàu")
+    assert m.title is None or "|" not in m.title
+
+
+def test_a_prime_ministers_directive_has_no_province() -> None:
+    text = ("THỦ TƯỚNG CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n------- | Độc lập - Tự do - Hạnh phúc |\n"
+            "Số: 11/CT-TTg | Hà Nội, ngày 02 tháng 3 năm 2022 |\n\nCHỈ THỊ\nVề thanh toán không dùng tiền mặt\n")
+    m = meta(text)
+    assert (m.issuer, m.province, m.place, m.doc_type) == ("Thủ tướng Chính phủ", None, "Hà Nội", "CHỈ THỊ")

@@ -115,6 +115,8 @@ def apply_header(old: DocMeta, text: str) -> DocMeta:
                 if k == "doc_number" and new[k] not in (None, v) and off.doc_type:
                     new["doc_type"] = off.doc_type  # the repaired code names the kind ("BCUBND" → BC-UBND)
                 new[k] = v
+        if cells and isinstance(new["title"], str):  # a title read across cells keeps no cell separators
+            new["title"] = " ".join(new["title"].replace("|", " ").split()) or None
         if new["issued_date_text"] == off.issued_date_text and off.issued_date_text:
             new["issued_date"] = off.issued_date
     for k, v in _site_fields(site, text).items():

@@ -27,7 +27,8 @@ _BLANK_NUMBER_RE = regex.compile(
 _TITLE_WORD = r"\p{Lu}[\p{Ll}\p{M}]*"
 # The date line is a cell of its own: "<Place>, ngày … tháng … năm …" from the cell's start to its end (a
 # date inside a body sentence is not the issue date).
-_PLACE = rf"(?:(?:Thành phố|Thị xã|Thị trấn|TP\.|Tp\.)[ \t]*)?{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,4}}"
+_PLACE = (rf"(?:(?:Thành phố|Thị xã|Thị trấn|TP\.|Tp\.)[ \t]*)?{_TITLE_WORD}"
+          rf"(?:[ \t]+(?:[-–][ \t]+)?{_TITLE_WORD}){{0,4}}")
 _DATE_RE = regex.compile(
     rf"(?m)^[ \t]*(?:(?P<place>{_PLACE})[ \t]*,[ \t]*)?(?<![\p{{L}}\p{{M}}])[Nn]gày\s*(?:(?P<d>\d{{1,2}})?"
     r"\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>(?:19|20)\d{2})"

@@ -47,6 +47,7 @@ class HeaderSection(Strict):
     generic_after_head: list[str]
     agency_stops: list[str]
     extra_heads: list[str]
+    short_forms: dict[str, str]
     central_heads: list[str]
     site_labels: SiteLabels
 
@@ -85,7 +86,7 @@ def header_rules() -> HeaderRules:
     kinds = [_Kind.model_validate(k) for k in raw["doc_types"]]
     heads = [_Head.model_validate(h) for h in raw["agency_heads"]]
     all_heads = [(h.long, h.short, h.unit == "required") for h in heads]
-    all_heads += [(h, h, False) for h in sec.extra_heads]
+    all_heads += [(h, sec.short_forms.get(h, h), False) for h in sec.extra_heads]
     head_alt = "|".join(regex.escape(h[0]) for h in sorted(all_heads, key=lambda h: -len(h[0])))
     # An agency's name: a head, then words, a comma only before a capitalised word ("Sở Giáo dục,
     # Khoa học và Công nghệ"); trimmed at the first stop by the reader.
