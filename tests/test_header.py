@@ -340,3 +340,11 @@ def test_a_prime_ministers_directive_has_no_province() -> None:
             "Số: 11/CT-TTg | Hà Nội, ngày 02 tháng 3 năm 2022 |\n\nCHỈ THỊ\nVề thanh toán không dùng tiền mặt\n")
     m = meta(text)
     assert (m.issuer, m.province, m.place, m.doc_type) == ("Thủ tướng Chính phủ", None, "Hà Nội", "CHỈ THỊ")
+
+
+def test_site_table_without_cell_separators_ends_each_value_at_the_next_label() -> None:
+    text = ("Số hiệu: 20/KH-UBND Loại văn bản: Kế hoạch Nơi ban hành: Tỉnh Yên Bái Người ký: Vũ Thị Hiền "
+            "Ngày ban hành: 09/01/2024 Ngày hiệu lực: 09/01/2024\n\nNội dung kế hoạch.\n")
+    _off, site, _page = read_header(text)
+    assert site["signer"] == "Vũ Thị Hiền" and site["doc_type"] == "Kế hoạch"
+    assert apply_header(DocMeta(), text).issued_date_text == "2024-01-09"

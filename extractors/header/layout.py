@@ -20,6 +20,7 @@ from extractors.header.rules import HeaderRules
 _SEP_ONLY_RE = regex.compile(r"^[ \t]*\|[ \t|]*$")
 _RULE_RE = regex.compile(r"^[-_=*.~ \t]{3,}$")
 _SPACES_RE = regex.compile(r"[ \t]{2,}")
+_NEXT_LABEL_RE = regex.compile(r"[ \t]+(?=\p{Lu}[\p{Ll}\p{M}]*(?:[ \t][\p{Ll}\p{M}]+){0,3}[ \t]*:)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +134,10 @@ def site_table(text: str, rules: HeaderRules) -> dict[str, str]:
     for field, names in labels.items():
         alt = "|".join(regex.escape(n) for n in names)
         m = regex.search(rf"(?<![\p{{L}}\p{{M}}])(?:{alt})[ \t]*:[ \t|]*(?P<v>[^|\n\t]+)", head)
-        if m and m.group("v").strip():
-            out[field] = _clean(m.group("v"))
+        # Without its cell separators (a scan, a copy as plain text) a value ends where the next label starts.
+        v = _NEXT_LABEL_RE.split(m.group("v"), maxsplit=1)[0] if m else ""
+        if v.strip():
+            out[field] = _clean(v)
     return out if len(out) >= 2 else {}
 
 
