@@ -348,3 +348,16 @@ def test_site_table_without_cell_separators_ends_each_value_at_the_next_label() 
     _off, site, _page = read_header(text)
     assert site["signer"] == "Vũ Thị Hiền" and site["doc_type"] == "Kế hoạch"
     assert apply_header(DocMeta(), text).issued_date_text == "2024-01-09"
+
+
+def test_a_date_label_opening_the_body_leaves_the_page_without_headline() -> None:
+    text = ("date 2022-09 Trong 9 tháng, toàn tỉnh đã tiếp nhận 12.000 hồ sơ trực tuyến, tăng mạnh so với cùng kỳ năm "
+            "trước, nhờ các giải pháp hỗ trợ người dân nộp hồ sơ qua mạng tại nhà.\nTheo quy định, hồ sơ được trả "
+            "trong ngày.\n")
+    m = apply_header(DocMeta(title="Theo quy định, hồ sơ được trả trong ngày"), text)
+    assert m.title is None and m.issued_date_text == "2022-09"
+
+
+def test_a_chairman_named_in_the_lead_is_the_source() -> None:
+    lead = "Ngày 5/4/2023, Chủ tịch UBND tỉnh Hà Tĩnh ban hành Quyết định số 700/QĐ-UBND về chuyển đổi số."
+    assert attributed_source(lead, header_rules(), lead) == "Chủ tịch UBND tỉnh Hà Tĩnh"

@@ -156,7 +156,7 @@ def _named_body(words: list[str], rules: HeaderRules) -> bool:
     if nxt.casefold() in rules.sec.generic_after_head:
         return False
     rest = " ".join(words[head[2]:])
-    return nxt[:1].isupper() or (head[1] and any(f"{tone_key(rest)} ".startswith(f"{tone_key(lv)} ") for lv in _LEVELS))
+    return nxt[:1].isupper() or any(f"{tone_key(rest)} ".startswith(f"{tone_key(lv)} ") for lv in _LEVELS)
 
 
 def attributed_source(text: str, rules: HeaderRules, lead: str = "") -> str | None:

@@ -95,6 +95,8 @@ def _headline(lines: list[str], dates: dict[int, DateLine], rules: HeaderRules) 
     for i, raw in enumerate(lines):
         s = " ".join(raw.split())
         bare = s.lstrip("•·-–+* ")  # a widget's bulleted line ("• Hôm nay: 1206")
+        if i in dates and len(_WORD_RE.findall(s)) > 2 * sec.date_line_max_words + 2:
+            return None  # a date label opening the text itself ("date 2023-05 Theo đó, …"): no headline
         if not s or i in dates or any(p.search(bare) for p in rules.furniture):
             continue
         if rules.lead.match(s):
