@@ -1,0 +1,263 @@
+"""Sums the text makes checkable without a connective: accounting identities between metrics stated
+in different sentences of one passage (received = carried over + new; resolved = early + on time +
+late; resolved + pending = received), per-level breakdowns ("cấp tỉnh …; cấp huyện …; cấp xã …"
+adding up to the whole stated before), and a total written after its parts ("lũy kế … là N").
+
+Why candidates, then a choice: one passage often fits several identities, and a figure may fill a
+part of more than one; each finder proposes every reading (`SumCandidate`, with its operands, the cues
+that support it and a score), and `choose` keeps, per total, the readings that fit, or the single
+unambiguous one. Only a reading with no rival and a complete identity may be a mismatch; any other
+misfit is dropped or, when it is the only reading, unverifiable.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.check.parts import approx
+from pipeline.check.passage import Fig, Passage, compatible
+from pipeline.check.relation import Reading, Relation
+from pipeline.check.scope import WHOLE, Placed, place, same_scope
+from pipeline.check.sumrules import Identity, SumRules
+
+MAX_OPTIONAL = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SumCandidate:
+    """One reading: these parts add up to this total, for these reasons."""
+
+    total: Fig
+    parts: tuple[Fig, ...]
+    source: str  # which grammar proposed it (identity:<metric> | levels | trailing)
+    cues: tuple[str, ...]  # the structure behind it, for the evidence column
+    complete: bool  # the parts exhaust the total (a misfit may be a mismatch)
+    score: float  # higher is better supported
+
+    @property
+    def fits(self) -> bool:
+        lo, hi = _interval(self.parts)
+        t_lo, t_hi = _interval((self.total,))
+        return lo <= t_hi + 1e-9 and t_lo <= hi + 1e-9
+
+    @property
+    def key(self) -> tuple[int, tuple[int, ...]]:
+        return (self.total.start, tuple(sorted(p.start for p in self.parts)))
+
+
+def _interval(figs: Sequence[Fig]) -> tuple[float, float]:
+    """FORMAT.md: a figure with decimals stands for ± half a unit of its last digit (a scale word
+    is already in its value, so its decimals are those written)."""
+    lo = hi = 0.0
+    for f in figs:
+        half = 0.5 * 10 ** (-f.decimals) if f.decimals else 0.0
+        scale = _scale(f)
+        lo += f.value - half * scale
+        hi += f.value + half * scale
+    return lo, hi
+
+
+def _scale(f: Fig) -> float:
+    """The worth of a unit of f's written mantissa: "4,52 ngàn" is 4520 with 2 decimals, so 1.000."""
+    for s in (1e9, 1e6, 1e3):
+        m = f.value / s
+        if m >= 1 and abs(round(m, f.decimals) - m) < 1e-9:
+            return s
+    return 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# Candidates
+# ----------------------------------------------------------------------------------------------
+
+
+def identity_candidates(placed: Sequence[Placed], sr: SumRules) -> list[SumCandidate]:
+    """Within one paragraph and level: every set of figures whose metrics fit an identity."""
+    out: list[SumCandidate] = []
+    groups: dict[tuple[int, str], list[Placed]] = {}
+    for p in placed:
+        if p.measure:
+            groups.setdefault((p.para, p.level), []).append(p)
+    for members in groups.values():
+        for ident in sr.identities:
+            out.extend(_fill(ident, members))
+    return out
+
+
+def _fill(ident: Identity, members: list[Placed]) -> Iterable[SumCandidate]:
+    totals = [p for p in members if p.measure == frozenset([ident.total])]
+    for t in totals:
+        pool = [
+            p
+            for p in members
+            if p.fig is not t.fig
+            and p.fig.value <= t.fig.value
+            and same_scope(p.fig, t.fig)
+            and compatible(p.fig.unit, t.fig.unit)
+            and p.fig.kind == t.fig.kind
+        ]
+        needed = set().union(*ident.parts)
+        # each required part: the figures that fill it (a compound fills several parts at once)
+        fillers = [p for p in pool if p.measure and p.measure <= needed | set(ident.optional)]
+        for n in range(2, min(len(fillers), len(ident.parts) + MAX_OPTIONAL) + 1):
+            for combo in itertools.combinations(fillers, n):
+                covered: list[str] = []
+                for p in combo:
+                    covered.extend(p.measure)
+                if len(covered) != len(set(covered)):
+                    continue  # two figures for one part
+                required = [alts for alts in ident.parts if alts & set(covered)]
+                if len(required) < min(2, len(ident.parts)):
+                    continue  # optional parts alone do not make a reading
+                if any(len(alts & set(covered)) > 1 for alts in ident.parts):
+                    continue
+                all_required = len(required) == len(ident.parts)
+                figs = tuple(sorted((p.fig for p in combo), key=lambda f: f.start))
+                score = 1.0 + 0.5 * all_required - 0.001 * _spread(t.fig, figs)
+                yield SumCandidate(
+                    t.fig,
+                    figs,
+                    f"identity:{ident.total}",
+                    (f"metrics.yaml identity {ident.total}",),
+                    ident.complete and all_required and not _has_optional(combo, ident),
+                    score,
+                )
+
+
+def _has_optional(combo: Sequence[Placed], ident: Identity) -> bool:
+    req = set().union(*ident.parts)
+    return any(not (p.measure <= req) for p in combo)
+
+
+def _spread(t: Fig, figs: Sequence[Fig]) -> float:
+    return (max(f.end for f in (t, *figs)) - min(f.start for f in (t, *figs))) / 100.0
+
+
+def level_candidates(placed: Sequence[Placed], sr: SumRules) -> list[SumCandidate]:
+    """Figures of one measure at every level of a group add up to that measure for the whole, stated
+    before them in the passage (the nearest such figure)."""
+    out: list[SumCandidate] = []
+    for group in sr.levels:
+        by_measure: dict[frozenset[str], list[Placed]] = {}
+        for p in placed:
+            if p.measure and (p.level in group or p.level == WHOLE):
+                by_measure.setdefault(p.measure, []).append(p)
+        for members in by_measure.values():
+            at_level = {lv: [p for p in members if p.level == lv] for lv in group}
+            if any(not v for v in at_level.values()):
+                continue
+            first = min(p.fig.start for v in at_level.values() for p in v)
+            wholes = [p for p in members if p.level == WHOLE and p.fig.start < first]
+            if not wholes:
+                continue
+            t = wholes[-1].fig
+            unique = all(len(v) == 1 for v in at_level.values())
+            for combo in itertools.product(*at_level.values()):
+                figs = tuple(p.fig for p in combo)
+                if any(f.kind != t.kind or not compatible(f.unit, t.unit) for f in figs):
+                    continue
+                if any((f.period and t.period and f.period != t.period) for f in figs):
+                    continue
+                out.append(SumCandidate(t, figs, "levels", (" + ".join(group),), unique, 2.0))
+    return out
+
+
+def trailing_candidates(doc: Passage, placed: Sequence[Placed], sr: SumRules) -> list[SumCandidate]:
+    """ "tiếp nhận mới 4.100 hồ sơ, tồn kỳ trước 2.000, lũy kế … là 6.100 hồ sơ": a figure whose own
+    words say it accumulates is the sum of the figures before it in its sentence."""
+    if sr.trailing_re is None:
+        return []
+    out: list[SumCandidate] = []
+    for i, p in enumerate(placed):
+        if not sr.trailing_re.search(p.label):
+            continue
+        lo = doc.sentence_start(p.fig.start)
+        before = [
+            q.fig
+            for q in placed[:i]
+            if q.fig.start >= lo and q.fig.kind == p.fig.kind and compatible(q.fig.unit, p.fig.unit)
+        ]
+        for k in range(len(before), 1, -1):
+            figs = tuple(before[-k:])
+            if any(f.value > p.fig.value for f in figs):
+                continue
+            out.append(SumCandidate(p.fig, figs, "trailing", ("tổng viết sau các thành phần",), False, 1.5))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Choice
+# ----------------------------------------------------------------------------------------------
+
+
+def choose(cands: Sequence[SumCandidate]) -> list[SumCandidate]:
+    """Per total and grammar: every reading that fits (the best-supported one first); when none fits,
+    the single reading there is, if it is the only one (a rival reading makes the misfit moot)."""
+    out: list[SumCandidate] = []
+    by_total: dict[tuple[int, str], list[SumCandidate]] = {}
+    for c in cands:
+        by_total.setdefault((c.total.start, c.source), []).append(c)
+    for group in by_total.values():
+        fitting = [c for c in group if c.fits]
+        if fitting:
+            best = max(fitting, key=lambda c: (c.score, len(c.parts)))
+            out.append(best)
+            continue
+        if len(group) == 1:
+            out.append(group[0])
+    # one reading per set of figures
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    uniq = []
+    for c in sorted(out, key=lambda c: -c.score):
+        if c.key not in seen:
+            seen.add(c.key)
+            uniq.append(c)
+    return sorted(uniq, key=lambda c: c.total.start)
+
+
+def to_relation(doc: Passage, c: SumCandidate) -> Relation:
+    figs = [c.total, *c.parts]
+    kind, word = approx(doc, figs)
+    readings = tuple(
+        Reading(tuple(p.value for p in c.parts), v, reason, args) for v, reason, args in c.total.alts
+    )
+    return Relation(
+        rule="sum_parts",
+        operands=tuple(p.value for p in c.parts),
+        stated=c.total.value,
+        char_start=min(f.start for f in figs),
+        char_end=max(f.end for f in figs),
+        fact_ids=tuple(dict.fromkeys(i for f in figs for i in f.fact_ids)),
+        connective=c.source + ": " + "; ".join(c.cues),
+        decimals=(c.total.decimals,),
+        # a misfit is a mismatch only on a complete, unambiguous reading of exact figures
+        strong=c.complete and not any(f.decimals for f in figs),
+        approximate=kind,
+        qualifier=word,
+        readings=readings,
+        note=None if c.complete else "weak_structure",
+    )
+
+
+def sum_identity_relations(doc: Passage, sr: SumRules, known: Sequence[Relation]) -> list[Relation]:
+    """The relations of the chosen readings that no earlier finder stated already."""
+    placed = place(doc, sr)
+    cands = identity_candidates(placed, sr) + level_candidates(placed, sr) + trailing_candidates(doc, placed, sr)
+    have = {
+        (round(r.stated, 6), tuple(sorted(round(x, 6) for x in r.operands)))
+        for r in known
+        if r.rule == "sum_parts"
+    }
+    used_totals = {r.fact_ids[0] for r in known if r.rule == "sum_parts" and r.fact_ids}
+    out = []
+    for c in choose(cands):
+        k = (round(c.total.value, 6), tuple(sorted(round(p.value, 6) for p in c.parts)))
+        if k in have:
+            continue
+        if not c.fits and c.total.fact_ids[0] in used_totals:
+            continue  # the total heads a list already: a misfit here is another reading of it
+        have.add(k)
+        out.append(to_relation(doc, c))
+    return out

@@ -1,0 +1,89 @@
+"""Where a figure stands for the sum finders: its passage (paragraph), the level of administration
+it is about ("cấp tỉnh … ; cấp huyện … ; cấp xã …", carried forward until another is named), its own
+words, and what it measures (its metric, or the several metrics a compound part covers).
+
+Why apart from the finders: the identity, per-level and trailing-total finders must agree on which
+figures share a passage and a scope, or they would pair figures the others keep apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.check.passage import Fig, Passage, clean
+from pipeline.check.sumrules import SumRules
+
+PARA_BREAK_RE = re.compile(r"\n[ \t\u00a0*]*\n")
+WHOLE = "*"  # the level of a figure about the whole the levels split
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A count figure with its passage, level and measure."""
+
+    fig: Fig
+    para: int  # index of its paragraph
+    level: str  # a level phrase of sums.yaml `unit_levels`, or WHOLE
+    measure: frozenset[str]  # metric keys it fills (one, or several for a compound part)
+    label: str  # its own words: from the previous figure (or clause start) to it
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Blocks of text between blank lines: the passage a scope is carried in."""
+    out, pos = [], 0
+    for m in PARA_BREAK_RE.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
+def own_words(doc: Passage, f: Fig, prev_end: int) -> str:
+    """The words that describe f: back to the previous figure or the start of its clause."""
+    lo = max(prev_end, doc.sentence_start(f.start))
+    words = clean(doc.text[lo : f.start])
+    return re.split(r"[;]", words)[-1]
+
+
+def measure_of(sr: SumRules, f: Fig, label: str) -> frozenset[str]:
+    for rx, metrics in sr.compounds:
+        if rx.search(label):
+            return metrics
+    return frozenset([f.metric]) if f.metric else frozenset()
+
+
+def place(doc: Passage, sr: SumRules) -> list[Placed]:
+    """Every count figure with its paragraph, level and measure, in document order."""
+    paras = paragraphs(doc.text)
+    starts = [s for s, _ in paras]
+    level_marks = [(m.start(), m.group(0).lower()) for m in sr.level_re.finditer(doc.text)] if sr.level_re else []
+    level_marks = [(p, re.sub(r"\s+", " ", w)) for p, w in level_marks]
+    whole_marks = [m.start() for m in sr.whole_re.finditer(doc.text)] if sr.whole_re else []
+    out: list[Placed] = []
+    prev_end = 0
+    for f in doc.figs:
+        if not f.countlike:
+            prev_end = f.end
+            continue
+        pi = max(i for i, s in enumerate(starts) if s <= f.start)
+        ps = starts[pi]
+        lv = [(p, w) for p, w in level_marks if ps <= p < f.start]
+        level = WHOLE
+        if lv:
+            at, level = lv[-1]
+            # "… cấp xã … . Toàn tỉnh đã …": a whole named in a later sentence ends the level
+            later = [p for p in whole_marks if at < p < f.start and doc.sentence_start(p) > at]
+            if later:
+                level = WHOLE
+        label = own_words(doc, f, prev_end)
+        out.append(Placed(f, pi, level, measure_of(sr, f, label), label))
+        prev_end = f.end
+    return out
+
+
+def same_scope(a: Fig, b: Fig) -> bool:
+    """Same subject and period, where an unstated one does not disagree."""
+    return (a.subject is None or b.subject is None or a.subject == b.subject) and (
+        a.period is None or b.period is None or a.period == b.period
+    )
