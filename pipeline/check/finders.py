@@ -22,7 +22,14 @@ from pipeline.check.dedupe import dedupe_lists, dedupe_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
 from pipeline.check.identities import sum_identity_relations
-from pipeline.check.lists import bullet_head_lists, colon_total_lists, inline_lists, paren_lists, weak_co_lists
+from pipeline.check.lists import (
+    bullet_head_lists,
+    colon_total_lists,
+    inline_lists,
+    opener_lists,
+    paren_lists,
+    weak_co_lists,
+)
 from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
 from pipeline.check.relation import Relation
@@ -100,6 +107,11 @@ def find_relations(
 def _inline(f: Found) -> None:
     inline_lists(f.doc, f.lists)
     f.used_totals |= {lst.total.start for lst in f.lists if lst.total is not None}
+
+
+@finder("opener_lists")
+def _opener(f: Found) -> None:
+    opener_lists(f.doc, f.lists, f.used_totals)
 
 
 @finder("bullet_head_lists")

@@ -11,6 +11,7 @@ import re
 
 from pipeline.check.clauses import matching_paren, unit_heads
 from pipeline.check.passage import PartList, Passage, clean, compatible
+from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.walk import block_list, head_total, pick_total, walk_inline
 
 
@@ -160,3 +161,31 @@ def weak_co_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) ->
 # ----------------------------------------------------------------------------------------------
 # Relations from lists, fractions and nearby bases
 # ----------------------------------------------------------------------------------------------
+
+
+def opener_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) -> None:
+    """ "Trong số 3.405 hồ sơ đang giải quyết, 2.436 hồ sơ chưa đến hạn và 969 hồ sơ quá hạn": the
+    total opens the sentence (sums.yaml `list_openers`) and its parts follow the comma."""
+    rx = load_sum_rules().opener_re
+    if rx is None:
+        return
+    text = doc.text
+    for m in rx.finditer(text):
+        f = doc.next_fig(m.end())
+        if f is None or not f.countlike or f.start in used_totals:
+            continue
+        if not re.fullmatch(r"[ \t*]*", text[m.end() : f.start]):
+            continue  # "trong số hồ sơ …": the figure is not the opener's
+        comma = re.search(r"[,:]", text[f.end : f.end + 120])
+        if comma is None or re.search(r"[.;\n]", text[f.end : f.end + comma.start()]):
+            continue
+        head = text[doc.sentence_start(m.start()) : f.end + comma.end()]
+        lst = walk_inline(doc, f.end + comma.end(), f, head, limit=min(len(text), f.end + 1500))
+        if lst is None or len(lst.parts) < 2:
+            continue
+        if any(p.fig.total_value > f.total_value or not compatible(p.fig.unit, f.unit) for p in lst.parts):
+            continue
+        lst.connective = m.group(0).lower()
+        lst.start = f.start
+        lists.append(lst)
+        used_totals.add(f.start)

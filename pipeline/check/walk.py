@@ -29,6 +29,7 @@ from pipeline.check.passage import (
     clean,
     compatible,
 )
+from pipeline.check.sumrules import load_sum_rules
 
 
 def walk_inline(
@@ -120,6 +121,8 @@ def walk_inline(
             elif parts and not re.search(r"\w", gap):
                 break
         label = re.split(r"[,;(]", gap)[-1]
+        if parts and _new_stage(label, parts):
+            break  # "…; 4.910 hồ sơ từ kỳ trước; đã giải quyết 48.249": another stage, a new statement
         if stop_at_total_words and doc.rules.total_words_re.match(clean(label).strip()):
             break
         if parts:
@@ -155,6 +158,14 @@ def walk_inline(
         excluded=excluded,
         close=container_end if container_end < limit else None,
     )
+
+
+def _new_stage(label: str, parts: list[Part]) -> bool:
+    """A stage verb (sums.yaml `stage_verbs`) in a part's own words after parts that had none."""
+    rx = load_sum_rules().stage_re
+    if rx is None or not rx.search(clean(label)):
+        return False
+    return not any(rx.search(clean(p.label)) for p in parts)
 
 
 def head_total(doc: Passage, conn_start: int) -> tuple[Fig | None, str, int]:

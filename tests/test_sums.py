@@ -1,0 +1,114 @@
+"""Sums across sentences and the grammar of lists (pipeline/check/identities.py, scope.py, lists.py).
+
+The sentences are our own, written in the grammar of Vietnamese administrative reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.entities import extract_entities
+from extractors.figures import extract_figures
+from extractors.meaning import annotate_facts
+from pipeline.check.finders import find_relations
+from pipeline.check.relation import Relation
+from pipeline.check.rules import load_rules
+from pipeline.check.sumrules import load_sum_rules
+from pipeline.check.verdict import judge
+from pipeline.config import ConfigError
+from pipeline.model import DocMeta, NormText
+
+
+def relations(text: str) -> list[Relation]:
+    """The relations of a text whose figures carry their metrics, as the ingest gives them."""
+    t = NormText(text=text)
+    facts = annotate_facts(t, [], extract_figures(t, [], "doc"), DocMeta(), extract_entities(t, []))
+    return find_relations(t, [], facts, catalog=())
+
+
+def sums(text: str) -> list[tuple[tuple[float, ...], float]]:
+    return [(tuple(sorted(r.operands)), r.stated) for r in relations(text) if r.rule == "sum_parts"]
+
+
+def verdicts(text: str) -> dict[tuple[tuple[float, ...], float], str]:
+    """(sorted operands, total) -> ok | mismatch | unverifiable, as the verdict would say."""
+    rules = load_rules()
+    out = {}
+    for r in relations(text):
+        if r.rule != "sum_parts":
+            continue
+        j = judge(r, r.operands, r.stated, rules)
+        out[(tuple(sorted(r.operands)), r.stated)] = "ok" if j.fits else ("mismatch" if r.strong else "unverifiable")
+    return out
+
+
+def test_resolved_splits_into_compound_part_and_late_stated_in_other_clauses() -> None:
+    text = (
+        "Năm 2022, Ủy ban nhân dân huyện đã giải quyết 8.430 hồ sơ. Số hồ sơ trả trước và đúng hạn là "
+        "8.411 hồ sơ. Số hồ sơ quá hạn là 19 hồ sơ."
+    )
+    assert ((19.0, 8411.0), 8430.0) in sums(text)
+
+
+def test_received_is_resolved_plus_pending_across_sentences() -> None:
+    text = (
+        "Trong quý II, bộ phận một cửa tiếp nhận 3.120 hồ sơ. Kết quả đã giải quyết 3.004 hồ sơ, "
+        "đạt 96,3%. Số hồ sơ đang giải quyết là 116 hồ sơ."
+    )
+    assert ((116.0, 3004.0), 3120.0) in sums(text)
+
+
+def test_levels_add_up_to_the_whole_stated_before_them() -> None:
+    text = (
+        "Trong năm 2023, toàn tỉnh đã tiếp nhận 41.000 hồ sơ.\n\n"
+        "Cấp tỉnh tiếp nhận 12.500 hồ sơ; cấp huyện tiếp nhận 9.300 hồ sơ; cấp xã tiếp nhận 19.200 hồ sơ."
+    )
+    assert ((9300.0, 12500.0, 19200.0), 41000.0) in sums(text)
+
+
+def test_levels_that_miss_the_whole_are_a_mismatch() -> None:
+    text = (
+        "Trong năm 2023, toàn tỉnh đã tiếp nhận 41.000 hồ sơ.\n\n"
+        "Với cấp tỉnh, đã tiếp nhận 12.500 hồ sơ.\n\n"
+        "Với cấp huyện, đã tiếp nhận 9.300 hồ sơ.\n\n"
+        "Với cấp xã, đã tiếp nhận 19.900 hồ sơ."
+    )
+    assert verdicts(text)[((9300.0, 12500.0, 19900.0), 41000.0)] == "mismatch"
+
+
+def test_a_total_after_its_parts_is_their_sum() -> None:
+    text = (
+        "Tháng 5/2024, Trung tâm tiếp nhận mới 2.310 hồ sơ, hồ sơ kỳ trước chuyển sang là 415, "
+        "lũy kế phải giải quyết trong kỳ là 2.725 hồ sơ."
+    )
+    assert ((415.0, 2310.0), 2725.0) in sums(text)
+
+
+def test_trong_so_opens_a_list_with_its_total() -> None:
+    text = "Trong số 1.204 hồ sơ đang xử lý, có 1.150 hồ sơ còn trong hạn và 54 hồ sơ đã quá hạn."
+    assert ((54.0, 1150.0), 1204.0) in sums(text)
+
+
+def test_a_new_stage_verb_ends_a_list_of_channels() -> None:
+    text = (
+        "Quý I, các cơ quan đã tiếp nhận 9.000 hồ sơ. Trong đó, có 2.000 hồ sơ trực tuyến; 6.500 hồ sơ "
+        "trực tiếp; 500 hồ sơ từ kỳ trước chuyển sang; đã giải quyết 8.100 hồ sơ; 900 hồ sơ đang giải quyết."
+    )
+    found = sums(text)
+    assert ((500.0, 2000.0, 6500.0), 9000.0) in found
+    assert not any(8100.0 in ops for ops, _ in found if _ == 9000.0 and len(ops) > 3)
+
+
+def test_figures_of_two_paragraphs_are_not_one_identity() -> None:
+    text = (
+        "Tháng 3, huyện đã giải quyết 500 hồ sơ, trước và đúng hạn 480 hồ sơ.\n\n"
+        "Tháng 4, số hồ sơ quá hạn là 20 hồ sơ."
+    )
+    assert ((20.0, 480.0), 500.0) not in sums(text)
+
+
+def test_an_identity_naming_an_unknown_metric_is_a_config_error(tmp_path) -> None:
+    p = tmp_path / "sums.yaml"
+    p.write_text("version: 1\nidentities:\n  - total: dossiers_nonexistent\n    parts: [[dossiers_late]]\n")
+    with pytest.raises(ConfigError):
+        load_sum_rules(p)
