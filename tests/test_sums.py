@@ -112,3 +112,31 @@ def test_an_identity_naming_an_unknown_metric_is_a_config_error(tmp_path) -> Non
     p.write_text("version: 1\nidentities:\n  - total: dossiers_nonexistent\n    parts: [[dossiers_late]]\n")
     with pytest.raises(ConfigError):
         load_sum_rules(p)
+
+
+def test_a_part_larger_than_its_total_ends_the_list() -> None:
+    text = (
+        "Hộ nghèo có 8.200 hộ (giảm 95 hộ so với đầu năm), trong đó có 2.900 hộ nghèo dân tộc thiểu số; "
+        "hộ cận nghèo có 11.400 hộ."
+    )
+    found = sums(text)
+    assert not any(11400.0 in ops for ops, _ in found)
+    assert not any(total == 95.0 for _, total in found)
+
+
+def test_what_a_part_holds_after_voi_is_not_another_part() -> None:
+    text = "Huyện điều tra 120 địa bàn, trong đó có 100 địa bàn thường và 20 địa bàn đặc thù với 9.100 hộ."
+    assert sums(text) == [((20.0, 100.0), 120.0)]
+
+
+def test_a_change_after_plain_parts_ends_the_list() -> None:
+    text = "Dân số của huyện là 51.300 người, trong đó nữ 26.050 người; trong 5 năm, dân số tăng 1.410 người."
+    assert not any(1410.0 in ops for ops, _ in sums(text))
+
+
+def test_an_ellipsis_inside_a_part_does_not_end_the_list() -> None:
+    text = (
+        "Số hộ thoát nghèo là 2.140 hộ, trong đó chuyển sang hộ cận nghèo là 1.210 hộ; thoát hẳn là 900 hộ; "
+        "do chuyển đi, tách hộ… là 30 hộ."
+    )
+    assert ((30.0, 900.0, 1210.0), 2140.0) in sums(text)
