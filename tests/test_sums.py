@@ -140,3 +140,42 @@ def test_an_ellipsis_inside_a_part_does_not_end_the_list() -> None:
         "do chuyển đi, tách hộ… là 30 hộ."
     )
     assert ((30.0, 900.0, 1210.0), 2140.0) in sums(text)
+
+
+def test_petitions_received_are_resolved_plus_pending_by_their_stage_words() -> None:
+    text = (
+        "Năm 2024, xã tiếp nhận 23 đơn của công dân, trong đó: 05 đơn khiếu nại và 18 đơn kiến nghị. "
+        "Ủy ban nhân dân xã đã giải quyết xong 21 đơn, đang giải quyết 02 đơn."
+    )
+    assert ((2.0, 21.0), 23.0) in sums(text)
+
+
+def test_fractions_of_one_whole_that_exhaust_it_are_a_sum() -> None:
+    text = "Kết quả xếp loại: có 14/16 phòng xếp loại Tốt; 02/16 phòng xếp loại Khá."
+    assert ((2.0, 14.0), 16.0) in sums(text)
+
+
+def test_fractions_that_fall_short_of_the_whole_are_no_claim() -> None:
+    text = "Kết quả xếp loại: có 11/16 phòng xếp loại Tốt; 02/16 phòng xếp loại Khá."
+    assert not any(total == 16.0 for _, total in sums(text))
+
+
+def test_amounts_split_the_amount_not_the_count_between_them() -> None:
+    text = (
+        "Năm 2024, tỉnh được giao 1.250 tỷ đồng để thực hiện 4 chương trình, trong đó vốn đầu tư 700 tỷ đồng, "
+        "vốn sự nghiệp 550 tỷ đồng."
+    )
+    assert ((550e9, 700e9), 1250e9) in sums(text)
+
+
+def test_a_parenthesised_breakdown_names_its_noun_in_the_totals_phrase() -> None:
+    text = "Các phòng đã giải quyết 4.210 bộ hồ sơ (4.180 hồ sơ đúng hạn, 30 hồ sơ quá hạn)."
+    assert ((30.0, 4180.0), 4210.0) in sums(text)
+
+
+def test_rounded_parts_that_fit_as_intervals_are_no_mismatch() -> None:
+    text = (
+        "Trong tháng, Trung tâm tiếp nhận 3,42 ngàn hồ sơ. Trong đó có 1,13 ngàn hồ sơ kỳ trước chuyển sang, "
+        "tiếp nhận mới 2,28 ngàn hồ sơ."
+    )
+    assert verdicts(text)[((1130.0, 2280.0), 3420.0)] != "mismatch"

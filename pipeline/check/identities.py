@@ -16,10 +16,11 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.check.intervals import sum_fits
 from pipeline.check.parts import approx
 from pipeline.check.passage import Fig, Passage, compatible
 from pipeline.check.relation import Reading, Relation
-from pipeline.check.scope import WHOLE, Placed, place, same_scope
+from pipeline.check.scope import WHOLE, Placed, paragraphs, place, same_scope
 from pipeline.check.sumrules import Identity, SumRules
 
 MAX_OPTIONAL = 3
@@ -38,34 +39,11 @@ class SumCandidate:
 
     @property
     def fits(self) -> bool:
-        lo, hi = _interval(self.parts)
-        t_lo, t_hi = _interval((self.total,))
-        return lo <= t_hi + 1e-9 and t_lo <= hi + 1e-9
+        return sum_fits(self.total, self.parts)
 
     @property
     def key(self) -> tuple[int, tuple[int, ...]]:
         return (self.total.start, tuple(sorted(p.start for p in self.parts)))
-
-
-def _interval(figs: Sequence[Fig]) -> tuple[float, float]:
-    """FORMAT.md: a figure with decimals stands for ± half a unit of its last digit (a scale word
-    is already in its value, so its decimals are those written)."""
-    lo = hi = 0.0
-    for f in figs:
-        half = 0.5 * 10 ** (-f.decimals) if f.decimals else 0.0
-        scale = _scale(f)
-        lo += f.value - half * scale
-        hi += f.value + half * scale
-    return lo, hi
-
-
-def _scale(f: Fig) -> float:
-    """The worth of a unit of f's written mantissa: "4,52 ngàn" is 4520 with 2 decimals, so 1.000."""
-    for s in (1e9, 1e6, 1e3):
-        m = f.value / s
-        if m >= 1 and abs(round(m, f.decimals) - m) < 1e-9:
-            return s
-    return 1.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -187,6 +165,39 @@ def trailing_candidates(doc: Passage, placed: Sequence[Placed], sr: SumRules) ->
     return out
 
 
+def whole_fraction_relations(doc: Passage) -> list[Relation]:
+    """ "19/20 cơ quan xếp loại khá; 01/20 cơ quan xếp loại trung bình": fractions of one whole in one
+    paragraph whose numerators exhaust the denominator. Only a fit is reported: the text does not say
+    the categories are all there, so numerators that fall short are no claim."""
+    paras = paragraphs(doc.text)
+    groups: dict[tuple[int, float, str | None], list[Fig]] = {}
+    for f in doc.figs:
+        if f.kind != "ratio" or f.num is None or not f.den:
+            continue
+        pi = max(i for i, (s, _) in enumerate(paras) if s <= f.start)
+        groups.setdefault((pi, f.den, f.unit), []).append(f)
+    out = []
+    for (_, den, _unit), figs in groups.items():
+        if len(figs) < 2 or any(f.num == den for f in figs):
+            continue
+        nums = [f.num for f in figs if f.num is not None]
+        if abs(sum(nums) - den) > 1e-9:
+            continue
+        out.append(
+            Relation(
+                rule="sum_parts",
+                operands=tuple(nums),
+                stated=den,
+                char_start=figs[0].start,
+                char_end=figs[-1].end,
+                fact_ids=tuple(dict.fromkeys(i for f in figs for i in f.fact_ids)),
+                connective="a/N …; b/N …: phần của cùng một tổng",
+                strong=False,
+            )
+        )
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Choice
 # ----------------------------------------------------------------------------------------------
@@ -252,6 +263,11 @@ def sum_identity_relations(doc: Passage, sr: SumRules, known: Sequence[Relation]
     }
     used_totals = {r.fact_ids[0] for r in known if r.rule == "sum_parts" and r.fact_ids}
     out = []
+    for r in whole_fraction_relations(doc):
+        k = (round(r.stated, 6), tuple(sorted(round(x, 6) for x in r.operands)))
+        if k not in have:
+            have.add(k)
+            out.append(r)
     for c in choose(cands):
         k = (round(c.total.value, 6), tuple(sorted(round(p.value, 6) for p in c.parts)))
         if k in have:

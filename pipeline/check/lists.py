@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.check.clauses import matching_paren, unit_heads
+from pipeline.check.clauses import in_unit_phrase, matching_paren, unit_heads
 from pipeline.check.passage import PartList, Passage, clean, compatible
 from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.walk import block_list, head_total, pick_total, walk_inline
@@ -29,6 +29,10 @@ def inline_lists(doc: Passage, lists: list[PartList]) -> None:
                 lists.append(lst)
             continue
         limit = min(len(text), m.end() + 3000)
+        ahead = doc.next_fig(m.end())
+        if total is not None and ahead is not None and ahead.kind == "money" and total.kind != "money":
+            # "giao 1.700 tỷ đồng để thực hiện 3 chương trình, trong đó …873 tỷ đồng": amounts split an amount
+            total = pick_total(total, doc, lo, m.start(), ahead)
         lst = walk_inline(doc, m.end(), total, head, limit=limit)
         if lst is None:
             continue
@@ -42,6 +46,8 @@ def inline_lists(doc: Passage, lists: list[PartList]) -> None:
             lst.total = total
         if total is not None and not unit_heads(doc, total, lst.parts[0].fig.unit):
             lst.strong = False
+        if total is not None and any(p.fig.total_value > total.total_value for p in lst.parts):
+            lst.strong = False  # a part larger than the total: the head figure is not this list's total
         lst.connective = m.group(0).lower()
         lst.start = total.start if total else m.start()
         lst.head = head
@@ -122,9 +128,11 @@ def paren_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) -> N
         if lst is None or len(lst.parts) < 2:
             continue
         if any(
-            p.fig.unit is None or not compatible(p.fig.unit, f.unit) or p.fig.value > f.value
+            p.fig.unit is None
+            or not (compatible(p.fig.unit, f.unit) or in_unit_phrase(doc, p.fig.unit, f))
+            or p.fig.value > f.value
             for p in lst.parts
-        ):
+        ):  # "57.689 bộ hồ sơ (57.502 hồ sơ …)": the parts' noun is written in the total's phrase
             continue
         lst.connective = "( … )"
         inside = text[open_at:close]

@@ -50,7 +50,15 @@ def measure_of(sr: SumRules, f: Fig, label: str) -> frozenset[str]:
     for rx, metrics in sr.compounds:
         if rx.search(label):
             return metrics
-    return frozenset([f.metric]) if f.metric else frozenset()
+    if f.metric:
+        return frozenset([f.metric])
+    # no metric: the stage its own words name, the phrase nearest the figure
+    best: tuple[int, str] | None = None
+    for rx, key in sr.stages:
+        for m in rx.finditer(label):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), key)
+    return frozenset([best[1]]) if best and f.unit else frozenset()
 
 
 def place(doc: Passage, sr: SumRules) -> list[Placed]:

@@ -46,6 +46,7 @@ class SumsFile(Strict):
     stage_verbs: list[Word] = Field(default_factory=list)
     list_openers: list[Word] = Field(default_factory=list)
     trailing_total_words: list[Word] = Field(default_factory=list)
+    stage_metrics: dict[Word, list[Word]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class SumRules:
     stage_re: re.Pattern[str] | None
     opener_re: re.Pattern[str] | None
     trailing_re: re.Pattern[str] | None
+    stages: tuple[tuple[re.Pattern[str], str], ...] = ()  # phrase -> metric, for figures without one
 
 
 def _whole(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -116,6 +118,11 @@ def _compile(path: str, _version: int, catalog: Catalog) -> SumRules:
         rx = _whole(c.phrases)
         if rx is not None:
             compounds.append((rx, frozenset(known(k, f"compound_parts[{i}]") for k in c.metrics)))
+    stages = []
+    for key, words in cfg.stage_metrics.items():
+        rx = _whole(words)
+        if rx is not None:
+            stages.append((rx, known(key, "stage_metrics")))
     levels = tuple(tuple(w.lower() for w in group) for group in cfg.unit_levels)
     return SumRules(
         identities=tuple(ids),
@@ -126,4 +133,5 @@ def _compile(path: str, _version: int, catalog: Catalog) -> SumRules:
         stage_re=_whole(cfg.stage_verbs),
         opener_re=_whole(cfg.list_openers),
         trailing_re=_whole(cfg.trailing_total_words),
+        stages=tuple(stages),
     )

@@ -122,11 +122,19 @@ def walk_inline(
                 break
         label = re.split(r"[,;(]", gap)[-1]
         own = re.split(r"[,;(]|(?<!\w)và(?!\w)", gap)[-1]  # the part's own words, not the last part's tail
-        if parts and _new_stage(own, parts):
+        if parts and _new_stage(own, parts, head):
             break  # "…; 4.910 hồ sơ từ kỳ trước; đã giải quyết 48.249": another stage, a new statement
         if parts and _new_change(doc, own, parts):
             break  # "…; trong 10 năm, dân số tăng 2.228 người": a change, not another part
-        if parts and total is not None and f.countlike and f.total_value > total.total_value:
+        if (
+            parts
+            and total is not None
+            and f.countlike
+            and f.unit is not None
+            and total.unit is not None
+            and compatible(f.unit, total.unit)
+            and f.total_value > total.total_value
+        ):
             break  # a part larger than its total is the next statement's figure
         if parts and not compatible(f.unit, parts[-1].fig.unit) and re.search(r"(?<!\w)với\s*$", clean(gap)):
             break  # "26 địa bàn đặc thù với 19.407 hộ": what the last part holds, not a part
@@ -167,10 +175,14 @@ def walk_inline(
     )
 
 
-def _new_stage(label: str, parts: list[Part]) -> bool:
-    """A stage verb (sums.yaml `stage_verbs`) in a part's own words after parts that had none."""
+def _new_stage(label: str, parts: list[Part], head: str) -> bool:
+    """A stage verb (sums.yaml `stage_verbs`) in a part's own words after parts that had none, and
+    not the total's own verb ("tiếp nhận 900 …, trong đó …, tiếp nhận trực tuyến 300" is one list)."""
     rx = load_sum_rules().stage_re
-    if rx is None or not rx.search(clean(label)):
+    m = rx.search(clean(label)) if rx else None
+    if rx is None or m is None:
+        return False
+    if re.search(r"(?<!\w)" + re.escape(m.group(0).lower()) + r"(?!\w)", clean(head).lower()):
         return False
     return not any(rx.search(clean(p.label)) for p in parts)
 
