@@ -179,3 +179,18 @@ def test_rounded_parts_that_fit_as_intervals_are_no_mismatch() -> None:
         "tiếp nhận mới 2,28 ngàn hồ sơ."
     )
     assert verdicts(text)[((1130.0, 2280.0), 3420.0)] != "mismatch"
+
+
+def test_the_rest_of_a_fractions_whole_adds_up_to_it() -> None:
+    text = "Toàn quốc có 7.420 đài truyền thanh/8.100 xã, đạt 91,6%. Còn 690 xã chưa có đài truyền thanh."
+    assert verdicts(text)[((690.0, 7420.0), 8100.0)] == "mismatch"
+    text_ok = "Toàn quốc có 7.420 đài truyền thanh/8.100 xã, đạt 91,6%. Còn 680 xã chưa có đài truyền thanh."
+    assert verdicts(text_ok)[((680.0, 7420.0), 8100.0)] == "ok"
+
+
+def test_a_restated_total_is_not_a_part_of_itself() -> None:
+    text = (
+        "Quý III, huyện tiếp nhận 6.000 hồ sơ. Như vậy, toàn huyện đã tiếp nhận 6.000 hồ sơ, "
+        "hồ sơ kỳ trước chuyển sang là 250 hồ sơ."
+    )
+    assert not any(ops == (250.0, 6000.0) for ops, _ in sums(text))

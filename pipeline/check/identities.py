@@ -13,12 +13,13 @@ misfit is dropped or, when it is the only reading, unverifiable.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.check.intervals import sum_fits
 from pipeline.check.parts import approx
-from pipeline.check.passage import Fig, Passage, compatible
+from pipeline.check.passage import Fig, Passage, clean, compatible
 from pipeline.check.relation import Reading, Relation
 from pipeline.check.scope import WHOLE, Placed, paragraphs, place, same_scope
 from pipeline.check.sumrules import Identity, SumRules
@@ -72,6 +73,7 @@ def _fill(ident: Identity, members: list[Placed]) -> Iterable[SumCandidate]:
             for p in members
             if p.fig is not t.fig
             and p.fig.value <= t.fig.value
+            and not (p.measure == t.measure and p.fig.value == t.fig.value)  # a restatement, not a part
             and same_scope(p.fig, t.fig)
             and compatible(p.fig.unit, t.fig.unit)
             and p.fig.kind == t.fig.kind
@@ -198,6 +200,45 @@ def whole_fraction_relations(doc: Passage) -> list[Relation]:
     return out
 
 
+def remainder_relations(doc: Passage, sr: SumRules) -> list[Relation]:
+    """ "9.600 đài/10.500 xã …. Còn 900 xã chưa có đài": the numerator and the stated rest make up
+    the denominator. Strong: the rest is defined as what the numerator lacks."""
+    if sr.remainder_re is None or sr.remainder_negation_re is None:
+        return []
+    paras = paragraphs(doc.text)
+    out = []
+    for r in doc.figs:
+        if r.kind != "ratio" or r.num is None or not r.den or r.num >= r.den:
+            continue
+        para_end = next(e for s, e in paras if s <= r.start <= e)
+        for g in doc.figs_between(r.end, min(para_end, r.end + 400)):
+            if not g.countlike or g.unit is None:
+                continue
+            before = clean(doc.text[max(doc.sentence_start(g.start), g.start - 20) : g.start])
+            after = clean(doc.text[g.end : g.end + 60])
+            if not re.search(sr.remainder_re.pattern + r"\s*$", before, re.I):
+                continue
+            if not sr.remainder_negation_re.search(re.split(r"[,;.]", after)[0]):
+                continue
+            whole = doc.text[r.start : r.end].rsplit("/", 1)[-1] + doc.text[r.end : r.end + 40]
+            noun = re.findall(r"[^\W\d_]+", g.unit.lower())
+            if not noun or noun[0] not in re.findall(r"[^\W\d_]+", whole.lower()):
+                continue  # the rest counts the denominator's things
+            out.append(
+                Relation(
+                    rule="sum_parts",
+                    operands=(r.num, g.value),
+                    stated=r.den,
+                    char_start=r.start,
+                    char_end=g.end,
+                    fact_ids=tuple(dict.fromkeys(r.fact_ids + g.fact_ids)),
+                    connective="a/N …; còn M … chưa …",
+                )
+            )
+            break
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Choice
 # ----------------------------------------------------------------------------------------------
@@ -263,7 +304,7 @@ def sum_identity_relations(doc: Passage, sr: SumRules, known: Sequence[Relation]
     }
     used_totals = {r.fact_ids[0] for r in known if r.rule == "sum_parts" and r.fact_ids}
     out = []
-    for r in whole_fraction_relations(doc):
+    for r in whole_fraction_relations(doc) + remainder_relations(doc, sr):
         k = (round(r.stated, 6), tuple(sorted(round(x, 6) for x in r.operands)))
         if k not in have:
             have.add(k)

@@ -47,6 +47,8 @@ class SumsFile(Strict):
     list_openers: list[Word] = Field(default_factory=list)
     trailing_total_words: list[Word] = Field(default_factory=list)
     stage_metrics: dict[Word, list[Word]] = Field(default_factory=dict)
+    remainder_words: list[Word] = Field(default_factory=list)
+    remainder_negation: list[Word] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ class SumRules:
     opener_re: re.Pattern[str] | None
     trailing_re: re.Pattern[str] | None
     stages: tuple[tuple[re.Pattern[str], str], ...] = ()  # phrase -> metric, for figures without one
+    remainder_re: re.Pattern[str] | None = None
+    remainder_negation_re: re.Pattern[str] | None = None
 
 
 def _whole(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -134,4 +138,6 @@ def _compile(path: str, _version: int, catalog: Catalog) -> SumRules:
         opener_re=_whole(cfg.list_openers),
         trailing_re=_whole(cfg.trailing_total_words),
         stages=tuple(stages),
+        remainder_re=_whole(cfg.remainder_words),
+        remainder_negation_re=_whole(cfg.remainder_negation),
     )
