@@ -25,6 +25,7 @@ from pipeline.check.scope import WHOLE, Placed, paragraphs, place, same_scope
 from pipeline.check.sumrules import Identity, SumRules
 
 MAX_OPTIONAL = 3
+MAX_FILLERS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,9 @@ def _fill(ident: Identity, members: list[Placed]) -> Iterable[SumCandidate]:
         needed = set().union(*ident.parts)
         # each required part: the figures that fill it (a compound fills several parts at once)
         fillers = [p for p in pool if p.measure and p.measure <= needed | set(ident.optional)]
+        # the nearest few only: a long passage must not make the readings explode
+        fillers = sorted(fillers, key=lambda p: abs(p.fig.start - t.fig.start))[:MAX_FILLERS]
+        fillers.sort(key=lambda p: p.fig.start)
         for n in range(2, min(len(fillers), len(ident.parts) + MAX_OPTIONAL) + 1):
             for combo in itertools.combinations(fillers, n):
                 covered: list[str] = []
