@@ -194,3 +194,24 @@ def test_a_restated_total_is_not_a_part_of_itself() -> None:
         "hồ sơ kỳ trước chuyển sang là 250 hồ sơ."
     )
     assert not any(ops == (250.0, 6000.0) for ops, _ in sums(text))
+
+
+def test_an_identity_in_one_sentence_beats_a_rival_from_the_next() -> None:
+    text = (
+        "Với cấp huyện, đã giải quyết 4.300 hồ sơ, đúng và trước hạn 4.210 hồ sơ; quá hạn còn 80 hồ sơ. "
+        "Trong số hồ sơ đang giải quyết có 37 hồ sơ đã quá hạn."
+    )
+    assert verdicts(text)[((80.0, 4210.0), 4300.0)] == "mismatch"
+
+
+def test_a_trailing_total_of_its_whole_sentence_misses_as_a_mismatch() -> None:
+    text = (
+        "Tháng 5/2024, Trung tâm tiếp nhận mới 2.310 hồ sơ, hồ sơ kỳ trước chuyển sang là 415, "
+        "lũy kế phải giải quyết trong kỳ là 2.735 hồ sơ."
+    )
+    assert verdicts(text)[((415.0, 2310.0), 2735.0)] == "mismatch"
+
+
+def test_co_parts_of_a_total_introduced_by_gom_are_a_strong_list() -> None:
+    text = "Số hồ sơ đang giải quyết gồm 640 hồ sơ, có 600 hồ sơ chưa đến hạn và 30 hồ sơ đã quá hạn."
+    assert verdicts(text)[((30.0, 600.0), 640.0)] == "mismatch"

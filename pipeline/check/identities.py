@@ -43,6 +43,8 @@ class SumCandidate:
     def fits(self) -> bool:
         return sum_fits(self.total, self.parts)
 
+    one_sentence: bool = False  # the total and every part stand in one sentence
+
     @property
     def key(self) -> tuple[int, tuple[int, ...]]:
         return (self.total.start, tuple(sorted(p.start for p in self.parts)))
@@ -107,6 +109,7 @@ def _fill(ident: Identity, members: list[Placed]) -> Iterable[SumCandidate]:
                     (f"metrics.yaml identity {ident.total}",),
                     ident.complete and all_required and not _has_optional(combo, ident),
                     score,
+                    one_sentence=all(p.sentence == t.sentence for p in combo),
                 )
 
 
@@ -167,7 +170,11 @@ def trailing_candidates(doc: Passage, placed: Sequence[Placed], sr: SumRules) ->
             figs = tuple(before[-k:])
             if any(f.value > p.fig.value for f in figs):
                 continue
-            out.append(SumCandidate(p.fig, figs, "trailing", ("tổng viết sau các thành phần",), False, 1.5))
+            # every figure its sentence gave before it: the whole run is what it accumulates
+            whole_run = k == len(before)
+            out.append(
+                SumCandidate(p.fig, figs, "trailing", ("tổng viết sau các thành phần",), whole_run, 1.5 + whole_run)
+            )
     return out
 
 
@@ -214,7 +221,7 @@ def remainder_relations(doc: Passage, sr: SumRules) -> list[Relation]:
     for r in doc.figs:
         if r.kind != "ratio" or r.num is None or not r.den or r.num >= r.den:
             continue
-        para_end = next(e for s, e in paras if s <= r.start <= e)
+        para_end = next((e for s, e in paras if s <= r.start <= e), len(doc.text))
         for g in doc.figs_between(r.end, min(para_end, r.end + 400)):
             if not g.countlike or g.unit is None:
                 continue
@@ -263,6 +270,11 @@ def choose(cands: Sequence[SumCandidate]) -> list[SumCandidate]:
             continue
         if len(group) == 1:
             out.append(group[0])
+            continue
+        # rivals: the reading held in one sentence with its total wins when it is the only one so held
+        close = [c for c in group if c.one_sentence]
+        if len(close) == 1:
+            out.append(close[0])
     # one reading per set of figures
     seen: set[tuple[int, tuple[int, ...]]] = set()
     uniq = []
@@ -317,7 +329,7 @@ def sum_identity_relations(doc: Passage, sr: SumRules, known: Sequence[Relation]
         k = (round(c.total.value, 6), tuple(sorted(round(p.value, 6) for p in c.parts)))
         if k in have:
             continue
-        if not c.fits and c.total.fact_ids[0] in used_totals:
+        if not c.fits and c.source != "levels" and c.total.fact_ids[0] in used_totals:
             continue  # the total heads a list already: a misfit here is another reading of it
         have.add(k)
         out.append(to_relation(doc, c))

@@ -160,7 +160,10 @@ def weak_co_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) ->
         ):
             continue
         lst.connective = m.group(0).lower()
-        lst.strong = False
+        # "đang giải quyết gồm 7.100 hồ sơ, có 5.900 … và 1.200 …": a total a connective introduced
+        # splits into the parts "có" lists
+        before = clean(doc.text[max(0, total.start - 16) : total.start]).rstrip(" \t:")
+        lst.strong = any(c.end() == len(before) for c in doc.rules.parts_re.finditer(before))
         lst.start = total.start
         lists.append(lst)
         used_totals.add(total.start)

@@ -27,6 +27,7 @@ class Placed:
     level: str  # a level phrase of sums.yaml `unit_levels`, or WHOLE
     measure: frozenset[str]  # metric keys it fills (one, or several for a compound part)
     label: str  # its own words: from the previous figure (or clause start) to it
+    sentence: int = 0  # where its sentence starts
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -85,9 +86,17 @@ def place(doc: Passage, sr: SumRules) -> list[Placed]:
             if later:
                 level = WHOLE
         label = own_words(doc, f, prev_end)
-        out.append(Placed(f, pi, level, measure_of(sr, f, label), label))
+        out.append(Placed(f, pi, level, measure_of(sr, f, label), label, _sentence(doc, f.start)))
         prev_end = f.end
     return out
+
+
+def _sentence(doc: Passage, pos: int) -> int:
+    """The start of pos's sentence, reaching out of a parenthesis (its aside belongs to the sentence)."""
+    lo = doc.sentence_start(pos)
+    while lo > 0 and doc.text[lo - 1] == "(":
+        lo = doc.sentence_start(lo - 1)
+    return lo
 
 
 def same_scope(a: Fig, b: Fig) -> bool:
