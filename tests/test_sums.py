@@ -215,3 +215,11 @@ def test_a_trailing_total_of_its_whole_sentence_misses_as_a_mismatch() -> None:
 def test_co_parts_of_a_total_introduced_by_gom_are_a_strong_list() -> None:
     text = "Số hồ sơ đang giải quyết gồm 640 hồ sơ, có 600 hồ sơ chưa đến hạn và 30 hồ sơ đã quá hạn."
     assert verdicts(text)[((30.0, 600.0), 640.0)] == "mismatch"
+
+
+def test_a_stage_fraction_takes_part_in_the_identity_of_its_whole() -> None:
+    text = (
+        "Trong tháng 6, Trung tâm đã giải quyết: 3.710/4.400 hồ sơ (tỷ lệ 84,3%). "
+        "Trung tâm đang giải quyết 690 hồ sơ (còn trong thời hạn)."
+    )
+    assert ((690.0, 3710.0), 4400.0) in sums(text)

@@ -71,24 +71,59 @@ def place(doc: Passage, sr: SumRules) -> list[Placed]:
     whole_marks = [m.start() for m in sr.whole_re.finditer(doc.text)] if sr.whole_re else []
     out: list[Placed] = []
     prev_end = 0
-    for f in doc.figs:
-        if not f.countlike:
-            prev_end = f.end
+    for fig in doc.figs:
+        sides = _fraction_sides(doc, sr, fig, own_words(doc, fig, prev_end)) if fig.kind == "ratio" else []
+        if not fig.countlike and not sides:
+            prev_end = fig.end
             continue
-        pi = max(i for i, s in enumerate(starts) if s <= f.start)
-        ps = starts[pi]
-        lv = [(p, w) for p, w in level_marks if ps <= p < f.start]
-        level = WHOLE
-        if lv:
-            at, level = lv[-1]
-            # "… cấp xã … . Toàn tỉnh đã …": a whole named in a later sentence ends the level
-            later = [p for p in whole_marks if at < p < f.start and doc.sentence_start(p) > at]
-            if later:
-                level = WHOLE
-        label = own_words(doc, f, prev_end)
-        out.append(Placed(f, pi, level, measure_of(sr, f, label), label, _sentence(doc, f.start)))
-        prev_end = f.end
+        for f, measure in sides or [(fig, None)]:
+            out.append(_placed(doc, sr, f, measure, prev_end, starts, level_marks, whole_marks))
+        prev_end = fig.end
     return out
+
+
+def _fraction_sides(doc: Passage, sr: SumRules, f: Fig, label: str) -> list[tuple[Fig, frozenset[str]]]:
+    """ "đã giải quyết 4.561/5.650 hồ sơ": the numerator is the stage its words name, the denominator
+    the total that stage is a part of (the identity that lists it), so the fraction takes part in
+    the identities like two figures."""
+    if f.num is None or f.den is None or f.num > f.den:
+        return []
+    stage = measure_of(sr, Fig("count", f.num, f.start, f.end, f.fact_ids, unit=f.unit), label)
+    if len(stage) != 1:
+        return []
+    whole = next((i.total for i in sr.identities if any(stage <= alts for alts in i.parts)), None)
+    if whole is None:
+        return []
+    common = dict(unit=f.unit, period=f.period, subject=f.subject, section_id=f.section_id)
+    num = Fig("count", f.num, f.start, f.end, f.fact_ids, **common)
+    den = Fig("count", f.den, f.start, f.end, f.fact_ids, **common)
+    return [(num, stage), (den, frozenset([whole]))]
+
+
+def _placed(
+    doc: Passage,
+    sr: SumRules,
+    f: Fig,
+    measure: frozenset[str] | None,
+    prev_end: int,
+    starts: list[int],
+    level_marks: list[tuple[int, str]],
+    whole_marks: list[int],
+) -> Placed:
+    """One figure with its paragraph, level (carried forward) and measure."""
+    pi = max(i for i, s in enumerate(starts) if s <= f.start)
+    ps = starts[pi]
+    lv = [(p, w) for p, w in level_marks if ps <= p < f.start]
+    level = WHOLE
+    if lv:
+        at, level = lv[-1]
+        # "… cấp xã … . Toàn tỉnh đã …": a whole named in a later sentence ends the level
+        later = [p for p in whole_marks if at < p < f.start and doc.sentence_start(p) > at]
+        if later:
+            level = WHOLE
+    label = own_words(doc, f, prev_end)
+    m = measure if measure is not None else measure_of(sr, f, label)
+    return Placed(f, pi, level, m, label, _sentence(doc, f.start))
 
 
 def _sentence(doc: Passage, pos: int) -> int:
