@@ -15,7 +15,8 @@ from pipeline.check.passage import BULLET_RE, SENT_BREAK_RE, WORD_RE, Fig, Passa
 
 
 def has_sentence_break(doc: Passage, gap: str, next_char: str = "") -> bool:
-    g = clean(gap)
+    # "tách nhập hộ… là 44 hộ": an ellipsis before a lower-case word trails off a list, it ends no sentence
+    g = re.sub(r"(?:…|\.\.\.)(?=\s+[^\W\d_A-ZÀ-ỸĐ])", "", clean(gap))
     if SENT_BREAK_RE.search(g + (" " if next_char else "")):
         return True
     if "\n" in g:

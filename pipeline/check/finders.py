@@ -21,12 +21,21 @@ from pipeline.check.counts import list_count_relations
 from pipeline.check.dedupe import dedupe_lists, dedupe_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
-from pipeline.check.lists import bullet_head_lists, colon_total_lists, inline_lists, paren_lists, weak_co_lists
+from pipeline.check.identities import sum_identity_relations
+from pipeline.check.lists import (
+    bullet_head_lists,
+    colon_total_lists,
+    inline_lists,
+    opener_lists,
+    paren_lists,
+    weak_co_lists,
+)
 from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
 from pipeline.check.shares import complement_shares, nearby_share_relations, share_lists
+from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tables import table_rates, table_relations
 from pipeline.config import config_error
 from pipeline.model import Fact, NormText, Section
@@ -98,6 +107,11 @@ def find_relations(
 def _inline(f: Found) -> None:
     inline_lists(f.doc, f.lists)
     f.used_totals |= {lst.total.start for lst in f.lists if lst.total is not None}
+
+
+@finder("opener_lists")
+def _opener(f: Found) -> None:
+    opener_lists(f.doc, f.lists, f.used_totals)
 
 
 @finder("bullet_head_lists")
@@ -199,6 +213,12 @@ def _metric_conflicts(f: Found) -> None:
         {p.share.start: lst.total for lst in f.lists if lst.total is not None for p in lst.parts if p.share}
     )
     f.relations.extend(metric_conflicts(f.doc, parent))
+
+
+@finder("identity_sums")
+def _identity_sums(f: Found) -> None:
+    """Identities between metrics, per-level breakdowns and totals after their parts (sums.yaml)."""
+    f.relations.extend(sum_identity_relations(f.doc, load_sum_rules(), f.relations))
 
 
 @finder("catalog")

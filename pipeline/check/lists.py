@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from pipeline.check.clauses import matching_paren, unit_heads
+from pipeline.check.clauses import in_unit_phrase, matching_paren, unit_heads
 from pipeline.check.passage import PartList, Passage, clean, compatible
+from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.walk import block_list, head_total, pick_total, walk_inline
 
 
@@ -28,6 +29,10 @@ def inline_lists(doc: Passage, lists: list[PartList]) -> None:
                 lists.append(lst)
             continue
         limit = min(len(text), m.end() + 3000)
+        ahead = doc.next_fig(m.end())
+        if total is not None and ahead is not None and ahead.kind == "money" and total.kind != "money":
+            # "giao 1.700 tỷ đồng để thực hiện 3 chương trình, trong đó …873 tỷ đồng": amounts split an amount
+            total = pick_total(total, doc, lo, m.start(), ahead)
         lst = walk_inline(doc, m.end(), total, head, limit=limit)
         if lst is None:
             continue
@@ -41,6 +46,8 @@ def inline_lists(doc: Passage, lists: list[PartList]) -> None:
             lst.total = total
         if total is not None and not unit_heads(doc, total, lst.parts[0].fig.unit):
             lst.strong = False
+        if total is not None and any(p.fig.total_value > total.total_value for p in lst.parts):
+            lst.strong = False  # a part larger than the total: the head figure is not this list's total
         lst.connective = m.group(0).lower()
         lst.start = total.start if total else m.start()
         lst.head = head
@@ -121,9 +128,11 @@ def paren_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) -> N
         if lst is None or len(lst.parts) < 2:
             continue
         if any(
-            p.fig.unit is None or not compatible(p.fig.unit, f.unit) or p.fig.value > f.value
+            p.fig.unit is None
+            or not (compatible(p.fig.unit, f.unit) or in_unit_phrase(doc, p.fig.unit, f))
+            or p.fig.value > f.value
             for p in lst.parts
-        ):
+        ):  # "57.689 bộ hồ sơ (57.502 hồ sơ …)": the parts' noun is written in the total's phrase
             continue
         lst.connective = "( … )"
         inside = text[open_at:close]
@@ -151,7 +160,10 @@ def weak_co_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) ->
         ):
             continue
         lst.connective = m.group(0).lower()
-        lst.strong = False
+        # "đang giải quyết gồm 7.100 hồ sơ, có 5.900 … và 1.200 …": a total a connective introduced
+        # splits into the parts "có" lists
+        before = clean(doc.text[max(0, total.start - 16) : total.start]).rstrip(" \t:")
+        lst.strong = any(c.end() == len(before) for c in doc.rules.parts_re.finditer(before))
         lst.start = total.start
         lists.append(lst)
         used_totals.add(total.start)
@@ -160,3 +172,31 @@ def weak_co_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) ->
 # ----------------------------------------------------------------------------------------------
 # Relations from lists, fractions and nearby bases
 # ----------------------------------------------------------------------------------------------
+
+
+def opener_lists(doc: Passage, lists: list[PartList], used_totals: set[int]) -> None:
+    """ "Trong số 3.405 hồ sơ đang giải quyết, 2.436 hồ sơ chưa đến hạn và 969 hồ sơ quá hạn": the
+    total opens the sentence (sums.yaml `list_openers`) and its parts follow the comma."""
+    rx = load_sum_rules().opener_re
+    if rx is None:
+        return
+    text = doc.text
+    for m in rx.finditer(text):
+        f = doc.next_fig(m.end())
+        if f is None or not f.countlike or f.start in used_totals:
+            continue
+        if not re.fullmatch(r"[ \t*]*", text[m.end() : f.start]):
+            continue  # "trong số hồ sơ …": the figure is not the opener's
+        comma = re.search(r"[,:]", text[f.end : f.end + 120])
+        if comma is None or re.search(r"[.;\n]", text[f.end : f.end + comma.start()]):
+            continue
+        head = text[doc.sentence_start(m.start()) : f.end + comma.end()]
+        lst = walk_inline(doc, f.end + comma.end(), f, head, limit=min(len(text), f.end + 1500))
+        if lst is None or len(lst.parts) < 2:
+            continue
+        if any(p.fig.total_value > f.total_value or not compatible(p.fig.unit, f.unit) for p in lst.parts):
+            continue
+        lst.connective = m.group(0).lower()
+        lst.start = f.start
+        lists.append(lst)
+        used_totals.add(f.start)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.check.clauses import bridge_ok, norm_label
+from pipeline.check.intervals import sum_fits
 from pipeline.check.passage import Fig, Part, PartList, Passage, clean
 from pipeline.check.relation import Reading, Relation
 
@@ -93,6 +94,11 @@ def relations_from_list(doc: Passage, lst: PartList) -> list[Relation]:
     if total is not None and len(parts) >= 2:
         ids = total.fact_ids + tuple(i for p in parts for i in p.fig.fact_ids)
         kind, word = approx(doc, [total] + [p.fig for p in parts])
+        # "5,65 ngàn … 1,07 ngàn …": figures written rounded fit when their intervals do (FORMAT.md)
+        figs = [p.fig for p in parts]
+        rounded = ""
+        if abs(psum - total.total_value) > 1e-9 and total.kind != "ratio" and sum_fits(total, figs):
+            rounded = next((doc.text[f.start : f.end] for f in [total, *figs] if f.decimals), "")
         alts: list[Reading] = []
         for v, reason, args in total.alts:
             alts.append(Reading(tuple(values), v, reason, args, reportable=reason == "footnote_reading"))
@@ -111,10 +117,12 @@ def relations_from_list(doc: Passage, lst: PartList) -> list[Relation]:
                 fact_ids=tuple(dict.fromkeys(ids)),
                 connective=conn,
                 decimals=(total.decimals,),
-                strong=lst.strong,
+                strong=lst.strong and not rounded,
                 approximate=kind,
                 qualifier=word,
                 readings=tuple(alts),
+                note="approximate" if rounded else None,
+                note_args=(("x", "=" + rounded),) if rounded else (),
             )
         )
     shares = [p for p in parts if p.share is not None]

@@ -29,6 +29,7 @@ from pipeline.check.passage import (
     clean,
     compatible,
 )
+from pipeline.check.sumrules import load_sum_rules
 
 
 def walk_inline(
@@ -120,6 +121,23 @@ def walk_inline(
             elif parts and not re.search(r"\w", gap):
                 break
         label = re.split(r"[,;(]", gap)[-1]
+        own = re.split(r"[,;(]|(?<!\w)và(?!\w)", gap)[-1]  # the part's own words, not the last part's tail
+        if parts and _new_stage(own, parts, head):
+            break  # "…; 4.910 hồ sơ từ kỳ trước; đã giải quyết 48.249": another stage, a new statement
+        if parts and _new_change(doc, own, parts):
+            break  # "…; trong 10 năm, dân số tăng 2.228 người": a change, not another part
+        if (
+            parts
+            and total is not None
+            and f.countlike
+            and f.unit is not None
+            and total.unit is not None
+            and compatible(f.unit, total.unit)
+            and f.total_value > total.total_value
+        ):
+            break  # a part larger than its total is the next statement's figure
+        if parts and not compatible(f.unit, parts[-1].fig.unit) and re.search(r"(?<!\w)với\s*$", clean(gap)):
+            break  # "26 địa bàn đặc thù với 19.407 hộ": what the last part holds, not a part
         if stop_at_total_words and doc.rules.total_words_re.match(clean(label).strip()):
             break
         if parts:
@@ -155,6 +173,25 @@ def walk_inline(
         excluded=excluded,
         close=container_end if container_end < limit else None,
     )
+
+
+def _new_stage(label: str, parts: list[Part], head: str) -> bool:
+    """A stage verb (sums.yaml `stage_verbs`) in a part's own words after parts that had none, and
+    not the total's own verb ("tiếp nhận 900 …, trong đó …, tiếp nhận trực tuyến 300" is one list)."""
+    rx = load_sum_rules().stage_re
+    m = rx.search(clean(label)) if rx else None
+    if rx is None or m is None:
+        return False
+    if re.search(r"(?<!\w)" + re.escape(m.group(0).lower()) + r"(?!\w)", clean(head).lower()):
+        return False
+    return not any(rx.search(clean(p.label)) for p in parts)
+
+
+def _new_change(doc: Passage, label: str, parts: list[Part]) -> bool:
+    """A change word ("tăng", "giảm") in a part's own words after parts described without one."""
+    if not doc.rules.change_re.search(clean(label)):
+        return False
+    return not any(doc.rules.change_re.search(clean(p.label)) for p in parts)
 
 
 def head_total(doc: Passage, conn_start: int) -> tuple[Fig | None, str, int]:
@@ -212,13 +249,23 @@ def _noted_figure(doc: Passage, number: str) -> Fig | None:
     return None
 
 
+def _in_closed_paren(doc: Passage, f: Fig, end: int) -> bool:
+    """f stands in a parenthetical closed before `end`: an aside ("(tăng 137 hộ …)"), not the head."""
+    after = doc.text[f.end : end]
+    return after.count(")") > after.count("(")
+
+
 def pick_total(
     cands_head: Fig | None, doc: Passage, lo: int, conn_start: int, first: Fig | None
 ) -> Fig | None:
     """Among head figures prefer the last one in the parts' unit ("20 Đài ... của 20 xã, trong đó 14 Đài")."""
     if cands_head is None or first is None or first.unit is None:
         return cands_head
-    cands = [f for f in doc.figs_between(lo, conn_start) if f.countlike or f.kind == "ratio"]
+    cands = [
+        f
+        for f in doc.figs_between(lo, conn_start)
+        if (f.countlike or f.kind == "ratio") and not _in_closed_paren(doc, f, conn_start)
+    ]
     for f in reversed(cands):
         if f.unit is not None and compatible(f.unit, first.unit):
             return f
