@@ -35,6 +35,7 @@ from pathlib import Path
 
 import regex
 
+from extractors.furniture import furniture_spans
 from extractors.numbers import MULTIPLIERS, find_numbers
 from pipeline.errors import ConfigError
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
@@ -290,8 +291,9 @@ class _Spans:
 
 
 def _excluded_spans(text: str, g: Grammar) -> list[tuple[int, int]]:
-    """URLs, e-mail addresses, domains, full dates, document numbers and phone numbers."""
-    spans = [m.span() for m in _URL.finditer(text)]
+    """URLs, e-mail addresses, domains, full dates, document numbers, phone numbers, and the dates, times
+    and page furniture of `extractors.furniture`."""
+    spans = [m.span() for m in _URL.finditer(text)] + furniture_spans(text)
     spans += [m.span() for m in g.phone.finditer(text)]
     if "@" in text:
         spans += [m.span() for m in _EMAIL.finditer(text)]
