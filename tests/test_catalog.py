@@ -32,6 +32,16 @@ def best(text: str, kind: str = "count", unit: str | None = None) -> str | None:
 def test_shipped_catalog_holds_the_gold_vocabulary() -> None:
     cat = load_catalog()
     assert set(GOLD_VOCABULARY) <= set(cat.metrics)
+    assert cat.vocabulary == frozenset(GOLD_VOCABULARY)
+
+
+def test_only_vocabulary_keys_are_reported_and_a_refining_key_reports_its_broader_one() -> None:
+    cat = load_catalog()
+    assert cat.reported("on_time_rate") == "on_time_rate"
+    assert cat.reported("dossiers_new") == "dossiers_received"  # "tiếp nhận mới" is received in the period
+    assert cat.reported("staff") is None  # no vocabulary key fits a headcount: do not invent one
+    assert cat.reported(None) is None
+    assert all(cat.reported(k) in cat.vocabulary | {None} for k in cat.metrics)
 
 
 def test_catalog_covers_the_kinds_of_figures_real_reports_carry() -> None:
@@ -131,6 +141,8 @@ def test_a_metric_added_to_the_yaml_is_picked_up_without_code_change(tmp_path: P
         ("  odd_metric:\n    name: x\n    kind: count\n    colour: red\n", "odd_metric.colour: Extra inputs"),
         ("  Odd-Metric:\n    name: x\n    kind: count\n", "lower_snake_case"),
         ("  odd_metric:\n    name: x\n    kind: count\n    cues: [[]]\n", "empty cue group"),
+        ("  odd_metric:\n    name: x\n    kind: count\n    reports_as: on_time_rate\n", "reports_as"),
+        ("  odd_metric:\n    name: x\n    kind: count\n    reports_as: staff\n", "reports_as"),
     ],
 )
 def test_a_bad_catalog_is_a_config_error(tmp_path: Path, extra: str, message: str) -> None:
