@@ -79,6 +79,13 @@ def test_a_rate_is_found_from_its_numerator() -> None:
         ("tiếp nhận qua dịch vụ BCCI", "count", "hồ sơ", "dossiers_postal"),
         ("trước hạn", "count", "hồ sơ", "dossiers_early"),
         ("trước hạn và đúng hạn", "count", "hồ sơ", "dossiers_on_time"),
+        # early-or-on-time in any word order is the on-time count and rate (FORMAT.md on_time_rate)
+        ("số hồ sơ xử lý đúng và trước hạn là", "count", "hồ sơ", "dossiers_on_time"),
+        ("hồ sơ trả kết quả sớm và đúng hạn", "count", "hồ sơ", "dossiers_on_time"),
+        ("tỷ lệ giải quyết trước và đúng hạn đạt", "percent", None, "on_time_rate"),
+        ("tổng số hồ sơ đã giải quyết xong là", "count", "hồ sơ", "dossiers_resolved"),
+        ("xã đã tiếp nhận mới", "count", "bộ", "dossiers_new"),  # a dossier counted as a set ("bộ")
+        ("đã giải quyết được", "count", "bộ hồ sơ", "dossiers_resolved"),
         ("Tỷ lệ MT/CBCC đạt", "percent", None, "computer_staff_rate"),
         ("DVCTT mức độ 4 là", "count", "thủ tục", "procedures_level_4"),
         ("cung cấp", "count", "TTHC", "procedures_total"),
