@@ -36,7 +36,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field, StrictInt, StrictStr
 
-from extractors.furniture import furniture_spans
+from extractors.furniture import Furniture, furniture_spans
 from extractors.numbers import MULTIPLIERS, find_numbers
 from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
@@ -138,6 +138,7 @@ class _UnitsFile(Strict):
     qualifiers: Annotated[dict[str, StrictStr], Field(min_length=1)]
     qualifiers_after: Annotated[dict[str, StrictStr], Field(min_length=1)]
     phone_words: _Phrases
+    furniture: Furniture  # read by extractors.furniture; validated with the rest of the file
 
 
 @functools.lru_cache(maxsize=4)

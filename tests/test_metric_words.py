@@ -9,7 +9,7 @@ from extractors.figures import extract_figures
 from extractors.meaning import annotate_facts
 from pipeline.check.passage import compatible
 from pipeline.model import DocMeta, NormText
-from pipeline.segment import segment
+from pipeline.structure.tree import segment
 
 META = DocMeta(issuer="UBND huyện Mỹ Lộc", place="Mỹ Lộc", title="Báo cáo kết quả cải cách hành chính năm 2023",
                issued_date=date(2023, 12, 5), issued_date_text="2023-12-05")
