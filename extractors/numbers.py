@@ -17,8 +17,9 @@ percent sign (`95.9%`). The rules, in order:
 
 5. Statistics tables and text copied from them group thousands with spaces (`230 065`, `2 376,90`). A
    space-grouped number is read as one only where it cannot be two columns: it is the whole of a table
-   cell or is followed by a word (`12 480 hồ sơ`), and no digit stands just before or after it
-   (`54 952 59,1%` in a row whose columns are one space apart stays three numbers).
+   cell (a pipe, tab, line edge or run of spaces on both sides), or it is followed by a word
+   (`12 480 hồ sơ`) with no digit just before it. `54 952 59,1%` and `Cấp 2 710 719` (a row whose
+   columns are one space apart, or whose spaces were collapsed) stay separate numbers.
 
 `decimals` is the count of digits after the decimal separator as written (`74,0` → 1), the stated
 precision that later sets a check's tolerance. Multiplier words (`1,5 tỷ`, `300 triệu`, `2 nghìn`) scale
@@ -52,8 +53,9 @@ _TOKEN = regex.compile(
     r"""
     (?<![\w.,])
     (?P<num>
-        (?<!\d[\ \u00a0\u202f])\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?
-        (?=[\ \t\u00a0]*(?:$|[|\t\n]|[^\W\d_]))
+        (?<=(?:^|[\n|\t]|[\ \u00a0]{2})[\ \u00a0]?)\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?
+        (?=[\ \t\u00a0]*(?:$|[|\t\n]))
+      | (?<!\d[\ \u00a0\u202f])\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?(?=[\ \u00a0]?[^\W\d_])
       | \d+(?:[.,]\d+)*)
     (?:[ \u00a0]?(?P<mult>nghìn\ tỷ|ngàn\ tỷ|tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)(?!\ (?:lệ|trọng|tập)\b))?
     (?P<pct>[ \u00a0]?%)?

@@ -55,3 +55,22 @@ def test_a_number_alone_between_prose_lines_is_furniture_but_a_column_of_numbers
     assert furniture_spans(prose) and values(prose) == []
     column = "Số xã\n12\n15\n18"
     assert values(column) == [12, 15, 18]
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("mật độ đạt 94 thuê bao/100 dân", [94]),  # the base of a per-capita rate is not a figure
+    ("bình quân 17 tiêu chí/1 xã", [17]),
+    ("có 8.412 đài truyền thanh/9.377 xã", [8412, 9377]),  # a real denominator stays
+])
+def test_the_power_of_ten_base_of_a_per_unit_rate_is_not_a_figure(text: str, kept: list[float]) -> None:
+    assert values(text) == kept
+
+
+def test_the_base_of_an_index_is_not_a_figure() -> None:
+    assert values("Chỉ số phát triển (Năm trước = 100) - %\nTiểu học 98,40") == [98.40]
+
+
+def test_a_row_number_before_a_capitalized_row_name_is_not_a_figure_but_a_count_before_a_word_is() -> None:
+    assert values("xã % 61,20 61,20\n47 Số trạm y tế có bác sĩ Trạm 52 52 48 Tỷ lệ trạm có bác sĩ % 80,5") \
+        == [61.20, 61.20, 52, 52, 80.5]
+    assert values("huyện có 47 số điện thoại đường dây nóng") == [47]

@@ -131,6 +131,8 @@ def test_space_grouped_thousands_in_a_cell_or_before_a_word_are_one_number(text:
     ("Cấp 2 4410 3902 61 807 52,3%", [2, 4410, 3902, 61, 807, 52.3]),  # columns one space apart
     ("đạt 3 450%", [3, 450]),
     ("7 3 128 hộ", [7, 3, 128]),
+    ("Trung học 612 618 625 631", [612, 618, 625, 631]),  # a row whose column spaces were collapsed
+    ("Người 412 508 412 508", [412, 508, 412, 508]),
 ])
 def test_space_separated_numbers_that_may_be_columns_stay_apart(text: str, values: list[float]) -> None:
     assert [t.value for t in find_numbers(text)] == values
