@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from extractors.catalog import load_catalog
 from extractors.entities import extract_entities
 from extractors.figures import extract_figures
 from extractors.meaning import annotate_facts
@@ -50,3 +51,17 @@ def test_dossiers_submitted_at_level_3_or_4_are_online_dossiers() -> None:
 def test_a_rate_per_person_after_an_average_is_the_computer_staff_rate() -> None:
     got = metrics("Sở có 312 cán bộ công chức, tổng số máy vi tính là 240 máy, đạt tỷ lệ bình quân 0,77 máy/người.")
     assert got[0.77] == "computer_staff_rate"
+
+
+def test_a_count_of_dossiers_naming_no_stage_is_reported_as_received_but_is_no_received_total() -> None:
+    got = metrics("Các đơn vị có nhiều giao dịch là Sở Tư pháp (312 hồ sơ), Sở Y tế (145 hồ sơ).")
+    cat = load_catalog()
+    assert got[312] == got[145] == "dossiers_counted"
+    assert cat.reported("dossiers_counted") == "dossiers_received"
+    assert "dossiers_counted" not in {p for m in cat.metrics.values() for p in m.parts}
+
+
+def test_later_cues_still_name_a_count_known_only_by_its_noun() -> None:
+    got = metrics("Tỷ lệ hồ sơ trực tuyến đạt 41,5% (166/400 hồ sơ).")
+    assert got[41.5] == "online_dossier_rate"
+    assert got[166] == "dossiers_online"  # the terms of the rate in its parenthesis

@@ -158,13 +158,13 @@ def _assign_metrics(doc: _Doc, g: _Group) -> None:
             key = _percent_metric(doc, g, f, label, tail)
         else:
             key = _match(doc, [label, tail], f.kind, None, allow_default=False)
-        if key is None and doc.t.in_aside(g.start):
+        if _unnamed(doc.cat, key) and doc.t.in_aside(g.start):
             # a footnote that breaks the figure down ("Gồm 1.043 hồ sơ ... và 244 hồ sơ ...") shares its
             # metric; one that excludes or compares ("Không tính ...", "Tăng 38 ...") does not
             anchor = _footnote_anchor(doc, g)
             ls = doc.line_starts[g.line]
             if anchor is not None and anchor.facts[0].kind == f.kind and _FOOTNOTE_PARTS.match(doc.text, ls):
-                key = anchor.metric.get(anchor.facts[0].fact_id)
+                key = anchor.metric.get(anchor.facts[0].fact_id) or key
         g.metric[f.fact_id] = key
 
 
@@ -188,13 +188,13 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
             present = cat.phrases_in(cat.context(near + " " + tail + " " + (f.unit or "")))
             if not any(x in present for x in cat.metrics[inherited].excludes):
                 key = inherited
-    if key is None and g.index > 0 and doc.groups[g.index - 1].line == g.line \
+    if _unnamed(cat, key) and g.index > 0 and doc.groups[g.index - 1].line == g.line \
             and _OBJECT_OF.search(doc.text[g.label_start:g.start]):
         prev = doc.groups[g.index - 1]
         if prev.end > g.sent_start:  # "02 lớp bồi dưỡng kỹ năng, ứng xử cho 146 lượt cán bộ": the
             # predicate before the comma governs this figure
-            key = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False)
-    if key is None and g.index > 0:
+            key = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False) or key
+    if _unnamed(cat, key) and g.index > 0:
         # "đạt 97,74% (7.952/8.136 văn bản)": the figures in a parenthesis after a rate are its terms
         prev = doc.groups[g.index - 1]
         pm = prev.metric.get(prev.facts[0].fact_id)
@@ -202,12 +202,18 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
         if prev.facts[0].kind == "percent" and rate is not None and len(rate.numerator) == 1 \
                 and re.fullmatch(r"\s*\(\s*", doc.text[prev.end:g.start]):
             key = rate.numerator[0]
-    if key is None and not doc.t.in_aside(g.start):
+    if _unnamed(cat, key) and not doc.t.in_aside(g.start):
         key = _match(doc, [label, tail, *_outer_context(doc, g, headings=0, headers_only=True),
-                           *_named_labels(doc, g)], f.kind, head)
+                           *_named_labels(doc, g)], f.kind, head) or key
     if key is not None:
         key = _refine(doc, g, key, lh)
     return key
+
+
+def _unnamed(cat: Catalog, key: str | None) -> bool:
+    """No metric yet, or only the default of the counted noun: later cues (a rate's parenthesis, the
+    predicate before a comma, a header line) may still name it."""
+    return key is None or cat.metrics[key].is_default_for_heads
 
 
 def _denominator_metric(doc: _Doc, g: _Group, f: Fact, main: Fact, label: str, den_label: str | None,
@@ -258,6 +264,7 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
             if fm and cat.rate_of.get(fm):
                 return cat.rate_of[fm]
         pm = prev.metric.get(prev.facts[0].fact_id)
+        pm = None if _unnamed(cat, pm) else pm  # a count named only by its noun leaves the rate unnamed
         pf = prev.facts[0]
         if pf.kind == "percent" or (pf.kind == "other" and pm):
             return pm
