@@ -86,6 +86,9 @@ def test_a_rate_is_found_from_its_numerator() -> None:
         ("tổng số hồ sơ đã giải quyết xong là", "count", "hồ sơ", "dossiers_resolved"),
         ("xã đã tiếp nhận mới", "count", "bộ", "dossiers_new"),  # a dossier counted as a set ("bộ")
         ("đã giải quyết được", "count", "bộ hồ sơ", "dossiers_resolved"),
+        ("tổng số hồ sơ TTHC giải quyết là", "count", "hồ sơ", "dossiers_resolved"),
+        ("đã tiếp nhận, giải quyết", "count", "hồ sơ", "dossiers_received"),
+        ("hồ sơ còn trong thời hạn giải quyết", "count", "hồ sơ", "dossiers_pending"),
         ("Tỷ lệ MT/CBCC đạt", "percent", None, "computer_staff_rate"),
         ("DVCTT mức độ 4 là", "count", "thủ tục", "procedures_level_4"),
         ("cung cấp", "count", "TTHC", "procedures_total"),
@@ -110,7 +113,7 @@ def test_words_differing_only_by_diacritics_are_not_confused() -> None:
 
 def test_unit_must_fit_the_metric() -> None:
     assert best("số máy tính", "count", "máy") == "computers"
-    assert best("số máy tính", "count", "hồ sơ") is None
+    assert best("số máy tính", "count", "hồ sơ") == "dossiers_counted"  # the noun's default, never computers
     assert best("cung cấp", "count", "thủ tục") == "procedures_total"  # the default metric of its noun
 
 
