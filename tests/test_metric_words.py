@@ -65,3 +65,8 @@ def test_later_cues_still_name_a_count_known_only_by_its_noun() -> None:
     got = metrics("Tỷ lệ hồ sơ trực tuyến đạt 41,5% (166/400 hồ sơ).")
     assert got[41.5] == "online_dossier_rate"
     assert got[166] == "dossiers_online"  # the terms of the rate in its parenthesis
+
+
+def test_items_named_by_a_unit_after_the_number_take_the_first_items_metric() -> None:
+    got = metrics("Đến nay đã cung cấp 512 thủ tục mức độ 4 cấp tỉnh, 730 thủ tục cấp huyện, 36 thủ tục cấp xã.")
+    assert got[512] == got[730] == got[36] == "procedures_level_4"

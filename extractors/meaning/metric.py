@@ -332,6 +332,11 @@ def _list_head(doc: _Doc, g: _Group, f: Fact) -> _Group | None:
         for h in reversed(earlier):
             if h.end > g.clause_start:
                 return h
+    if earlier and earlier[-1].index == g.index - 1 and _is_thin(doc, g.label_start, g.start) \
+            and g.tail_end > g.end and _is_thin(doc, g.end, g.tail_end) and doc.mentions_in(g.end, g.tail_end):
+        # "788 dịch vụ công cấp tỉnh, 1.068 dịch vụ công cấp huyện": the same noun counted for another
+        # unit, named after the number, is the next item of the list the previous figure opens
+        return earlier[-1]
     for pl in _parent_lines(doc, g.para):
         s, e = doc.line_span(pl)
         for h in reversed(doc.groups_in(s, e)):
