@@ -70,3 +70,9 @@ def test_later_cues_still_name_a_count_known_only_by_its_noun() -> None:
 def test_items_named_by_a_unit_after_the_number_take_the_first_items_metric() -> None:
     got = metrics("Đến nay đã cung cấp 512 thủ tục mức độ 4 cấp tỉnh, 730 thủ tục cấp huyện, 36 thủ tục cấp xã.")
     assert got[512] == got[730] == got[36] == "procedures_level_4"
+
+
+def test_a_share_after_a_named_total_is_the_rate_of_the_count_before_the_total() -> None:
+    got = metrics("Tỉnh có số hồ sơ trực tuyến là 52.310 và tổng số hồ sơ giải quyết là 80.470, chiếm 65,01%.")
+    assert got[52310] == "dossiers_online"
+    assert got[65.01] == "online_dossier_rate"

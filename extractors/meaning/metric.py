@@ -274,6 +274,13 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
                 return rate
             if cat.metrics[pm].kind in ("percent", "ratio"):
                 return pm
+        if pm and prev.index > 0 and re.search(r"(?i)\btổng\b", _label_text(doc, prev)):
+            # "A là 115.665 và tổng số B là 168.746, chiếm 68,54%": the share of the count before the
+            # named total, when that count has a rate
+            first = doc.groups[prev.index - 1]
+            fm = first.metric.get(first.facts[0].fact_id)
+            if first.start >= g.sent_start and fm and cat.rate_of.get(fm):
+                return cat.rate_of[fm]
         if pm:
             return None  # the share of a metric the catalog has no rate for ("chiếm 99,6%" of direct ones)
         # the count is unnamed: the words of the count and of the clause may name the rate
