@@ -76,3 +76,8 @@ def test_a_share_after_a_named_total_is_the_rate_of_the_count_before_the_total()
     got = metrics("Tỉnh có số hồ sơ trực tuyến là 52.310 và tổng số hồ sơ giải quyết là 80.470, chiếm 65,01%.")
     assert got[52310] == "dossiers_online"
     assert got[65.01] == "online_dossier_rate"
+
+
+def test_the_clause_after_a_parenthesized_share_names_an_unnamed_count() -> None:
+    got = metrics("Có 57 hồ sơ (chiếm 1,8%), cơ quan chuyên môn trả lại hồ sơ cho người nộp.")
+    assert got[57] == "dossiers_rejected"

@@ -205,9 +205,18 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
     if _unnamed(cat, key) and not doc.t.in_aside(g.start):
         key = _match(doc, [label, tail, *_outer_context(doc, g, headings=0, headers_only=True),
                            *_named_labels(doc, g)], f.kind, head) or key
+    if _unnamed(cat, key):
+        # "Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ ...": the clause after the
+        # parenthesis says what the figure counts
+        after = _AFTER_PAREN.match(doc.text, g.end)
+        if after:
+            key = _match(doc, [after.group("words")], f.kind, head, allow_default=False) or key
     if key is not None:
         key = _refine(doc, g, key, lh)
     return key
+
+
+_AFTER_PAREN = re.compile(r"[ \t]*\([^()\n]{1,40}\)[ \t]*,[ \t]*(?P<words>[^\d.;:\n()]{3,120})(?=[.;\n]|$)")
 
 
 def _unnamed(cat: Catalog, key: str | None) -> bool:
