@@ -69,6 +69,7 @@ class Metric:
     parts: tuple[str, ...] = ()
     numerator: tuple[str, ...] = ()
     denominator: str | None = None
+    reports_as: str | None = None  # the vocabulary metric a catalog-only key is stored as
     order: int = 0
 
     @property
@@ -110,6 +111,16 @@ class Catalog:
     max_len: int = 1
     rate_of: dict[str, str] = field(default_factory=dict)  # numerator metric -> its rate metric
     defaults: tuple[Metric, ...] = ()  # metrics without cues (defaults for their heads)
+    vocabulary: frozenset[str] = frozenset()  # FORMAT.md's keys, the only ones stored in facts.metric
+
+    def reported(self, key: str | None) -> str | None:
+        """The key a fact tagged `key` is stored and scored under: the key itself when it is one of
+        FORMAT.md's vocabulary, the vocabulary metric it refines (`reports_as`), else None. A catalog
+        without a vocabulary reports every key as itself."""
+        if key is None or not self.vocabulary or key in self.vocabulary:
+            return key
+        m = self.metrics.get(key)
+        return m.reports_as if m is not None else None
 
     def __contains__(self, key: object) -> bool:
         return key in self.metrics
@@ -260,6 +271,7 @@ class _MetricSpec(Strict):
     parts: _Refs = None
     numerator: _Refs = None
     denominator: _Refs = None
+    reports_as: str | None = None
 
 
 class _GrammarSpec(Strict):
@@ -271,6 +283,7 @@ class _GrammarSpec(Strict):
 
 class _CatalogFile(Strict):
     version: int | None = None
+    vocabulary: list[str] | None = None
     abbreviations: dict[str, _Phrase] | None = None
     grammar: _GrammarSpec | None = None
     metrics: dict[str, _MetricSpec]
@@ -375,14 +388,21 @@ def _load_cached(path: str, _version: int) -> Catalog:
             names=phrases(spec.names, f"{where} names"), also=phrases(spec.also, f"{where} also"),
             excludes=phrases(spec.not_, f"{where} not"), broader=broader[0] if broader else None,
             parts=refs(spec.parts, "parts"), numerator=refs(spec.numerator, "numerator"),
-            denominator=denominator[0] if denominator else None, order=order,
+            denominator=denominator[0] if denominator else None, reports_as=spec.reports_as, order=order,
         )
+    vocabulary = frozenset(raw.vocabulary or ())
+    missing = sorted(vocabulary - metrics.keys())
+    if missing:
+        raise fail(f"vocabulary key {missing[0]!r} has no catalog entry")
 
     for m in metrics.values():
         where = f"metric {m.key!r}"
         for ref in (*m.parts, *m.numerator, *(x for x in (m.denominator, m.broader) if x)):
             if ref not in metrics:
                 raise fail(f"{where}: refers to unknown metric {ref!r}")
+        if m.reports_as is not None and (m.reports_as not in vocabulary or m.key in vocabulary
+                                         or metrics[m.reports_as].kind != m.kind):
+            raise fail(f"{where}: reports_as names a vocabulary metric of the same kind, for a key outside it")
         if m.key in m.parts or m.key in m.numerator or m.denominator == m.key or m.broader == m.key:
             raise fail(f"{where}: refers to itself")
         for part in m.parts:
@@ -432,4 +452,5 @@ def _load_cached(path: str, _version: int) -> Catalog:
     rate_of = {num: rates[0] for num, rates in in_rates.items() if len(rates) == 1}
     return Catalog(metrics=metrics, abbreviations=abbreviations, grammar=grammar, path=path, index=index,
                    ascii_index=ascii_index, max_len=max((len(p) for p in index), default=1), rate_of=rate_of,
-                   defaults=tuple(m for m in metrics.values() if not m.cues and not m.names))
+                   defaults=tuple(m for m in metrics.values() if not m.cues and not m.names),
+                   vocabulary=vocabulary)

@@ -36,6 +36,7 @@ from typing import Annotated, Literal
 import regex
 from pydantic import Field, StrictInt, StrictStr
 
+from extractors.furniture import Furniture, furniture_spans
 from extractors.numbers import MULTIPLIERS, find_numbers
 from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
@@ -66,6 +67,8 @@ _AFTER_COLON_OR_LA = regex.compile(r"(?<=(?::|\blà)\s*)")
 _LABEL_END = regex.compile(r"[.)](?!\d)")  # "1." "2)" opening a heading or an item
 _CODE_AFTER = regex.compile(r"-[^\W\d_]")  # "81-Công an"
 _LETTER = regex.compile(r"[^\W\d_]")
+_PER_UNIT = regex.compile(r"(?<=[^\W\d_][ \u00a0]*/[ \u00a0]*)")  # "132 máy/100 dân": the base of a rate
+_INDEX_BASE = regex.compile(r"(?<==[ \u00a0]*)")  # "(Năm trước = 100)": the base of an index
 _EQUALS = regex.compile(r"\s*=")
 _COMMA_SP = regex.compile(r",[ \u00a0]+")
 _PROPER_NAME = regex.compile(r"\s+\p{Lu}")
@@ -101,6 +104,7 @@ class Grammar:
     qualifier_after: regex.Pattern[str]
     qualifiers_after: dict[str, str]
     phone: regex.Pattern[str]
+    row_label: regex.Pattern[str]  # case-sensitive: the capital is what marks a row's name
 
 
 def _phrase(p: str) -> str:
@@ -137,6 +141,8 @@ class _UnitsFile(Strict):
     qualifiers: Annotated[dict[str, StrictStr], Field(min_length=1)]
     qualifiers_after: Annotated[dict[str, StrictStr], Field(min_length=1)]
     phone_words: _Phrases
+    row_label_words: _Phrases
+    furniture: Furniture  # read by extractors.furniture; validated with the rest of the file
 
 
 @functools.lru_cache(maxsize=4)
@@ -198,6 +204,7 @@ def grammar(path: Path = UNITS_PATH) -> Grammar:
         qualifiers_after=qualifiers_after,
         phone=regex.compile(r"(?<!\w)(?:" + _alt(words("phone_words")) + r")\s*:?\s*[\d\s.()+\-]{6,}",
                             regex.IGNORECASE),
+        row_label=regex.compile(_SP + r"(?:" + _alt(words("row_label_words")) + r")(?!\w)"),
     )
 
 
@@ -308,8 +315,9 @@ class _Spans:
 
 
 def _excluded_spans(text: str, g: Grammar) -> list[tuple[int, int]]:
-    """URLs, e-mail addresses, domains, full dates, document numbers and phone numbers."""
-    spans = [m.span() for m in _URL.finditer(text)]
+    """URLs, e-mail addresses, domains, full dates, document numbers, phone numbers, and the dates, times
+    and page furniture of `extractors.furniture`."""
+    spans = [m.span() for m in _URL.finditer(text)] + furniture_spans(text)
     spans += [m.span() for m in g.phone.finditer(text)]
     if "@" in text:
         spans += [m.span() for m in _EMAIL.finditer(text)]
@@ -376,6 +384,12 @@ def _non_figure(text: str, tok: NumberToken, den: NumberToken | None, unit: _Uni
         return "norm"
     if tok.is_percent:
         return None
+    if den is None and not tok.decimals and tok.value in _POWERS_OF_TEN and _PER_UNIT.match(text, s):
+        return "rate-base"  # "6,88 máy tính/100 dân", "14 tiêu chí/1 xã": the rate is the figure
+    if den is None and tok.value == 100 and _INDEX_BASE.match(text, s) and text[e:e + 1] == ")":
+        return "index-base"
+    if unit is None and den is None and not tok.decimals and g.row_label.match(text, e):
+        return "row-number"
     if unit is None and _LETTER.match(text, e):
         return "code"  # letters glued to the digits: 3G, 200b
     if _AFTER_CODE.match(text, s) or _CODE_AFTER.match(text, e):
@@ -406,6 +420,9 @@ def _non_figure(text: str, tok: NumberToken, den: NumberToken | None, unit: _Uni
             and not _MULTIPLIER.search(tok.text):
         return "version"  # "phiên bản 1.0", "công nghệ 4.0": a Vietnamese decimal is written with a comma
     return None
+
+
+_POWERS_OF_TEN = frozenset({1, 10, 100, 1000, 10000, 100000})
 
 
 def _is_year(tok: NumberToken) -> bool:

@@ -15,6 +15,12 @@ percent sign (`95.9%`). The rules, in order:
 4. Thousands groups must be well formed (1–3 leading digits, then groups of exactly 3); anything else
    (`2.4.1`, `1,2,3`) is not a number but a label or a list, and `parse_vi_number` raises `ValueError`.
 
+5. Statistics tables and text copied from them group thousands with spaces (`230 065`, `2 376,90`). A
+   space-grouped number is read as one only where it cannot be two columns: it is the whole of a table
+   cell (a pipe, tab, line edge or run of spaces on both sides), or it is followed by a word
+   (`12 480 hồ sơ`) with no digit just before it. `54 952 59,1%` and `Cấp 2 710 719` (a row whose
+   columns are one space apart, or whose spaces were collapsed) stay separate numbers.
+
 `decimals` is the count of digits after the decimal separator as written (`74,0` → 1), the stated
 precision that later sets a check's tolerance. Multiplier words (`1,5 tỷ`, `300 triệu`, `2 nghìn`) scale
 the value; `decimals` still describes the digits as written.
@@ -39,13 +45,18 @@ MULTIPLIERS: dict[str, float] = {
 _DIGITS = regex.compile(r"\d+(?:[.,]\d+)*")
 _GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 _GROUPED_EN = regex.compile(r"\d{1,3}(?:,\d{3})+")
+_SPACE_GROUP = regex.compile(r"[ \u00a0\u202f](?=\d{3})")
 
 # A run of digits and separators; the look-behind keeps `t63`, `IPv6` and `x.100` out. Word
 # boundaries after a multiplier keep `tỷ lệ` (a ratio) and `triệu tập` (to convene) from scaling.
 _TOKEN = regex.compile(
     r"""
     (?<![\w.,])
-    (?P<num>\d+(?:[.,]\d+)*)
+    (?P<num>
+        (?<=(?:^|[\n|\t]|[\ \u00a0]{2})[\ \u00a0]?)\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?
+        (?=[\ \t\u00a0]*(?:$|[|\t\n]))
+      | (?<!\d[\ \u00a0\u202f])\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?(?=[\ \u00a0]?[^\W\d_])
+      | \d+(?:[.,]\d+)*)
     (?:[ \u00a0]?(?P<mult>nghìn\ tỷ|ngàn\ tỷ|tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)(?!\ (?:lệ|trọng|tập)\b))?
     (?P<pct>[ \u00a0]?%)?
     """,
@@ -136,7 +147,7 @@ def find_numbers(text: str) -> list[NumberToken]:
     for m in _TOKEN.finditer(text):
         num, mult, pct = m.group("num"), m.group("mult"), m.group("pct")
         try:
-            value, decimals = parse_vi_number(num + ("%" if pct else ""))
+            value, decimals = parse_vi_number(_SPACE_GROUP.sub("", num) + ("%" if pct else ""))
         except ValueError:
             last_factor = 0.0
             continue

@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS facts (
     doc_id       VARCHAR,
     fact_id      VARCHAR,
     section_id   VARCHAR,
-    metric       VARCHAR,
+    metric       VARCHAR,                  -- FORMAT.md vocabulary key, NULL when none fits
     value        DOUBLE,
     unit         VARCHAR,
     kind         VARCHAR,                  -- count | percent | money | ratio | other
@@ -82,8 +82,10 @@ CREATE TABLE IF NOT EXISTS facts (
     confidence   DOUBLE,
     decimals     INTEGER,
     qualifier    VARCHAR,
-    status       VARCHAR
+    status       VARCHAR,
+    metric_key   VARCHAR                   -- the metric catalog's key (schemas/metrics.yaml)
 );
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS metric_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS checks (
     doc_id      VARCHAR,

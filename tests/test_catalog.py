@@ -32,6 +32,16 @@ def best(text: str, kind: str = "count", unit: str | None = None) -> str | None:
 def test_shipped_catalog_holds_the_gold_vocabulary() -> None:
     cat = load_catalog()
     assert set(GOLD_VOCABULARY) <= set(cat.metrics)
+    assert cat.vocabulary == frozenset(GOLD_VOCABULARY)
+
+
+def test_only_vocabulary_keys_are_reported_and_a_refining_key_reports_its_broader_one() -> None:
+    cat = load_catalog()
+    assert cat.reported("on_time_rate") == "on_time_rate"
+    assert cat.reported("dossiers_new") == "dossiers_received"  # "tiếp nhận mới" is received in the period
+    assert cat.reported("staff") is None  # no vocabulary key fits a headcount: do not invent one
+    assert cat.reported(None) is None
+    assert all(cat.reported(k) in cat.vocabulary | {None} for k in cat.metrics)
 
 
 def test_catalog_covers_the_kinds_of_figures_real_reports_carry() -> None:
@@ -69,6 +79,16 @@ def test_a_rate_is_found_from_its_numerator() -> None:
         ("tiếp nhận qua dịch vụ BCCI", "count", "hồ sơ", "dossiers_postal"),
         ("trước hạn", "count", "hồ sơ", "dossiers_early"),
         ("trước hạn và đúng hạn", "count", "hồ sơ", "dossiers_on_time"),
+        # early-or-on-time in any word order is the on-time count and rate (FORMAT.md on_time_rate)
+        ("số hồ sơ xử lý đúng và trước hạn là", "count", "hồ sơ", "dossiers_on_time"),
+        ("hồ sơ trả kết quả sớm và đúng hạn", "count", "hồ sơ", "dossiers_on_time"),
+        ("tỷ lệ giải quyết trước và đúng hạn đạt", "percent", None, "on_time_rate"),
+        ("tổng số hồ sơ đã giải quyết xong là", "count", "hồ sơ", "dossiers_resolved"),
+        ("xã đã tiếp nhận mới", "count", "bộ", "dossiers_new"),  # a dossier counted as a set ("bộ")
+        ("đã giải quyết được", "count", "bộ hồ sơ", "dossiers_resolved"),
+        ("tổng số hồ sơ TTHC giải quyết là", "count", "hồ sơ", "dossiers_resolved"),
+        ("đã tiếp nhận, giải quyết", "count", "hồ sơ", "dossiers_received"),
+        ("hồ sơ còn trong thời hạn giải quyết", "count", "hồ sơ", "dossiers_pending"),
         ("Tỷ lệ MT/CBCC đạt", "percent", None, "computer_staff_rate"),
         ("DVCTT mức độ 4 là", "count", "thủ tục", "procedures_level_4"),
         ("cung cấp", "count", "TTHC", "procedures_total"),
@@ -93,7 +113,7 @@ def test_words_differing_only_by_diacritics_are_not_confused() -> None:
 
 def test_unit_must_fit_the_metric() -> None:
     assert best("số máy tính", "count", "máy") == "computers"
-    assert best("số máy tính", "count", "hồ sơ") is None
+    assert best("số máy tính", "count", "hồ sơ") == "dossiers_counted"  # the noun's default, never computers
     assert best("cung cấp", "count", "thủ tục") == "procedures_total"  # the default metric of its noun
 
 
@@ -131,6 +151,8 @@ def test_a_metric_added_to_the_yaml_is_picked_up_without_code_change(tmp_path: P
         ("  odd_metric:\n    name: x\n    kind: count\n    colour: red\n", "odd_metric.colour: Extra inputs"),
         ("  Odd-Metric:\n    name: x\n    kind: count\n", "lower_snake_case"),
         ("  odd_metric:\n    name: x\n    kind: count\n    cues: [[]]\n", "empty cue group"),
+        ("  odd_metric:\n    name: x\n    kind: count\n    reports_as: on_time_rate\n", "reports_as"),
+        ("  odd_metric:\n    name: x\n    kind: count\n    reports_as: staff\n", "reports_as"),
     ],
 )
 def test_a_bad_catalog_is_a_config_error(tmp_path: Path, extra: str, message: str) -> None:

@@ -116,3 +116,23 @@ def test_find_numbers_skips_labels_and_digits_glued_after_letters() -> None:
 def test_find_numbers_splits_fractions_into_two_numbers() -> None:
     toks = find_numbers("đạt 373/416 hồ sơ")
     assert [t.value for t in toks] == [373, 416]
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("| 312 406 | 95 118 |", [312406, 95118]),
+    ("Xã đã nhận 14 275 hồ sơ", [14275]),
+    ("Chi phí 1 250,75 triệu đồng", [1250750000]),
+])
+def test_space_grouped_thousands_in_a_cell_or_before_a_word_are_one_number(text: str, values: list[float]) -> None:
+    assert [t.value for t in find_numbers(text)] == values
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Cấp 2 4410 3902 61 807 52,3%", [2, 4410, 3902, 61, 807, 52.3]),  # columns one space apart
+    ("đạt 3 450%", [3, 450]),
+    ("7 3 128 hộ", [7, 3, 128]),
+    ("Trung học 612 618 625 631", [612, 618, 625, 631]),  # a row whose column spaces were collapsed
+    ("Người 412 508 412 508", [412, 508, 412, 508]),
+])
+def test_space_separated_numbers_that_may_be_columns_stay_apart(text: str, values: list[float]) -> None:
+    assert [t.value for t in find_numbers(text)] == values

@@ -161,7 +161,12 @@ def _place_groups(doc: _Doc) -> None:
         if i > 0 and groups[i - 1].end > g.clause_start and groups[i - 1].line == g.line:
             prev = groups[i - 1]
             gap = text[prev.end:g.start]
-            m = _GAP_SPLIT.search(gap)
+            # words between two figures belong to the first up to the first punctuation mark
+            # ("3.150 hồ sơ giải quyết đúng và trước hạn, có 60 hồ sơ ..."): a "và" before it joins
+            # the first figure's own words; without punctuation the first conjunction splits
+            splits = list(_GAP_SPLIT.finditer(gap))
+            marks = [x for x in splits if x.group()[0] in ",;:("]
+            m = marks[0] if marks else (splits[0] if splits else None)
             cut = prev.end + (m.start() if m else 0)
             prev.tail_end = cut
             g.label_start = cut

@@ -158,13 +158,13 @@ def _assign_metrics(doc: _Doc, g: _Group) -> None:
             key = _percent_metric(doc, g, f, label, tail)
         else:
             key = _match(doc, [label, tail], f.kind, None, allow_default=False)
-        if key is None and doc.t.in_aside(g.start):
+        if _unnamed(doc.cat, key) and doc.t.in_aside(g.start):
             # a footnote that breaks the figure down ("Gồm 1.043 hồ sơ ... và 244 hồ sơ ...") shares its
             # metric; one that excludes or compares ("Không tính ...", "Tăng 38 ...") does not
             anchor = _footnote_anchor(doc, g)
             ls = doc.line_starts[g.line]
             if anchor is not None and anchor.facts[0].kind == f.kind and _FOOTNOTE_PARTS.match(doc.text, ls):
-                key = anchor.metric.get(anchor.facts[0].fact_id)
+                key = anchor.metric.get(anchor.facts[0].fact_id) or key
         g.metric[f.fact_id] = key
 
 
@@ -188,13 +188,13 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
             present = cat.phrases_in(cat.context(near + " " + tail + " " + (f.unit or "")))
             if not any(x in present for x in cat.metrics[inherited].excludes):
                 key = inherited
-    if key is None and g.index > 0 and doc.groups[g.index - 1].line == g.line \
+    if _unnamed(cat, key) and g.index > 0 and doc.groups[g.index - 1].line == g.line \
             and _OBJECT_OF.search(doc.text[g.label_start:g.start]):
         prev = doc.groups[g.index - 1]
         if prev.end > g.sent_start:  # "02 lớp bồi dưỡng kỹ năng, ứng xử cho 146 lượt cán bộ": the
             # predicate before the comma governs this figure
-            key = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False)
-    if key is None and g.index > 0:
+            key = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False) or key
+    if _unnamed(cat, key) and g.index > 0:
         # "đạt 97,74% (7.952/8.136 văn bản)": the figures in a parenthesis after a rate are its terms
         prev = doc.groups[g.index - 1]
         pm = prev.metric.get(prev.facts[0].fact_id)
@@ -202,12 +202,27 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
         if prev.facts[0].kind == "percent" and rate is not None and len(rate.numerator) == 1 \
                 and re.fullmatch(r"\s*\(\s*", doc.text[prev.end:g.start]):
             key = rate.numerator[0]
-    if key is None and not doc.t.in_aside(g.start):
+    if _unnamed(cat, key) and not doc.t.in_aside(g.start):
         key = _match(doc, [label, tail, *_outer_context(doc, g, headings=0, headers_only=True),
-                           *_named_labels(doc, g)], f.kind, head)
+                           *_named_labels(doc, g)], f.kind, head) or key
+    if _unnamed(cat, key):
+        # "Có 90 hồ sơ (chiếm 2,16%), các cơ quan thụ lý trả lại hồ sơ ...": the clause after the
+        # parenthesis says what the figure counts
+        after = _AFTER_PAREN.match(doc.text, g.end)
+        if after:
+            key = _match(doc, [after.group("words")], f.kind, head, allow_default=False) or key
     if key is not None:
         key = _refine(doc, g, key, lh)
     return key
+
+
+_AFTER_PAREN = re.compile(r"[ \t]*\([^()\n]{1,40}\)[ \t]*,[ \t]*(?P<words>[^\d.;:\n()]{3,120})(?=[.;\n]|$)")
+
+
+def _unnamed(cat: Catalog, key: str | None) -> bool:
+    """No metric yet, or only the default of the counted noun: later cues (a rate's parenthesis, the
+    predicate before a comma, a header line) may still name it."""
+    return key is None or cat.metrics[key].is_default_for_heads
 
 
 def _denominator_metric(doc: _Doc, g: _Group, f: Fact, main: Fact, label: str, den_label: str | None,
@@ -258,6 +273,7 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
             if fm and cat.rate_of.get(fm):
                 return cat.rate_of[fm]
         pm = prev.metric.get(prev.facts[0].fact_id)
+        pm = None if _unnamed(cat, pm) else pm  # a count named only by its noun leaves the rate unnamed
         pf = prev.facts[0]
         if pf.kind == "percent" or (pf.kind == "other" and pm):
             return pm
@@ -267,6 +283,13 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
                 return rate
             if cat.metrics[pm].kind in ("percent", "ratio"):
                 return pm
+        if pm and prev.index > 0 and re.search(r"(?i)\btổng\b", _label_text(doc, prev)):
+            # "A là 115.665 và tổng số B là 168.746, chiếm 68,54%": the share of the count before the
+            # named total, when that count has a rate
+            first = doc.groups[prev.index - 1]
+            fm = first.metric.get(first.facts[0].fact_id)
+            if first.start >= g.sent_start and fm and cat.rate_of.get(fm):
+                return cat.rate_of[fm]
         if pm:
             return None  # the share of a metric the catalog has no rate for ("chiếm 99,6%" of direct ones)
         # the count is unnamed: the words of the count and of the clause may name the rate
@@ -325,6 +348,11 @@ def _list_head(doc: _Doc, g: _Group, f: Fact) -> _Group | None:
         for h in reversed(earlier):
             if h.end > g.clause_start:
                 return h
+    if earlier and earlier[-1].index == g.index - 1 and _is_thin(doc, g.label_start, g.start) \
+            and g.tail_end > g.end and _is_thin(doc, g.end, g.tail_end) and doc.mentions_in(g.end, g.tail_end):
+        # "788 dịch vụ công cấp tỉnh, 1.068 dịch vụ công cấp huyện": the same noun counted for another
+        # unit, named after the number, is the next item of the list the previous figure opens
+        return earlier[-1]
     for pl in _parent_lines(doc, g.para):
         s, e = doc.line_span(pl)
         for h in reversed(doc.groups_in(s, e)):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from extractors.catalog import load_catalog
 from pipeline.check.rules import Rules
 from pipeline.model import Fact, NormText, Section
 
@@ -381,10 +382,18 @@ def compatible(a: str | None, b: str | None) -> bool:
     compound unit ("tin, bài, ảnh") admits each of its nouns."""
     if a is None or b is None or a == b:
         return True
+    a, b = _expanded(a), _expanded(b)  # "HS" counts "hồ sơ" (metrics.yaml abbreviations)
     return any(_same_noun(x, y) for x in _UNIT_ALTS.split(a) for y in _UNIT_ALTS.split(b) if x and y)
 
 
 _UNIT_ALTS = re.compile(r"\s*(?:,|/|\bvà\b)\s*")
+
+
+def _expanded(unit: str) -> str:
+    """A unit with its abbreviation written out, so an abbreviated unit is the same noun as the full one."""
+    abbr = load_catalog().abbreviations
+    words = unit.split()
+    return " ".join(" ".join(abbr.get(w, (w,))) for w in words) if any(w in abbr for w in words) else unit
 
 
 def _same_noun(a: str, b: str) -> bool:

@@ -34,7 +34,9 @@ def read_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[NormText
     facts = [
         Fact(**dict(zip(FACT_COLUMNS, r, strict=True)))
         for r in con.execute(
-            f"SELECT {', '.join(FACT_COLUMNS)} FROM facts WHERE doc_id = ? ORDER BY char_start", [doc_id]
+            # the checks work on the catalog's key, of which facts.metric keeps only the vocabulary's
+            f"SELECT {', '.join('coalesce(metric_key, metric)' if c == 'metric' else c for c in FACT_COLUMNS)} "
+            "FROM facts WHERE doc_id = ? ORDER BY char_start", [doc_id]
         ).fetchall()
     ]
     marks = con.execute(

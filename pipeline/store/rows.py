@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from extractors.catalog import load_catalog
 from pipeline.model import Check, Fact, NormText, OcrMark
 
 FACT_COLUMNS = (
@@ -22,7 +23,12 @@ SECTION_COLUMNS = (
 
 
 def fact_rows(doc_id: str, facts: Iterable[Fact]) -> list[dict]:
-    return [{"doc_id": doc_id, **{c: getattr(f, c) for c in FACT_COLUMNS}} for f in facts]
+    """`metric` holds only FORMAT.md's vocabulary (schemas/metrics.yaml `vocabulary`, a refining key as
+    the metric it `reports_as`, any other as NULL); `metric_key` keeps the catalog's own key, which the
+    checks distinguish and `read_document` hands back to them."""
+    reported = load_catalog().reported
+    return [{"doc_id": doc_id, **{c: getattr(f, c) for c in FACT_COLUMNS}, "metric": reported(f.metric),
+             "metric_key": f.metric} for f in facts]
 
 
 def check_rows(doc_id: str, checks: Iterable[Check]) -> list[dict]:
