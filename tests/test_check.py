@@ -28,8 +28,8 @@ from pipeline.check.relation import RULES, STATUSES, Reading, Relation
 from pipeline.check.rules import load_rules
 from pipeline.check.verdict import evaluate, percent_fits
 from pipeline.errors import ConfigError
-from pipeline.ingest import ingest
-from pipeline.model import Check, NormText, Section
+from pipeline.ingest import analyze, ingest
+from pipeline.model import Check, Loaded, NormText, Page, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -345,3 +345,18 @@ def test_mutations_of_consistent_corpus_relations_are_flagged() -> None:
     total, caught, misses = ev.run_mutations(_corpus(), verbose=False)
     assert total >= 100
     assert caught / total >= 0.95, "\n".join(misses)
+
+
+def test_two_counts_of_a_noun_naming_no_stage_are_not_one_figure_stated_twice() -> None:
+    """'Công an huyện (640 hồ sơ)' says what is counted, not which count: two sections giving a unit
+    different such counts (received in one, pending in the other, ...) are no conflicting values."""
+    text = (
+        "BÁO CÁO\nKết quả năm 2023\nI. TÌNH HÌNH CHUNG\n"
+        "Năm 2023, Công an huyện (640 hồ sơ) và Chi cục Thuế (215 hồ sơ) là hai đơn vị có nhiều hồ sơ.\n"
+        "II. KẾT QUẢ CỤ THỂ\n"
+        "Năm 2023, Công an huyện (712 hồ sơ) và Phòng Tư pháp (96 hồ sơ) là hai đơn vị có nhiều hồ sơ.\n"
+    )
+    result = analyze(Loaded(path="x.txt", sha256="1" * 64, source_kind="text", pages=(Page(1, text),)))
+    counted = [f for f in result.facts if f.subject == "Công an huyện"]
+    assert [f.value for f in counted] == [640.0, 712.0] and counted[0].metric == counted[1].metric
+    assert not [c for c in result.checks if c.rule == "conflicting_values"]

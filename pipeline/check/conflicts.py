@@ -9,6 +9,7 @@ agree, and every such row says that the two scopes may still differ.
 
 from __future__ import annotations
 
+from extractors.catalog import load_catalog
 from pipeline.check.clauses import norm_label, period_of
 from pipeline.check.passage import Fig, PartList, Passage
 from pipeline.check.relation import Relation
@@ -70,10 +71,15 @@ def metric_conflicts(doc: Passage, parent: dict[int, Fig]) -> list[Relation]:
     not at all when their totals already differ (a restated breakdown conflicts once, on its total)."""
     out: list[Relation] = []
     groups: dict[tuple[str, str | None, str, str], list[Fig]] = {}
+    # A noun's default metric ("590 hồ sơ" naming no stage) says only what is counted, not which count:
+    # two such figures are two different counts far more often than one count stated twice.
+    metrics = load_catalog().metrics
     for f in doc.figs:
         p = parent.get(f.start)
+        entry = metrics.get(f.metric) if f.metric else None
         if (
             f.metric
+            and not (entry is not None and entry.is_default_for_heads)
             and f.period
             and not f.qualifier
             and f.kind in ("count", "money", "percent", "ratio")  # "19/20 xã" states 19 xã
