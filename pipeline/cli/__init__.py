@@ -24,9 +24,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for command in (build.ingest, build.check, audit.mismatches, audit.query, audit.review, audit.export,
+for command in (build.ingest, build.check, audit.mismatches, audit.review, audit.export,
                 audit.report, dev.render):
     app.command()(command)
+# `query NAME --help` shows the query's own parameters, so the command handles --help itself.
+app.command(context_settings={"help_option_names": []})(audit.query)
 app.command(name="eval")(dev.eval_)
 
 

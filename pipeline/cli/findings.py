@@ -1,0 +1,99 @@
+"""`baocao mismatches` on a terminal: one compact block per finding, the way an auditor reads it.
+
+Why blocks and not a table: a finding is read as a sentence — where it is (file, page, section with
+its heading), what does not add up (the checker's computation), the words of the report with the
+figures marked, and the `check_id` that `baocao review` takes. Eight such fields do not fit 80 columns
+as a table; as a block of four or five lines they do, whatever the width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from extractors.numbers import find_numbers
+
+QUOTE_LINES = 2  # the quote is cut to this many lines around the stated figure
+TEXT_LINES = 2  # and the computation to this many
+
+
+def clip(text: str, width: int, lines: int) -> str:
+    """`text` on one line, cut with an ellipsis to fit `lines` lines of `width`."""
+    flat = " ".join(text.split())
+    room = max(width * lines - 1, 8)
+    return flat if len(flat) <= room else flat[: room - 1].rstrip() + "…"
+
+
+def quote_window(quote: str, stated: float | None, room: int) -> tuple[str, int]:
+    """The part of a long quote a reader needs: `room` characters around the stated figure (the figure
+    the check is about), with ellipses where it was cut; returns the text and its offset in `quote`."""
+    flat = " ".join(quote.split())
+    if len(flat) <= room:
+        return flat, 0
+    at = next((n.char_start for n in find_numbers(flat) if stated is not None and _same(n.value, stated)), 0)
+    start = max(0, min(at - room // 3, len(flat) - room + 1))
+    end = min(len(flat), start + room - 2)
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else ""), start - (1 if start else 0)
+
+
+def marked_quote(quote: str, stated: float | None, operands: Sequence[float], room: int) -> Text:
+    """The quote with its figures marked: the stated one in bold red, the operands in bold."""
+    shown, _ = quote_window(quote, stated, room)
+    text = Text("“" + shown + "”", style="italic")
+    ops = list(operands or ())
+    for n in find_numbers(shown):
+        if stated is not None and _same(n.value, stated):
+            text.stylize("bold red", n.char_start + 1, n.char_end + 1)
+        elif any(_same(n.value, o) for o in ops):
+            text.stylize("bold", n.char_start + 1, n.char_end + 1)
+    return text
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def block(i: int, r: dict[str, Any], width: int) -> RenderableType:
+    """One finding in four or five lines at any width of 60 columns or more."""
+    inner = max(width - 4, 30)
+    head = Text(f"{i:>3} ", style="bold")
+    head.append(r["rule"], style="bold magenta")
+    if r.get("review_decision"):
+        head.append(f"  [{r['review_decision']}]", style="green" if r["review_decision"] == "confirmed" else "dim")
+    ident = f"  {r['check_id']}"
+    if r.get("severity") is not None:
+        ident = f"  sev {r['severity']:.2f}" + ident
+    pad = width - len(head.plain) - len(ident)
+    head.append(" " * max(pad, 1))
+    head.append(ident.lstrip() if pad < 1 else ident, style="cyan")
+    where = [Path(r["path"]).name]
+    if r.get("page") is not None:
+        where.append(f"p. {r['page']}")
+    if r.get("province"):
+        where.append(r["province"])
+    if r.get("files"):  # the same report in other files (see pipeline.read.findings)
+        where.append(f"+{len(r['files']) - 1} files")
+    body: list[Text] = [Text(clip(" · ".join(where), inner, 1), style="dim")]
+    section = r.get("section_trail") or r.get("section_path")
+    if section:
+        body.append(Text("§ " + clip(section, inner - 2, 1)))
+    body.append(Text(clip(r.get("message_vi") or "", inner - 8, TEXT_LINES)))
+    if r.get("quote"):
+        room = (inner - 8) * QUOTE_LINES
+        body.append(marked_quote(r["quote"], r.get("stated"), r.get("operands") or (), room))
+    return Group(head, *(Padding(t, (0, 0, 0, 4), expand=False) for t in body))
+
+
+def blocks(rows: Sequence[dict[str, Any]], width: int) -> list[RenderableType]:
+    """Every finding as a block, separated by a blank line."""
+    out: list[RenderableType] = []
+    for i, r in enumerate(rows, 1):
+        if i > 1:
+            out.append(Text(""))
+        out.append(block(i, r, width))
+    return out
