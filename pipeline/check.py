@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from extractors.numbers import format_vi
 from extractors.relations import Reading, Relation, Rules, find_relations, load_rules, percent_fits
+from pipeline import severity as rank
 from pipeline.model import UNSURE_TAG, Check, Fact, NormText, Section, ocr_read_as, section_at, stable_id
 
 PERCENT_RULES = ("ratio_percent", "share_of_total")
@@ -110,13 +111,9 @@ def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules)
     raise ValueError(f"unknown rule {rel.rule}")
 
 
-def severity(rule: str, diff: float, expected: float | None) -> float:
-    """Relative size of a discrepancy, to list the worst first."""
-    if not math.isfinite(diff):
-        return 0.0
-    if rule in (*PERCENT_RULES, "shares_exceed_total"):
-        return abs(diff) / 100.0
-    return abs(diff) / max(abs(expected or 0.0), 1.0)
+def severity(rule: str, diff: float, expected: float | None, reason: str | None = None) -> float:
+    """How bad a discrepancy is, to list the worst first (pipeline.severity, schemas/severity.yaml)."""
+    return rank.severity(rule, diff, expected, reason)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -255,7 +252,7 @@ def _make_check(
         fact_ids=rel.fact_ids,
         reason=(f"{reason_en} [{rel.connective}]" if reason_en else f"[{rel.connective}]"),
         section_id=sec.section_id if sec else None,
-        severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected), 9),
+        severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected, reason_key), 9),
     )
 
 
