@@ -23,6 +23,7 @@ from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
 from pipeline.loaders.pagepool import page_budget
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
 from pipeline.ocr.repair import load_rules as load_ocr_rules
+from pipeline.reports import assign_report_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +299,8 @@ def ingest(
             if on_progress:
                 name = res.path if isinstance(res, Failure) else res.loaded.path
                 on_progress(name, i, total)
+        if con is not None:
+            assign_report_keys(con)  # a new file may join (or found) a report of several files
     finally:
         if con is not None:
             con.close()

@@ -88,7 +88,8 @@ def test_every_mismatch_has_a_row_worst_first_with_marks_and_computation(
         positions.append(text.index(row))
         assert "<mark class=" in row, "the numbers involved are highlighted"
         assert '<div class="calc">' in row and ("≠" in row or "?" in row)
-        assert r["section_path"] is None or str(escape(r["section_path"])) in row
+        section = r["section_trail"] or r["section_path"]
+        assert section is None or str(escape(section)) in row, "the section with its heading text"
         assert str(escape(r["message_vi"])) in row
     assert positions == sorted(positions), "rows follow the mismatch list's order (worst first)"
 

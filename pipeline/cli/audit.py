@@ -63,6 +63,8 @@ def mismatches(
     ),
     include_dismissed: Annotated[bool, typer.Option(
         "--include-dismissed", help="Also list mismatches an auditor dismissed.")] = False,
+    every_file: Annotated[bool, typer.Option(
+        "--every-file", help="A report stored as several files: list its findings in each file, not once.")] = False,
 ) -> None:
     """List inconsistencies, worst first: where, the computation, the quote, and the check_id to review.
 
@@ -77,7 +79,7 @@ def mismatches(
     filters = Filters(
         doc=doc, province=province, rule=rule, status="" if status is Status.any else status.value,
         review="" if review in (None, Review.any) else review.value,
-        include_dismissed=include_dismissed or review is Review.any, limit=limit,
+        include_dismissed=include_dismissed or review is Review.any, per_report=not every_file, limit=limit,
     )
     rows = finding_rows(existing_db(db), filters)
     if format is not Format.table:

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.cli.common import DbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
+from pipeline.read.findings import totals
 from pipeline.recheck import recheck
 
 
@@ -59,7 +60,9 @@ def ingest(
             progress.stop()
     for f in summary.failures:
         err.print(f"[red]failed[/red] {escape(f'{f.path} [{f.stage}]: {f.error}')}", highlight=False, soft_wrap=True)
-    typer.echo(summary.line())
+    if Path(db).exists():  # the database as a whole, in reports; then what this run did (the last line)
+        typer.echo(totals(db).line())
+    typer.echo(f"this run: {summary.line()}")
     if summary.failures:
         raise typer.Exit(int(ExitCode.input_failed))
 
@@ -68,3 +71,4 @@ def check(db: DbOption) -> None:
     """Re-run the consistency checks over what is stored (after a rule or catalog change)."""
     summary = recheck(existing_db(db))
     out.print(summary, highlight=False)
+    typer.echo(totals(db).line())

@@ -76,8 +76,9 @@ def block(i: int, r: dict[str, Any], width: int) -> RenderableType:
         where.append(f"p. {r['page']}")
     if r.get("province"):
         where.append(r["province"])
-    if r.get("files"):  # the same report in other files (see pipeline.read.findings)
-        where.append(f"+{len(r['files']) - 1} files")
+    others = len(r.get("files") or ()) - 1  # the same report stored as other files (documents.report_key)
+    if others > 0:
+        where.append(f"also in {others} other file{'s' if others > 1 else ''}")
     body: list[Text] = [Text(clip(" · ".join(where), inner, 1), style="dim")]
     section = r.get("section_trail") or r.get("section_path")
     if section:

@@ -25,6 +25,7 @@ class Filters:
     status: str = "mismatch"
     review: str = ""
     include_dismissed: bool = False
+    per_report: bool = True  # a report stored as several files has each finding once
     limit: int = 0
 
 
@@ -33,5 +34,28 @@ def finding_rows(db: str | Path, filters: Filters = Filters()) -> list[dict[str,
     con = store.connect(db, read_only=True)
     try:
         return run_named(con, "mismatches", **asdict(filters))
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the whole database holds, counted the way an auditor counts: reports, not files."""
+
+    reports: int
+    files: int
+    open_findings: int  # mismatches not dismissed, once per report
+
+    def line(self) -> str:
+        return (f"database now: {self.reports} reports in {self.files} files, "
+                f"{self.open_findings} open mismatches (each counted once per report)")
+
+
+def totals(db: str | Path) -> Totals:
+    con = store.connect(db, read_only=True)
+    try:
+        reports, files = con.execute(
+            "SELECT count(DISTINCT coalesce(report_key, doc_id)), count(*) FROM documents").fetchone()
+        return Totals(int(reports), int(files), len(run_named(con, "mismatches")))
     finally:
         con.close()

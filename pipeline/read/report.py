@@ -356,7 +356,9 @@ def gather(con) -> dict[str, Any]:
             "doc": doc_by_id.get(c["doc_id"], {}),
         }
 
-    mismatches = [decorate(check_by_id[m["check_id"]])
+    # one row per finding of a report (a PDF, its DOCX and a scan show it once), with the files it is in
+    # and its section as labels with heading text
+    mismatches = [{**decorate(check_by_id[m["check_id"]]), "files": m["files"], "section_trail": m["section_trail"]}
                   for m in mismatch_order if m["check_id"] in check_by_id]
     decorated = {m["check_id"]: m for m in mismatches}
 
@@ -392,6 +394,14 @@ def gather(con) -> dict[str, Any]:
             "fulltext": highlight(text, 0, len(text), fact_marks),
         })
 
+    # the documents with most open problems first: what an auditor opens first
+    open_by_doc: dict[str, int] = defaultdict(int)
+    for m in mismatches:
+        if m["review"] != "dismissed":
+            open_by_doc[m["doc_id"]] += 1
+    doc_pages.sort(key=lambda d: -open_by_doc.get(d["doc_id"], 0))  # stable: date and name after
+    for d in doc_pages:
+        d["open_findings"] = open_by_doc.get(d["doc_id"], 0)
     by_rule = queries.run_named(con, "checks_by_rule")
     for r in by_rule:
         r["label"] = _rule_label(r["rule"])
@@ -435,6 +445,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["vn"] = vn_number
     env.filters["rule_label"] = _rule_label
+    env.filters["basename"] = lambda p: Path(p).name if p else ""
     return env
 
 
