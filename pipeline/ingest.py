@@ -250,8 +250,10 @@ def ingest(
     workers: int | None = None,
     ocr: str = "auto",
     on_progress: Callable[[str, int, int], None] | None = None,
+    force: bool = False,
 ) -> Summary:
-    """Ingest files and folders into the database at `db`; returns what happened."""
+    """Ingest files and folders into the database at `db`; returns what happened (`force`: process
+    files whose content is already stored again, e.g. with another OCR mode)."""
     from pipeline import store
 
     started = time.perf_counter()
@@ -268,7 +270,7 @@ def ingest(
             except OSError:
                 todo.append(f)  # the loader reports the error with its reason
                 continue
-            if sha in queued or store.known_version(con, doc_id_for(sha)) is not None:
+            if sha in queued or (not force and store.known_version(con, doc_id_for(sha)) is not None):
                 summary.unchanged += 1
                 continue
             queued.add(sha)

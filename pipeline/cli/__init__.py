@@ -9,6 +9,9 @@ the dev tools; they are registered here in the order `baocao --help` lists them.
 from __future__ import annotations
 
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -19,17 +22,43 @@ from pipeline.errors import BaocaoError
 
 app = typer.Typer(
     name="baocao",
-    help="Vietnamese administrative reports into DuckDB, with checks of their own arithmetic.",
+    help="Vietnamese administrative reports into DuckDB, with checks of their own arithmetic.\n\n"
+         "Start with `baocao ingest corpus/ --db build/demo.duckdb`, then `baocao mismatches --db "
+         "build/demo.duckdb` (or set BAOCAO_DB once instead of giving --db).",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: flags without `<bool>` metavars, examples kept as written
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"baocao {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """The options of `baocao` itself."""
+
+
 for command in (build.ingest, build.check, audit.mismatches, audit.review, audit.export,
                 audit.report, dev.render):
     app.command()(command)
 # `query NAME --help` shows the query's own parameters, so the command handles --help itself.
 app.command(context_settings={"help_option_names": []})(audit.query)
 app.command(name="eval")(dev.eval_)
+
+
+def package_version() -> str:
+    try:
+        return _dist_version("baocao")
+    except PackageNotFoundError:  # a checkout without an install
+        return "unknown"
 
 
 def main() -> None:

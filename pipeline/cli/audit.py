@@ -17,8 +17,8 @@ from pipeline import store
 from pipeline.cli.common import DbOption, Format, emit, existing_db, fail, out
 from pipeline.cli.findings import blocks
 from pipeline.cli.show import paged
-from pipeline.read import queries
-from pipeline.read.export import export_table
+from pipeline.read import queries, sheets
+from pipeline.read.export import export_query, export_table
 from pipeline.read.findings import Filters, finding_rows
 from pipeline.read.report import write_report
 
@@ -51,13 +51,16 @@ class Status(StrEnum):
 
 def mismatches(
     db: DbOption,
-    doc: Annotated[str, typer.Option(help="Only this document: its doc_id or part of its path.")] = "",
-    province: Annotated[str, typer.Option(help="Only this province (part of the name; accents optional).")] = "",
-    rule: Annotated[str, typer.Option(help="Only this rule, e.g. sum_parts (see `baocao query checks_by_rule`).")] = "",
+    doc: Annotated[str, typer.Option(
+        metavar="TEXT", help="Only this document: its doc_id or part of its path.")] = "",
+    province: Annotated[str, typer.Option(
+        metavar="NAME", help="Only this province (part of the name; accents optional).")] = "",
+    rule: Annotated[str, typer.Option(
+        metavar="RULE", help="Only this rule, e.g. sum_parts (see `baocao query checks_by_rule`).")] = "",
     status: Annotated[Status, typer.Option(help="Which verdicts to list.")] = Status.mismatch,
     review: Annotated[Review | None, typer.Option(
         help="Only findings with this review decision (open = none yet). Default: all but dismissed.")] = None,
-    limit: Annotated[int, typer.Option(min=0, help="At most this many findings (0 = all).")] = 0,
+    limit: Annotated[int, typer.Option(min=0, metavar="N", help="At most this many findings (0 = all).")] = 0,
     format: Annotated[Format, typer.Option("--format", help="table (a block per finding), csv, json, markdown.")] = (
         Format.table
     ),
@@ -99,7 +102,8 @@ def mismatches(
 
 def query(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="A named query of the cookbook; omit to list them.")] = None,
+    name: Annotated[str | None, typer.Argument(
+        metavar="NAME", help="A named query of the cookbook; omit to list them.")] = None,
     db: Annotated[Path | None, typer.Option(
         "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
         help="The baocao database to read (made by `baocao ingest`).")] = None,
@@ -183,14 +187,21 @@ def query_help(q: queries.NamedQuery) -> str:
 
 
 def review(
-    check_id: Annotated[str, typer.Argument(help="The check's id (see `baocao mismatches`).")],
+    check_id: Annotated[str, typer.Argument(metavar="CHECK_ID", help="The check's id (see `baocao mismatches`).")],
     db: DbOption,
     confirm: Annotated[bool, typer.Option("--confirm", help="The mismatch is real.")] = False,
     dismiss: Annotated[bool, typer.Option("--dismiss", help="The mismatch is a false alarm.")] = False,
-    note: Annotated[str | None, typer.Option(help="Why.")] = None,
-    by: Annotated[str | None, typer.Option(help="Who decided.")] = None,
+    note: Annotated[str | None, typer.Option(metavar="TEXT", help="Why.")] = None,
+    by: Annotated[str | None, typer.Option(metavar="NAME", help="Who decided (default: $USER).")] = None,
 ) -> None:
-    """Record an auditor's decision on a check; it survives re-ingest and `check`."""
+    """Record an auditor's decision on a check; it survives re-ingest and `check`.
+
+    Examples:
+
+      baocao review 3a48ee2830cce036 --db build/demo.duckdb --confirm --note "checked the signed copy"
+
+      baocao review 819099c9c0fa3379 --dismiss --note "two different scopes" --by lan
+    """
     if confirm == dismiss:
         raise fail("give exactly one of --confirm or --dismiss")
     try:
@@ -203,19 +214,54 @@ def review(
 
 def export(
     db: DbOption,
-    table: Annotated[ExportTable, typer.Option(help="What to export.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="File format.")],
-    out_path: Annotated[Path, typer.Option("--out", help="Output file.")],
+    out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="File to write: .csv, .xlsx or .parquet.")],
+    table: Annotated[ExportTable | None, typer.Option(help="A table to export.")] = None,
+    query_name: Annotated[str | None, typer.Option(
+        "--query", metavar="NAME", help="A named query to export instead (see `baocao query`).")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", metavar="NAME=VALUE", help="A parameter of --query, cast to its declared type.")] = None,
+    format: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="File format (default: from the extension of --out).")] = None,
+    include_dismissed: Annotated[bool, typer.Option(
+        "--include-dismissed", help="Also export mismatches an auditor dismissed.")] = False,
 ) -> None:
-    """Export facts, checks or mismatches for spreadsheets and other tools."""
-    n = export_table(existing_db(db), table.value, format.value, out_path)
+    """Export facts, checks, mismatches or a named query for spreadsheets and other tools.
+
+    CSV is written with a byte-order mark (Excel reads the Vietnamese right); XLSX has a frozen
+    header row and a filter. Dismissed mismatches are left out unless --include-dismissed.
+
+    Examples:
+
+      baocao export --db build/demo.duckdb --table mismatches --out mismatches.xlsx
+
+      baocao export --query online_rate_fell -p min_drop=2 --out fell.csv
+    """
+    if (table is None) == (query_name is None):
+        raise fail("give exactly one of --table or --query")
+    if param and query_name is None:
+        raise fail("-p goes with --query")
+    try:
+        fmt = sheets.format_for(out_path, format.value if format else None)
+    except ValueError as e:
+        raise fail(str(e)) from e
+    db = existing_db(db)
+    if query_name is not None:
+        q = _named(query_name)
+        n = export_query(db, query_name, parse_params(q, param or []), fmt, out_path)
+    else:
+        n = export_table(db, table.value, fmt, out_path, include_dismissed=include_dismissed)
     out.print(f"{n} rows → {out_path}", highlight=False)
 
 
 def report(
     db: DbOption,
-    out_path: Annotated[Path, typer.Option("--out", help="HTML file to write.")],
+    out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="HTML file to write.")],
 ) -> None:
-    """Write a self-contained HTML audit report."""
+    """Write a self-contained HTML audit report (one file, no network needed to open it).
+
+    Example:
+
+      baocao report --db build/demo.duckdb --out build/report.html
+    """
     write_report(existing_db(db), out_path)
     out.print(f"report → {out_path}", highlight=False)
