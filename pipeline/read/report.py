@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from pipeline import store
 from pipeline.model import ocr_read_as
+from pipeline.read import charts as charts_mod
 from pipeline.read import queries
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -306,6 +307,25 @@ def _rule_label(rule: str) -> str:
     return f"{vi} · {en}" if en else vi
 
 
+def _count_by(rows: list[dict[str, Any]], key) -> list[tuple[str, float]]:
+    """(label, count) pairs, most first; rows without the key count as unknown."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[key(r) or "(không rõ · unknown)"] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _one_metric(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the rate stated most often: rates of different metrics on one axis would mislead."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["metric"]] += r["figures"]
+    if not counts:
+        return []
+    top = min(counts, key=lambda m: (-counts[m], m))
+    return [r for r in rows if r["metric"] == top]
+
+
 def gather(con) -> dict[str, Any]:
     """Everything the template shows, read once from the database."""
     docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
@@ -402,6 +422,15 @@ def gather(con) -> dict[str, Any]:
     doc_pages.sort(key=lambda d: -open_by_doc.get(d["doc_id"], 0))  # stable: date and name after
     for d in doc_pages:
         d["open_findings"] = open_by_doc.get(d["doc_id"], 0)
+    open_findings = [m for m in mismatches if m["review"] != "dismissed"]
+    charts = {
+        "by_province": charts_mod.hbar(_count_by(open_findings, lambda m: m["doc"].get("province")),
+                                       title="Open mismatches by province"),
+        "by_rule_chart": charts_mod.hbar(_count_by(open_findings, lambda m: m["rule"]),
+                                         title="Open mismatches by rule"),
+        "rates": charts_mod.rate_dots(_one_metric(queries.run_named(con, "rates_by_unit_year")),
+                                      title="Rates by unit and year"),
+    }
     by_rule = queries.run_named(con, "checks_by_rule")
     for r in by_rule:
         r["label"] = _rule_label(r["rule"])
@@ -412,6 +441,8 @@ def gather(con) -> dict[str, Any]:
         "SELECT period FROM facts WHERE period IS NOT NULL GROUP BY period ORDER BY period").fetchall()]
     review_counts = {k: sum(m["review"] == k for m in mismatches) for k in REVIEW_LABELS}
     return {
+        **charts,
+        "rates_metric": next((r["metric"] for r in _one_metric(queries.run_named(con, "rates_by_unit_year"))), ""),
         "docs": doc_pages,
         "mismatches": mismatches,
         "by_rule": by_rule,
