@@ -256,6 +256,8 @@ def export(
 def report(
     db: DbOption,
     out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="HTML file to write.")],
+    full_text: Annotated[bool, typer.Option(
+        "--full-text", help="Also embed every document's whole text (large for many documents).")] = False,
 ) -> None:
     """Write a self-contained HTML audit report (one file, no network needed to open it).
 
@@ -263,5 +265,5 @@ def report(
 
       baocao report --db build/demo.duckdb --out build/report.html
     """
-    write_report(existing_db(db), out_path)
+    write_report(existing_db(db), out_path, full_text=full_text)
     out.print(f"report → {out_path}", highlight=False)

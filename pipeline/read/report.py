@@ -326,8 +326,12 @@ def _one_metric(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r["metric"] == top]
 
 
-def gather(con) -> dict[str, Any]:
-    """Everything the template shows, read once from the database."""
+def gather(con, *, full_text: bool = False) -> dict[str, Any]:
+    """Everything the template shows, read once from the database.
+
+    Each finding carries its passage; a document's whole text is embedded only with `full_text` (it is
+    most of the file: without it 1,000 documents stay a few MB).
+    """
     docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     facts = queries.rows(con, """
@@ -408,10 +412,14 @@ def gather(con) -> dict[str, Any]:
             "name": Path(d["path"] or did).name,
             "tree": heading_tree(sections_by_doc[did], {k: (v[0], v[1]) for k, v in counts.items()}),
             "n_sections": len(sections_by_doc[did]),
-            "facts": facts_by_doc[did],
-            "checks": doc_checks,
+            # without full_text a document lists its findings (not its every figure and holding check),
+            # which keeps the report a few MB for 1,000 documents; the counts are always complete
+            "facts": facts_by_doc[did] if full_text else [],
+            "n_facts": len(facts_by_doc[did]),
+            "checks": doc_checks if full_text else [c for c in doc_checks if c["status"] != "ok"],
+            "n_checks": len(doc_checks),
             "status_counts": status_counts,
-            "fulltext": highlight(text, 0, len(text), fact_marks),
+            "fulltext": highlight(text, 0, len(text), fact_marks) if full_text else None,
         })
 
     # the documents with most open problems first: what an auditor opens first
@@ -486,11 +494,11 @@ def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime 
                            generated_at=(generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M"))
 
 
-def write_report(db_path: str | Path, out_path: str | Path) -> Path:
+def write_report(db_path: str | Path, out_path: str | Path, *, full_text: bool = False) -> Path:
     """Read the database and write the HTML report; returns the path written."""
-    con = store.connect(db_path)
+    con = store.connect(db_path, read_only=True)
     try:
-        data = gather(con)
+        data = gather(con, full_text=full_text)
     finally:
         con.close()
     out = Path(out_path)
