@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from conftest import CORPUS
@@ -121,3 +122,16 @@ def test_ingest_force_processes_stored_files_again(tmp_path: Path) -> None:
     forced = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--force"])
     assert forced.exit_code == 0 and "this run: 1 documents" in forced.stdout
     assert "database now: 1 reports in 1 files" in forced.stdout
+
+
+def test_check_says_what_changed(corpus_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    doc_id = con.execute("SELECT doc_id FROM documents LIMIT 1").fetchone()[0]
+    con.execute("INSERT INTO checks (doc_id, check_id, rule, status, stated, expected, severity) "
+                "VALUES (?, 'stale-finding', 'sum_parts', 'mismatch', 10, 11, 0.5)", [doc_id])
+    con.close()
+    result = runner.invoke(app, ["check", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 resolved" in result.stdout and "still open" in result.stdout

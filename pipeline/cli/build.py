@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
-from pipeline.read.findings import totals
+from pipeline.read.findings import open_findings, totals
 from pipeline.recheck import recheck
 
 
@@ -91,6 +91,10 @@ def check(db: DbOption) -> None:
 
       baocao check --db build/demo.duckdb
     """
-    summary = recheck(existing_db(db))
+    before = open_findings(existing_db(db))
+    summary = recheck(db)
+    after = open_findings(db)
     out.print(summary, highlight=False)
+    typer.echo(f"changed: {len(after - before)} new, {len(before - after)} resolved, "
+               f"{len(after & before)} still open (open mismatches, once per report)")
     typer.echo(totals(db).line())

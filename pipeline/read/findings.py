@@ -59,3 +59,8 @@ def totals(db: str | Path) -> Totals:
         return Totals(int(reports), int(files), len(run_named(con, "mismatches")))
     finally:
         con.close()
+
+
+def open_findings(db: str | Path) -> set[str]:
+    """The check_ids of the open (not dismissed) mismatches, once per report: what `check` compares."""
+    return {r["check_id"] for r in finding_rows(db)}
