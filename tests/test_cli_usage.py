@@ -135,3 +135,10 @@ def test_check_says_what_changed(corpus_db: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "0 new, 1 resolved" in result.stdout and "still open" in result.stdout
+
+
+def test_render_refuses_a_file_that_is_not_a_text_report(tmp_path: Path) -> None:
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    result = runner.invoke(app, ["render", str(pdf), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and ".txt or .md" in result.output

@@ -38,7 +38,12 @@ def render(
         raise fail(f"unknown scan level {', '.join(bad)}; choose from {', '.join(LEVELS)}")
     if not src.exists():
         raise fail(f"{src}: no such file or folder")
-    entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+    if src.is_file() and src.suffix.lower() not in (".txt", ".md"):
+        raise fail(f"{src}: render takes a .txt or .md report (the text it renders), not a {src.suffix or 'file'}")
+    try:
+        entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+    except (ValueError, UnicodeDecodeError) as e:  # a text the renderer cannot set (no glyph, not UTF-8)
+        raise fail(str(e)[:300]) from e
     typer.echo(f"rendered {len({e.source for e in entries})} reports into {len(entries)} files under {out_dir}/")
 
 
