@@ -12,7 +12,7 @@ import pytest
 from markupsafe import Markup
 
 from pipeline.read.charts import hbar, rate_dots
-from pipeline.read.report import write_report
+from pipeline.read.report import gap_histogram, write_report
 
 PROBE = """<script>document.body.setAttribute("data-sw",
   document.documentElement.scrollWidth + "/" + window.innerWidth);</script></body>"""
@@ -56,3 +56,15 @@ def test_no_horizontal_scroll_at_760_pixels(html: str, tmp_path: Path) -> None:
     m = re.search(r'data-sw="(\d+)/(\d+)"', dom)
     assert m, "Chromium did not run the probe"
     assert int(m.group(1)) <= int(m.group(2)), f"page is {m.group(1)} px wide in a {m.group(2)} px window"
+
+
+def test_gap_histogram_measures_percents_in_points_and_counts_relatively() -> None:
+
+
+    found = gap_histogram([
+        {"rule": "ratio_percent", "stated": 50.0, "expected": 47.0},  # 3 points
+        {"rule": "share_of_total", "stated": 10.0, "expected": 10.7},  # 0.7 points
+        {"rule": "sum_parts", "stated": 1000.0, "expected": 1020.0},  # 2 % of the total
+        {"rule": "sum_parts", "stated": None, "expected": 5.0},
+    ])
+    assert dict(found) == {"tỷ lệ: 0,5–1 điểm %": 1, "tỷ lệ: 2–5 điểm %": 1, "số lượng: 1–5 %": 1}

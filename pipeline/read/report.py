@@ -32,6 +32,7 @@ from pipeline import store
 from pipeline.model import ocr_read_as
 from pipeline.read import charts as charts_mod
 from pipeline.read import queries
+from pipeline.severity import rules as severity_rules
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -315,6 +316,27 @@ def _count_by(rows: list[dict[str, Any]], key) -> list[tuple[str, float]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def gap_histogram(findings: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    """Open findings by the size of their gap in the figure's own terms: points for a percent,
+    per cent of the expected value for a count or an amount (the terms of `checks.severity`)."""
+    pct_rules = set(severity_rules().percent_rules)
+    bins = {"percent": [(0.5, "< 0,5 điểm %"), (1, "0,5–1 điểm %"), (2, "1–2 điểm %"), (5, "2–5 điểm %"),
+                        (float("inf"), "≥ 5 điểm %")],
+            "count": [(1, "< 1 %"), (5, "1–5 %"), (10, "5–10 %"), (float("inf"), "≥ 10 %")]}
+    counts = {label: 0 for kind in bins.values() for _, label in kind}
+    for m in findings:
+        if m.get("stated") is None or m.get("expected") is None:
+            continue
+        gap = abs(m["stated"] - m["expected"])
+        kind = "percent" if m["rule"] in pct_rules else "count"
+        if kind == "count":
+            gap = 100 * gap / max(abs(m["expected"]), 1.0)
+        label = next(lbl for top, lbl in bins[kind] if gap < top)
+        counts[label] += 1
+    return [(f"{'tỷ lệ' if k == 'percent' else 'số lượng'}: {lbl}", counts[lbl])
+            for k, kind in bins.items() for _, lbl in kind if counts[lbl]]
+
+
 def _one_metric(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of the rate stated most often: rates of different metrics on one axis would mislead."""
     counts: dict[str, int] = defaultdict(int)
@@ -436,6 +458,7 @@ def gather(con, *, full_text: bool = False) -> dict[str, Any]:
                                        title="Open mismatches by province"),
         "by_rule_chart": charts_mod.hbar(_count_by(open_findings, lambda m: m["rule"]),
                                          title="Open mismatches by rule"),
+        "gaps": charts_mod.hbar(gap_histogram(open_findings), title="Open mismatches by size of the gap"),
         "rates": charts_mod.rate_dots(_one_metric(queries.run_named(con, "rates_by_unit_year")),
                                       title="Rates by unit and year"),
     }
