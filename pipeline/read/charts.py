@@ -13,7 +13,7 @@ from markupsafe import Markup
 WIDTH = 600  # the viewBox width; the chart is drawn at 100 % of its container
 ROW = 22
 LABEL = 230  # room for the labels on the left
-YEAR_COLOURS = ("#1f5fa8", "#e07b00", "#067647", "#b42318", "#7a4cc2", "#667085")
+YEAR_COLOURS = ("#1f5fa8", "#e07b00", "#067647", "#b42318", "#7a4cc2", "#667085", "#c11c84", "#0e9384", "#8a6d00")
 
 
 def _clip(s: str, n: int) -> str:
