@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.markup import escape
 
@@ -68,3 +69,8 @@ def main() -> None:
     except BaocaoError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         sys.exit(int(e.exit_code))
+    except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
+        first = str(e).splitlines()[0]
+        err.print(f"[red]error:[/red] {escape(first)}\nThe database may predate this version of baocao: "
+                  "`baocao check --db FILE` brings its schema up to date.", highlight=False)
+        sys.exit(2)
