@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.cli.findings import marked_quote
 from pipeline.cli.show import fit_columns, markdown
 from pipeline.read import queries
 
@@ -147,3 +148,12 @@ def test_a_declared_type_in_the_header_is_used_and_an_unknown_one_refused() -> N
     assert q.param_types == {"n": "integer"} and q.cast("n", "7") == 7
     with pytest.raises(Exception, match="unknown type"):
         queries.parse_named_query("t", "-- title: T\n-- param: n colour = 3 | x\nSELECT $n")
+
+
+def test_a_short_quote_is_shown_with_the_words_around_it_and_its_figure_marked() -> None:
+
+
+    text = marked_quote("212 hồ sơ", 212.0, (), 120, before="Cả năm vẫn còn ", after=" trễ hạn.\nDòng sau")
+    assert text.plain == "“Cả năm vẫn còn 212 hồ sơ trễ hạn.”"
+    marked = [text.plain[s.start:s.end] for s in text.spans if "red" in str(s.style)]
+    assert marked == ["212"]

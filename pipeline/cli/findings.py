@@ -41,16 +41,32 @@ def quote_window(quote: str, stated: float | None, room: int) -> tuple[str, int]
     return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else ""), start - (1 if start else 0)
 
 
-def marked_quote(quote: str, stated: float | None, operands: Sequence[float], room: int) -> Text:
-    """The quote with its figures marked: the stated one in bold red, the operands in bold."""
+def marked_quote(quote: str, stated: float | None, operands: Sequence[float], room: int,
+                 before: str = "", after: str = "") -> Text:
+    """The quote with its figures marked (the stated one in bold red, the operands in bold); a short
+    quote ("391 hồ sơ") gets the words around it from its line, dimmed, so it can be read."""
     shown, _ = quote_window(quote, stated, room)
-    text = Text("“" + shown + "”", style="italic")
+    spare = max(room - len(shown) - 2, 0)
+    line_before = " ".join(before.split("\n")[-1].split())
+    line_after = " ".join(after.split("\n")[0].split())
+    lead = line_before[-(spare // 2):] if spare > 8 and line_before else ""
+    tail = line_after[: spare - len(lead)] if spare > 8 and line_after else ""
+    if lead and before.split("\n")[-1][-1:].isspace():
+        lead += " "
+    if tail and after[:1].isspace():
+        tail = " " + tail
+    text = Text("“", style="italic")
+    text.append(("…" if len(lead) < len(line_before) else "") + lead.lstrip() if lead else "", style="dim")
+    start = len(text.plain)
+    text.append(shown, style="italic")
+    text.append(tail.rstrip() + ("…" if len(tail.strip()) < len(line_after) else "") if tail else "", style="dim")
+    text.append("”", style="italic")
     ops = list(operands or ())
     for n in find_numbers(shown):
         if stated is not None and _same(n.value, stated):
-            text.stylize("bold red", n.char_start + 1, n.char_end + 1)
+            text.stylize("bold red", start + n.char_start, start + n.char_end)
         elif any(_same(n.value, o) for o in ops):
-            text.stylize("bold", n.char_start + 1, n.char_end + 1)
+            text.stylize("bold", start + n.char_start, start + n.char_end)
     return text
 
 
@@ -86,7 +102,8 @@ def block(i: int, r: dict[str, Any], width: int) -> RenderableType:
     body.append(Text(clip(r.get("message_vi") or "", inner - 8, TEXT_LINES)))
     if r.get("quote"):
         room = (inner - 8) * QUOTE_LINES
-        body.append(marked_quote(r["quote"], r.get("stated"), r.get("operands") or (), room))
+        body.append(marked_quote(r["quote"], r.get("stated"), r.get("operands") or (), room,
+                                 r.get("context_before") or "", r.get("context_after") or ""))
     return Group(head, *(Padding(t, (0, 0, 0, 4), expand=False) for t in body))
 
 

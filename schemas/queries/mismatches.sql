@@ -1,5 +1,6 @@
 -- title: Mismatches, worst first
--- description: Every inconsistency with its document, page, section (labels and heading text), quote,
+-- description: Every inconsistency with its document, page, section (labels and heading text), quote
+--   (with up to 80 characters of text either side),
 --   stated and expected values and the latest review decision, worst first. A report stored as
 --   several files (a signed PDF, its DOCX, a scan: documents.report_key) has each finding once, shown
 --   from its best-read file, with `files` listing every file it appears in ($per_report false lists
@@ -30,6 +31,9 @@ WITH trail AS (
         c.*, d.path, d.issuer, d.province, d.issued_date, d.source_kind,
         coalesce(d.report_key, d.doc_id) AS report_key,
         round(c.stated, 6) AS stated6, round(c.expected, 6) AS expected6,
+        substr(d.text, greatest(c.char_start - 80, 0) + 1, c.char_start - greatest(c.char_start - 80, 0))
+            AS context_before,
+        substr(d.text, c.char_end + 1, 80) AS context_after,
         lr.decision, lr."at" AS decided_at, lr.note
     FROM checks c
     JOIN documents d USING (doc_id)
@@ -46,7 +50,8 @@ WITH trail AS (
 SELECT
     f.check_id, f.doc_id, f.report_key, f.path, f.issuer, f.province, f.issued_date,
     s.path AS section_path, t.section_trail, f.rule, f.status, f.stated, f.expected, f.tolerance,
-    f.operands, f.message_vi, f.message_en, f.quote, f.char_start, f.char_end, f.page, f.severity,
+    f.operands, f.message_vi, f.message_en, f.quote, f.context_before, f.context_after, f.char_start,
+    f.char_end, f.page, f.severity,
     cp.review_decision, cp.review_note, cp.files, len(cp.files) AS n_files
 FROM found f
 JOIN copies cp ON cp.report_key = f.report_key AND cp.rule = f.rule AND cp.status = f.status
