@@ -67,4 +67,4 @@ def test_a_report_ingested_as_two_files_has_each_finding_once(tmp_path: Path) ->
                                              "json"]).stdout)
     assert sum(r["mismatches"] for r in by_rule) == len(per_report), "counts are per report"
     blocks = runner.invoke(app, ["mismatches", "--db", str(db)], env={"COLUMNS": "80"}).stdout
-    assert "also in 1 other file" in blocks
+    assert "report in 2 files" in blocks

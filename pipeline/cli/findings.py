@@ -37,7 +37,11 @@ def quote_window(quote: str, stated: float | None, room: int) -> tuple[str, int]
         return flat, 0
     at = next((n.char_start for n in find_numbers(flat) if stated is not None and _same(n.value, stated)), 0)
     start = max(0, min(at - room // 3, len(flat) - room + 1))
+    if start and (space := flat.find(" ", start, at)) != -1:  # begin at a word, not inside one
+        start = space + 1
     end = min(len(flat), start + room - 2)
+    if end < len(flat) and (space := flat.rfind(" ", start, end)) > at:
+        end = space
     return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else ""), start - (1 if start else 0)
 
 
@@ -90,11 +94,11 @@ def block(i: int, r: dict[str, Any], width: int) -> RenderableType:
     where = [Path(r["path"]).name]
     if r.get("page") is not None:
         where.append(f"p. {r['page']}")
-    if r.get("province"):
-        where.append(r["province"])
     others = len(r.get("files") or ()) - 1  # the same report stored as other files (documents.report_key)
     if others > 0:
-        where.append(f"also in {others} other file{'s' if others > 1 else ''}")
+        where.append(f"report in {others + 1} files")
+    if r.get("province"):
+        where.append(r["province"])
     body: list[Text] = [Text(clip(" · ".join(where), inner, 1), style="dim")]
     section = r.get("section_trail") or r.get("section_path")
     if section:
