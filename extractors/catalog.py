@@ -23,9 +23,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import ConfigError
+from pydantic import Field
 
-CATALOG_PATH = Path(__file__).resolve().parents[1] / "schemas" / "metrics.yaml"
+from pipeline.config import Strict, config_error, load_model, schema_path
+from pipeline.errors import ConfigError
+from pipeline.vietnamese import fold, place_tones
+
+CATALOG_FILE = "metrics.yaml"
+CATALOG_PATH = schema_path(CATALOG_FILE)
 
 KINDS = ("count", "percent", "money", "ratio", "other")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -43,40 +48,9 @@ FACT_TO_METRIC_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ -> d: the comparison form of catalog phrases and report text.
-
-    Character-for-character, so offsets in the folded string are offsets in the original.
-    """
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        if low == "đ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", low)[:1]
-        out.append(base if base else low)
-    return "".join(out)
-
-
 def words_of(text: str) -> list[str]:
     """Lower-case words of a text, punctuation dropped ("Tỷ lệ MT/CBCC" -> [tỷ, lệ, mt, cbcc])."""
-    return _WORD_RE.findall(_tone(unicodedata.normalize("NFC", text).lower()))
-
-
-def _tone(s: str) -> str:
-    try:
-        from pipeline.normalize import fold_tone
-    except ImportError:  # pragma: no cover - normalize is part of the package
-        return s
-    return fold_tone(s)
-
-
-def _is_ascii(w: str) -> bool:
-    return w.isascii()
+    return _WORD_RE.findall(place_tones(unicodedata.normalize("NFC", text).lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,30 +240,41 @@ class Catalog:
 
 # ------------------------------------------------------------------------------------ loading
 
+_Phrase = str | int | float  # a phrase as YAML types it ("4", 4.0 are phrases too)
+_Refs = str | list[str] | None  # one metric key or a list of them
 
-class _UniqueKeyLoader:
-    """A yaml SafeLoader that rejects duplicate mapping keys (PyYAML silently keeps the last)."""
 
-    @staticmethod
-    def make():
-        import yaml
+class _MetricSpec(Strict):
+    """One entry of `metrics:`; the checks between entries (references, kinds, cycles) follow below."""
 
-        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~8x faster
+    name: str
+    kind: str  # one of KINDS, checked with a message that lists them
+    en: str | None = None
+    unit: _Phrase | None = None
+    heads: list[_Phrase] | None = None
+    cues: list[_Phrase | list[_Phrase]] | None = None  # groups of alternatives (a bare phrase: a group of one)
+    names: list[_Phrase] | None = None
+    also: list[_Phrase] | None = None
+    not_: list[_Phrase] | None = Field(None, alias="not")
+    broader: _Refs = None
+    parts: _Refs = None
+    numerator: _Refs = None
+    denominator: _Refs = None
 
-        class Loader(base):  # type: ignore[valid-type, misc]
-            pass
 
-        def construct_mapping(loader, node, deep=False):
-            seen = set()
-            for key_node, _ in node.value:
-                key = loader.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise ConfigError(f"duplicate key {key!r} (line {key_node.start_mark.line + 1})")
-                seen.add(key)
-            return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+class _GrammarSpec(Strict):
+    connectives: list[_Phrase] | None = None
+    denominator_markers: list[_Phrase] | None = None
+    list_openers: list[_Phrase] | None = None
+    measure_words: list[_Phrase] | None = None
 
-        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-        return Loader
+
+class _CatalogFile(Strict):
+    version: int | None = None
+    abbreviations: dict[str, _Phrase] | None = None
+    grammar: _GrammarSpec | None = None
+    metrics: dict[str, _MetricSpec]
+
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:
@@ -297,32 +282,25 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
     A malformed file is a ConfigError naming the file and the offending entry (the CLI exits 2).
     """
-    p = Path(path) if path else CATALOG_PATH
+    p = schema_path(path or CATALOG_FILE)
     try:
-        mtime = p.stat().st_mtime_ns
+        version = p.stat().st_mtime_ns
     except OSError as e:
-        raise ConfigError(f"metric catalog not found: {e}", path=str(p)) from e
-    return _load_cached(str(p), mtime)
+        raise config_error(p, None, f"metric catalog not found: {e}") from e
+    return _load_cached(str(p), version)
 
 
 @functools.lru_cache(maxsize=8)
-def _load_cached(path: str, _mtime: int) -> Catalog:
-    import yaml
-
+def _load_cached(path: str, _version: int) -> Catalog:
     def fail(msg: str) -> ConfigError:
-        return ConfigError(f"{Path(path).name}: {msg}", path=path)
+        return config_error(path, None, msg)
 
-    try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader.make())
-    except ConfigError as e:
-        raise fail(e.message) from e
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise fail(f"cannot read: {e}") from e
-    if not isinstance(raw, dict) or not isinstance(raw.get("metrics"), dict) or not raw["metrics"]:
+    raw = load_model(path, _CatalogFile)  # parsed once per file version, duplicate keys refused
+    if not raw.metrics:
         raise fail("expected a mapping with a non-empty 'metrics' mapping")
 
     abbreviations: dict[str, tuple[str, ...]] = {}
-    for k, v in (raw.get("abbreviations") or {}).items():
+    for k, v in (raw.abbreviations or {}).items():
         kw, vw = words_of(str(k)), words_of(str(v))
         if len(kw) != 1 or not vw:
             raise fail(f"abbreviation {k!r}: expected one word mapped to a phrase")
@@ -349,37 +327,26 @@ def _load_cached(path: str, _mtime: int) -> Catalog:
             raise fail(f"{where}: expected a list of phrases")
         return tuple(dict.fromkeys(phrase(v, where) for v in value))
 
-    grammar_raw = raw.get("grammar") or {}
-    if not isinstance(grammar_raw, dict):
-        raise fail("'grammar' must be a mapping")
+    g = raw.grammar or _GrammarSpec()
     grammar = Grammar(
-        connectives=frozenset(phrases(grammar_raw.get("connectives"), "grammar.connectives")),
-        denominator_markers=phrases(grammar_raw.get("denominator_markers"), "grammar.denominator_markers"),
-        list_openers=phrases(grammar_raw.get("list_openers"), "grammar.list_openers"),
-        measure_words=phrases(grammar_raw.get("measure_words"), "grammar.measure_words"),
+        connectives=frozenset(phrases(g.connectives, "grammar.connectives")),
+        denominator_markers=phrases(g.denominator_markers, "grammar.denominator_markers"),
+        list_openers=phrases(g.list_openers, "grammar.list_openers"),
+        measure_words=phrases(g.measure_words, "grammar.measure_words"),
     )
 
-    allowed = {"name", "en", "kind", "unit", "heads", "cues", "names", "also", "not", "broader", "parts",
-               "numerator", "denominator"}
     metrics: dict[str, Metric] = {}
-    for order, (key, spec) in enumerate(raw["metrics"].items()):
+    for order, (key, spec) in enumerate(raw.metrics.items()):
         where = f"metric {key!r}"
-        if not isinstance(key, str) or not _KEY_RE.match(key):
+        if not _KEY_RE.match(key):
             raise fail(f"{where}: keys are lower_snake_case identifiers")
-        if not isinstance(spec, dict):
-            raise fail(f"{where}: expected a mapping")
-        unknown = set(spec) - allowed
-        if unknown:
-            raise fail(f"{where}: unknown field(s) {sorted(unknown)}")
-        name = spec.get("name")
-        if not isinstance(name, str) or not name.strip():
+        name = spec.name
+        if not name.strip():
             raise fail(f"{where}: 'name' (Vietnamese name) is required")
-        kind = spec.get("kind")
+        kind = spec.kind
         if kind not in KINDS:
             raise fail(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
-        cues_raw = spec.get("cues") or []
-        if not isinstance(cues_raw, list):
-            raise fail(f"{where}: 'cues' must be a list of phrase groups")
+        cues_raw = spec.cues or []
         groups = []
         for g in cues_raw:
             group = phrases(g if isinstance(g, list) else [g], f"{where} cues")
@@ -395,19 +362,19 @@ def _load_cached(path: str, _mtime: int) -> Catalog:
                 raise fail(f"{where}: '{field_name}' must name metrics")
             return tuple(items)
 
-        denominator = refs(spec.get("denominator"), "denominator")
+        denominator = refs(spec.denominator, "denominator")
         if len(denominator) > 1:
             raise fail(f"{where}: 'denominator' names one metric")
-        broader = refs(spec.get("broader"), "broader")
+        broader = refs(spec.broader, "broader")
         if len(broader) > 1:
             raise fail(f"{where}: 'broader' names one metric")
         metrics[key] = Metric(
-            key=key, name=name.strip(), kind=kind, en=str(spec.get("en") or ""),
-            unit=str(spec["unit"]) if spec.get("unit") is not None else None,
-            heads=phrases(spec.get("heads"), f"{where} heads"), cues=tuple(groups),
-            names=phrases(spec.get("names"), f"{where} names"), also=phrases(spec.get("also"), f"{where} also"),
-            excludes=phrases(spec.get("not"), f"{where} not"), broader=broader[0] if broader else None,
-            parts=refs(spec.get("parts"), "parts"), numerator=refs(spec.get("numerator"), "numerator"),
+            key=key, name=name.strip(), kind=kind, en=str(spec.en or ""),
+            unit=str(spec.unit) if spec.unit is not None else None,
+            heads=phrases(spec.heads, f"{where} heads"), cues=tuple(groups),
+            names=phrases(spec.names, f"{where} names"), also=phrases(spec.also, f"{where} also"),
+            excludes=phrases(spec.not_, f"{where} not"), broader=broader[0] if broader else None,
+            parts=refs(spec.parts, "parts"), numerator=refs(spec.numerator, "numerator"),
             denominator=denominator[0] if denominator else None, order=order,
         )
 

@@ -24,12 +24,17 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field, ValidationError
+
+from extractors.gazetteer import gazetteer_index
+from pipeline.config import Strict, config_error, read_text, schema_path
 from pipeline.errors import ConfigError
 from pipeline.model import Entity, NormText, Section, section_at, stable_id
+from pipeline.vietnamese import place_tones, space_key
 
-PATTERNS_PATH = Path(__file__).resolve().parents[1] / "schemas" / "entity_patterns.jsonl"
+PATTERNS_FILE = "entity_patterns.jsonl"
 LABELS = ("ORG", "LOC", "LEVEL", "SYSTEM", "MEDIA", "LAW")
 
 # One token per syllable; numbers keep their separators, codes keep their joiners ("1260/QĐ-UBND",
@@ -129,58 +134,53 @@ class SyllableTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Any:
-        from spacy.tokens import Doc
+        from spacy.tokens import Doc  # spaCy loaded lazily: heavy import
 
         words, spaces = _tokenize_words(text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
-def load_patterns(path: Path = PATTERNS_PATH) -> tuple[list[dict], dict[str, Any]]:
+class _PatternLine(Strict):
+    """One line of schemas/entity_patterns.jsonl."""
+
+    label: Literal["ORG", "LOC", "LEVEL", "SYSTEM", "MEDIA", "LAW"]
+    pattern: str | list[dict[str, Any]] = Field(min_length=1)
+    id: str | None = None
+    normalized: str | None = None  # the value a match stands for (levels: "cấp xã")
+    not_before: tuple[str, ...] = ()  # agency heads: words after which the head is not a name
+    alone: bool = False  # agency heads: a name by itself
+
+
+def load_patterns(path: str | Path = PATTERNS_FILE) -> tuple[list[dict], dict[str, Any]]:
     """EntityRuler patterns from the JSONL file, and what the ruler cannot hold, by pattern id and text:
     `normalized` values (levels), `not_before` words of agency heads, `alone` (a name by itself)."""
     patterns: list[dict] = []
     normalized: dict[str, Any] = {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise ConfigError(f"entity patterns unreadable: {e}", path=str(path)) from e
-    for n, line in enumerate(lines, 1):
+    where = schema_path(path)
+    for n, line in enumerate(read_text(where).splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            d = json.loads(line)
-        except ValueError as e:
-            raise ConfigError(f"{Path(path).name}:{n}: not JSON: {e}", path=str(path)) from e
-        if not isinstance(d, dict) or d.get("label") not in LABELS or not isinstance(d.get("pattern"), str | list) \
-                or not d.get("pattern"):
-            raise ConfigError(f"{Path(path).name}:{n}: needs label (one of {LABELS}) and a pattern", path=str(path))
-        pid = str(d.get("id") or f"{d['label'].lower()}.{n}")
-        if d.get("normalized"):
-            normalized[f"{pid}|{_key(d['pattern']) if isinstance(d['pattern'], str) else ''}"] = str(d["normalized"])
-            normalized.setdefault(pid, str(d["normalized"]))
-        if d["label"] in ("ORG", "MEDIA") and isinstance(d["pattern"], str):
-            nb = d.get("not_before") or []
-            if not isinstance(nb, list) or not all(isinstance(x, str) for x in nb):
-                raise ConfigError(f"{Path(path).name}:{n}: not_before must be a list of words", path=str(path))
-            normalized[f"head|{_key(d['pattern'])}"] = {"not_before": frozenset(x.lower() for x in nb),
-                                                       "alone": bool(d.get("alone"))}
-        patterns.append({"label": d["label"], "pattern": d["pattern"], "id": pid})
+            d = _PatternLine.model_validate_json(line)
+        except ValidationError as e:
+            err = e.errors()[0]
+            key = ".".join(str(x) for x in err["loc"])
+            raise config_error(where, f"line {n}" + (f" {key}" if key else ""), err["msg"]) from e
+        pid = d.id or f"{d.label.lower()}.{n}"
+        if d.normalized:
+            normalized[f"{pid}|{space_key(d.pattern) if isinstance(d.pattern, str) else ''}"] = d.normalized
+            normalized.setdefault(pid, d.normalized)
+        if d.label in ("ORG", "MEDIA") and isinstance(d.pattern, str):
+            normalized[f"head|{space_key(d.pattern)}"] = {"not_before": frozenset(x.lower() for x in d.not_before),
+                                                         "alone": d.alone}
+        patterns.append({"label": d.label, "pattern": d.pattern, "id": pid})
     return patterns, normalized
-
-
-def _key(s: str) -> str:
-    return " ".join(s.casefold().split())
 
 
 def _gazetteer_patterns() -> list[dict]:
     """One phrase pattern per province and district (with its level word), from the gazetteer."""
     try:
-        from extractors import gazetteer as gz
-        from pipeline.normalize import fold_tone
-    except ImportError:  # pragma: no cover - the gazetteer module is part of the package
-        return []
-    try:
-        idx = gz._index()
+        idx = gazetteer_index()
     except ConfigError:  # pragma: no cover - install problem: generic patterns still work
         return []
     out: list[dict] = []
@@ -193,12 +193,12 @@ def _gazetteer_patterns() -> list[dict]:
             out.append({"label": "LOC", "pattern": text, "id": pid})
 
     for short in sorted(set(idx.provinces.values())):
-        name = fold_tone(short)
+        name = place_tones(short)
         add(f"tỉnh {name}", "gazetteer.province")
         add(f"thành phố {name}", "gazetteer.province")
     for dists in idx.districts.values():
         for d in dists:
-            name = fold_tone(d.name)
+            name = place_tones(d.name)
             add(f"{d.kind} {name}", "gazetteer.district")
             if d.kind == "thành phố":
                 add(f"TP. {name}", "gazetteer.district")
@@ -209,13 +209,13 @@ def _gazetteer_patterns() -> list[dict]:
 @functools.lru_cache(maxsize=2)
 def build_nlp(patterns_path: str | None = None) -> Any:
     """The spaCy pipeline: blank "vi" + syllable tokenizer + EntityRuler + name extent + legal refs."""
-    import spacy
+    import spacy  # spaCy is heavy (~1 s to import): loaded on first use
     from spacy.language import Language
 
     _register_components(Language)
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = SyllableTokenizer(nlp.vocab)
-    patterns, normalized = load_patterns(Path(patterns_path) if patterns_path else PATTERNS_PATH)
+    patterns, normalized = load_patterns(patterns_path or PATTERNS_FILE)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False,
                                                   "overwrite_ents": True})
     with nlp.select_pipes(enable=[]):
@@ -238,7 +238,7 @@ def _register_components(Language: Any) -> None:
     global _REGISTERED
     if _REGISTERED:
         return
-    from spacy.util import filter_spans
+    from spacy.util import filter_spans  # spaCy loaded lazily: heavy import
 
     @Language.component("baocao_org_extent")
     def org_extent(doc: Any) -> Any:
@@ -308,7 +308,7 @@ def _register_components(Language: Any) -> None:
 
 
 def _span(doc: Any, start: int, end: int, ent: Any) -> Any:
-    from spacy.tokens import Span
+    from spacy.tokens import Span  # spaCy is heavy (~1 s): loaded only when entities are built
 
     return Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
 
@@ -323,7 +323,7 @@ _HEAD_FIRSTS = frozenset({"UBND", "HĐND", "Sở", "Phòng", "Văn", "Trung", "B
 
 
 def _valid_head(doc: Any, ent: Any, heads: dict[str, Any]) -> bool:
-    meta = heads.get(f"head|{_key(ent.text)}")
+    meta = heads.get(f"head|{space_key(ent.text)}")
     return ent.label_ != "ORG" or meta is None or meta["alone"] or _names_follow(doc, ent, meta)
 
 
@@ -431,7 +431,8 @@ def extract_entities(t: NormText, sections: Sequence[Section]) -> list[Entity]:
         if label == "LAW":
             norm = law.get((s, e))
         elif label == "LEVEL":
-            norm = normalized.get(f"{ent.ent_id_}|{_key(surface)}") or normalized.get(ent.ent_id_) or _key(surface)
+            norm = (normalized.get(f"{ent.ent_id_}|{space_key(surface)}") or normalized.get(ent.ent_id_)
+                    or space_key(surface))
         elif label == "LOC":
             norm = _normalize_loc(surface)
         else:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,33 +23,11 @@ from pathlib import Path
 import regex
 
 from pipeline.errors import ConfigError
-
-# Tone marks (as combining characters after NFD). Vowel marks (circumflex, breve, horn) are not tones.
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+from pipeline.vietnamese import strip_marks, tone_key
 
 LEVEL_WORDS: tuple[str, ...] = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 PROVINCE_LEVEL = "tỉnh"
 DISTRICT_LEVELS = ("huyện", "quận", "thị xã", "thành phố")
-
-
-def tone_key(s: str) -> str:
-    """A key equal for spellings that differ only in tone-mark placement or case.
-
-    "Hạ Hoà" and "Hạ Hòa" (old and new placement) give the same key: each syllable keeps its letters
-    and vowel marks, and its tone mark moves to the end of the syllable.
-    """
-    out: list[str] = []
-    for syl in unicodedata.normalize("NFD", s.casefold()).split():
-        tones = [c for c in syl if c in _TONES]
-        base = "".join(c for c in syl if c not in _TONES)
-        out.append(unicodedata.normalize("NFC", base) + "".join(tones[:1]))
-    return " ".join(out)
-
-
-def strip_marks(s: str) -> str:
-    """Casefolded text without any diacritic (đ → d): the loosest comparison, for OCR-damaged names."""
-    nfd = unicodedata.normalize("NFD", s.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in nfd if not unicodedata.combining(c)).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +50,7 @@ class AdminMention:
 
 
 @dataclass(frozen=True, slots=True)
-class _Index:
+class GazetteerIndex:
     provinces: dict[str, str]  # tone_key(name or alias) -> short province name
     provinces_loose: dict[str, str]  # strip_marks(name) -> short name (only unambiguous keys)
     districts: dict[str, tuple[District, ...]]  # tone_key(short name) -> every district so named
@@ -104,7 +81,8 @@ def _legacy_data_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _index() -> _Index:
+def gazetteer_index() -> GazetteerIndex:
+    """The gazetteer indexed by `tone_key` and, for OCR-damaged names, by `strip_marks` (built once)."""
     try:
         data = json.loads(_legacy_data_path().read_text("utf-8"))
         prov_data = data["DICT_PROVINCE"]
@@ -130,7 +108,7 @@ def _index() -> _Index:
     for alias, short in _PROVINCE_ALIASES.items():
         provinces[tone_key(alias)] = short
         loose_p.setdefault(strip_marks(alias), set()).add(short)
-    return _Index(
+    return GazetteerIndex(
         provinces=provinces,
         provinces_loose={k: next(iter(v)) for k, v in loose_p.items() if len(v) == 1},
         districts={k: tuple(v) for k, v in districts.items()},
@@ -141,14 +119,14 @@ def _index() -> _Index:
 def province_named(name: str) -> str | None:
     """The short province name for "An Giang", "tỉnh An Giang", "AN GIANG", "Thừa Thiên Huế"; else None."""
     name = _drop_level(name)
-    idx = _index()
+    idx = gazetteer_index()
     return idx.provinces.get(tone_key(name)) or idx.provinces_loose.get(strip_marks(name))
 
 
 def districts_named(name: str) -> tuple[District, ...]:
     """Every district (any province) with this short name; several when the name is shared."""
     name = _drop_level(name)
-    idx = _index()
+    idx = gazetteer_index()
     found = idx.districts.get(tone_key(name))
     if found:
         return found

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.check.recheck import recheck  # noqa: E402
 from pipeline.ingest import discover, ingest, process_file  # noqa: E402
-from pipeline.recheck import recheck  # noqa: E402
 
 
 def bench_folder(name: str, folder: Path) -> None:

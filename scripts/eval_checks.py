@@ -21,7 +21,7 @@ at a time in the source text (a digit changed, a decimal comma moved, a part dro
 pipeline and count the perturbations that raise a new mismatch.
 
 While a pipeline stage is missing the script falls back to a stand-in (NFC text with `$`, `\\`, `**`
-stripped; no sections); `pipeline/check.py` itself never does.
+stripped; no sections); `pipeline/check/` itself never does.
 """
 
 from __future__ import annotations

@@ -6,12 +6,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from extractors.annotate import annotate_facts
 from extractors.catalog import CATALOG_PATH, load_catalog
 from extractors.entities import extract_entities
 from extractors.figures import extract_figures
+from extractors.meaning import annotate_facts
 from pipeline.model import DocMeta, Fact, NormText
-from pipeline.segment import segment
+from pipeline.structure.tree import segment
 
 HUYEN = DocMeta(issuer="UBND huyện Tân Phước", place="Tân Phước", title="Báo cáo kết quả cải cách hành chính năm 2022",
                 issued_date=date(2022, 12, 10), issued_date_text="2022-12-10")
@@ -172,7 +172,7 @@ def test_a_metric_added_to_a_yaml_copy_is_assigned_without_code_change(tmp_path:
 
 
 def test_criterion_table_cells_become_status_facts() -> None:
-    from extractors.annotate import criterion_facts
+    from extractors.meaning import criterion_facts
 
     text = ("Tổng hợp kết quả đánh giá\n"
             "STT\tXã\t8.1\t8.2\tTiêu chí 8\n"

@@ -124,11 +124,11 @@ def test_a_metric_added_to_the_yaml_is_picked_up_without_code_change(tmp_path: P
     [
         ("  dossiers_online:\n    name: x\n    kind: count\n", "duplicate key"),
         ("  odd_metric:\n    name: x\n    kind: weight\n", "kind must be one of"),
-        ("  odd_metric:\n    kind: count\n", "'name'"),
+        ("  odd_metric:\n    kind: count\n", "odd_metric.name: Field required"),
         ("  odd_metric:\n    name: x\n    kind: count\n    parts: [no_such_metric]\n", "unknown metric"),
         ("  odd_metric:\n    name: x\n    kind: count\n    numerator: [computers]\n    denominator: staff\n",
          "kind percent or ratio"),
-        ("  odd_metric:\n    name: x\n    kind: count\n    colour: red\n", "unknown field"),
+        ("  odd_metric:\n    name: x\n    kind: count\n    colour: red\n", "odd_metric.colour: Extra inputs"),
         ("  Odd-Metric:\n    name: x\n    kind: count\n", "lower_snake_case"),
         ("  odd_metric:\n    name: x\n    kind: count\n    cues: [[]]\n", "empty cue group"),
     ],

@@ -1,4 +1,4 @@
-"""Verdicts, tolerance, readings and messages of the consistency checks (pipeline/check.py).
+"""Verdicts, tolerance, readings and messages of the consistency checks (pipeline/check/).
 
 Sentences are our own wording. The last tests run the checker over corpus/ against its gold: no false
 alarm beyond the gold, and the mutation test (perturb one figure of each consistent relation at a time,
@@ -17,9 +17,18 @@ from pathlib import Path
 import pytest
 
 from extractors.figures import extract_figures
-from extractors.relations import RULES, STATUSES, Reading, Relation, load_rules
-from pipeline import check as check_mod
-from pipeline.check import evaluate, fmt_number, messages, percent_fits, run_checks
+from pipeline import cli
+from pipeline.check import rules as rules_mod
+from pipeline.check import run as run_mod
+from pipeline.check import run_checks
+from pipeline.check import verdict as verdict_mod
+from pipeline.check.finders import FINDERS, ordered_finders
+from pipeline.check.messages import fmt_number, messages
+from pipeline.check.relation import RULES, STATUSES, Reading, Relation
+from pipeline.check.rules import load_rules
+from pipeline.check.verdict import evaluate, percent_fits
+from pipeline.errors import ConfigError
+from pipeline.ingest import ingest
 from pipeline.model import Check, NormText, Section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +174,7 @@ def test_a_crashing_rule_becomes_an_unverifiable_row(monkeypatch) -> None:
     def boom(*a, **k):
         raise ZeroDivisionError("x")
 
-    monkeypatch.setattr(check_mod, "judge", boom)
+    monkeypatch.setattr(verdict_mod, "judge", boom)
     got = checks("Có 45/50 xã, đạt 90%.")
     assert [(c.status, c.rule) for c in got] == [("unverifiable", "ratio_percent")]
     assert "ZeroDivisionError" in got[0].reason
@@ -175,8 +184,74 @@ def test_run_checks_survives_a_failing_finder(monkeypatch) -> None:
     def boom(*a, **k):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(check_mod, "find_relations", boom)
+    monkeypatch.setattr(run_mod, "find_relations", boom)
     assert checks("Có 45/50 xã, đạt 90%.") == []
+
+
+def _checks_yaml(tmp_path: Path, old: str, new: str) -> Path:
+    src = (ROOT / "schemas" / "checks.yaml").read_text(encoding="utf-8")
+    assert old in src
+    p = tmp_path / "checks.yaml"
+    p.write_text(src.replace(old, new, 1), encoding="utf-8")
+    return p
+
+
+def test_the_finders_run_in_the_order_checks_yaml_names_them() -> None:
+    rules = load_rules()
+    assert rules.finders and ordered_finders(rules) == tuple(FINDERS[n] for n in rules.finders)
+    assert set(rules.finders) == set(FINDERS)  # the shipped file names every finder
+
+
+def test_an_unknown_finder_in_checks_yaml_is_a_config_error_exit_2(tmp_path, monkeypatch, capsys) -> None:
+    p = _checks_yaml(tmp_path, "  - list_counts ", "  - list_countz ")
+    with pytest.raises(ConfigError, match="finders: unknown finder 'list_countz'") as e:
+        ordered_finders(load_rules(str(p)))
+    assert e.value.exit_code == 2 and str(p) in str(e.value)
+    # run_checks does not swallow it as a finder bug: `baocao check` exits 2 naming file and key
+    db = _checked_db(tmp_path)
+    monkeypatch.setattr(rules_mod, "CHECKS_PATH", p)
+    with pytest.raises(ConfigError, match="list_countz"):
+        checks("Có 45/50 xã, đạt 90%.")
+    monkeypatch.setattr(sys, "argv", ["baocao", "check", "--db", str(db)])
+    with pytest.raises(SystemExit) as ex:
+        cli.main()
+    assert ex.value.code == 2 and "list_countz" in capsys.readouterr().err
+
+
+def _checked_db(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "r.txt").write_text("Có 45/50 xã, đạt 90%.\n", encoding="utf-8")
+    db = tmp_path / "b.duckdb"
+    assert not ingest([d], db, workers=1).failures
+    return db
+
+
+def test_a_finder_named_twice_is_a_config_error(tmp_path) -> None:
+    p = _checks_yaml(tmp_path, "  - list_counts ", "  - tables\n  - list_counts ")
+    with pytest.raises(ConfigError, match="finders: finder 'tables' named twice"):
+        ordered_finders(load_rules(str(p)))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("    mismatch:\n      vi: \"Ghi {stated}% nhưng {a}/{b}",
+         "    mismatch:\n      vx: \"Ghi {stated}% nhưng {a}/{b}", "messages.ratio_percent.mismatch.vi"),
+        ("  percent_half_unit: 0.5", "  percent_half_unit: half", "tolerance.percent_half_unit"),
+        ("  parts_weak:\n    - có", "  parts_weak:\n    - ' '", "connectives.parts_weak.0"),
+        ("  lower_bound: [", "  lowest: [", "qualifiers.lowest"),
+    ],
+)
+def test_a_bad_checks_yaml_names_the_key(tmp_path, old: str, new: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        load_rules(str(_checks_yaml(tmp_path, old, new)))
+
+
+def test_a_rule_without_messages_is_a_config_error(tmp_path) -> None:
+    p = _checks_yaml(tmp_path, "  list_count:\n    ok:", "  list_countx:\n    ok:")
+    with pytest.raises(ConfigError, match=r"messages\.list_count: no vi/en messages"):
+        load_rules(str(p))
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -212,7 +287,7 @@ def test_every_rule_has_a_message_in_both_languages(rule: str, status: str) -> N
     if rule == "conflicting_values":
         ops = (3.0,)
     rel = Relation(rule, ops, 4.0, 0, 1, ("f",), "test", decimals=(1,) * len(ops))
-    j = check_mod.judge(rel, ops, 4.0, rules)
+    j = verdict_mod.judge(rel, ops, 4.0, rules)
     vi, en = messages(rules, rel, status, Reading(ops, 4.0, ""), j, "weak_structure", ())
     assert vi and en and vi != en
     assert "{" not in vi + en

@@ -162,7 +162,7 @@ def test_discover_skips_gold_json_readme_and_hidden_files(tmp_path: Path) -> Non
 def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path) -> None:
     import shutil
 
-    from pipeline.recheck import recheck
+    from pipeline.check.recheck import recheck
 
     copy = tmp_path / "copy.duckdb"
     shutil.copy(corpus_db, copy)

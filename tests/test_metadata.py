@@ -12,6 +12,7 @@ from extractors import gazetteer as gz
 from extractors.metadata import extract_metadata, load_rules
 from pipeline.errors import ConfigError
 from pipeline.model import DocMeta, NormText
+from pipeline.vietnamese import tone_key
 
 
 def meta(text: str) -> DocMeta:
@@ -251,9 +252,9 @@ def test_empty_text_gives_empty_metadata() -> None:
 
 
 def test_tone_key_ignores_tone_mark_placement_and_case() -> None:
-    assert gz.tone_key("Hạ Hoà") == gz.tone_key("HẠ HÒA")
-    assert gz.tone_key("Thủy") == gz.tone_key("thuỷ")
-    assert gz.tone_key("Hòa") != gz.tone_key("Hoa")
+    assert tone_key("Hạ Hoà") == tone_key("HẠ HÒA")
+    assert tone_key("Thủy") == tone_key("thuỷ")
+    assert tone_key("Hòa") != tone_key("Hoa")
 
 
 @pytest.mark.parametrize(

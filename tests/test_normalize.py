@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 
 from pipeline.model import Loaded, NormText, Page
-from pipeline.normalize import fold_tone, normalize, normalize_fragment
+from pipeline.normalize import normalize, normalize_fragment
+from pipeline.vietnamese import place_tones as fold_tone
 
 
 def norm(*pages: str) -> NormText:

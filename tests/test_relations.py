@@ -1,14 +1,20 @@
-"""Which arithmetic relations the wording of a report makes checkable (extractors/relations.py).
+"""Which arithmetic relations the wording of a report makes checkable (pipeline/check/).
 
 The sentences are our own, written in the grammar of Vietnamese administrative reports.
 """
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
+from extractors.catalog import load_catalog
 from extractors.figures import extract_figures
-from extractors.relations import CatalogRelation, Relation, find_relations, load_catalog
+from pipeline.check.catalog import CatalogRelation, catalog_identities
+from pipeline.check.finders import find_relations
+from pipeline.check.relation import Relation
 from pipeline.model import Fact, FootnoteRef, NormText, Section, stable_id
 
 
@@ -353,23 +359,31 @@ def test_two_figures_of_one_metric_in_the_same_section_are_siblings_not_a_confli
     assert [r.rule for r in find_relations(NormText(text=text), secs, facts, catalog=())] == []
 
 
-def test_catalog_file_shapes_are_both_read(tmp_path) -> None:
-    p = tmp_path / "metrics.yaml"
-    p.write_text(
-        "metrics:\n  a: {parts: [b, c]}\n  r: {numerator: [b], denominator: a}\n"
-        "relations:\n  - {kind: sum, total: x, parts: [y, z]}\n",
-        encoding="utf-8",
-    )
-    kinds = {(r.kind, r.total, r.parts, r.denominator) for r in load_catalog(str(p))}
-    assert kinds == {
-        ("sum", "a", ("b", "c"), None),
-        ("ratio", "r", ("b",), "a"),
-        ("sum", "x", ("y", "z"), None),
-    }
+def test_catalog_identities_are_the_parts_and_rates_of_the_one_catalog() -> None:
+    """metrics.yaml is read once, by extractors.catalog; the check stage only reads that object."""
+    cat = load_catalog()
+    ids = catalog_identities(cat)
+    assert CatalogRelation(
+        "sum", "dossiers_received",
+        ("dossiers_direct", "dossiers_online", "dossiers_interlinked", "dossiers_carried_over"),
+    ) in ids
+    assert CatalogRelation("ratio", "on_time_rate", ("dossiers_early", "dossiers_on_time"), "dossiers_resolved") in ids
+    want = [(k, "sum") for k, m in cat.metrics.items() if m.parts]
+    want += [(k, "ratio") for k, m in cat.metrics.items() if m.numerator and m.denominator]
+    assert sorted((r.total, r.kind) for r in ids) == sorted(want)
 
 
-def test_missing_catalog_means_no_catalog_relations(tmp_path) -> None:
-    assert load_catalog(str(tmp_path / "absent.yaml")) == ()
+def test_no_catalog_means_no_catalog_relations() -> None:
+    text = "Tiếp nhận 100 hồ sơ; trực tiếp 40 hồ sơ; trực tuyến 60 hồ sơ."
+
+    def fact(value: float, metric: str) -> Fact:
+        s = text.index(f"{value:g} hồ sơ")
+        return Fact(stable_id(metric), value, "count", s, s + len(f"{value:g}"), f"{value:g}",
+                    metric=metric, unit="hồ sơ", period="2023")
+
+    facts = [fact(100, "dossiers_received"), fact(40, "dossiers_direct"), fact(60, "dossiers_online")]
+    rels = find_relations(NormText(text=text), [], facts, catalog=())
+    assert not [r for r in rels if r.connective.startswith("catalog:")]
 
 
 def test_relations_point_into_the_text() -> None:
@@ -377,3 +391,25 @@ def test_relations_point_into_the_text() -> None:
     for r in relations(text):
         assert 0 <= r.char_start < r.char_end <= len(text)
         assert r.fact_ids
+
+
+def test_the_check_stage_depends_on_extractors_never_the_reverse() -> None:
+    """extractors/ never imports pipeline.check; the check package never imports the store, read or CLI
+    (except `recheck`, the one module that writes checks back to the store)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def imports(path: Path) -> set[str]:
+        out: set[str] = set()
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(n, ast.ImportFrom) and n.module:
+                out |= {n.module} | {f"{n.module}.{a.name}" for a in n.names}
+            elif isinstance(n, ast.Import):
+                out |= {a.name for a in n.names}
+        return out
+
+    for p in (root / "extractors").rglob("*.py"):
+        assert not any(m.startswith("pipeline.check") for m in imports(p)), p
+    for p in (root / "pipeline" / "check").rglob("*.py"):
+        if p.name != "recheck.py":
+            bad = ("pipeline.store", "pipeline.read", "pipeline.cli", "pipeline.queries", "pipeline.ingest")
+            assert not any(m.startswith(bad) for m in imports(p)), p

@@ -14,10 +14,10 @@ from conftest import CORPUS
 from typer.testing import CliRunner
 
 from pipeline import store
+from pipeline.check.recheck import recheck
 from pipeline.cli import app
 from pipeline.ingest import ingest
 from pipeline.read import queries, reviews
-from pipeline.recheck import recheck
 
 runner = CliRunner()
 

@@ -11,11 +11,11 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline.check.recheck import recheck
 from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
 from pipeline.read.findings import open_findings, totals
-from pipeline.recheck import recheck
 
 
 class OcrMode(StrEnum):

@@ -1,8 +1,4 @@
-"""Consistency checks: recompute every arithmetic claim a report makes and give a verdict.
-
-`extractors.relations` finds what the text makes checkable; this module decides, per relation,
-`ok`, `mismatch` or `unverifiable`, and writes what an auditor needs to act: what is stated, what
-the numbers give, the difference, in Vietnamese and English (templates in schemas/checks.yaml).
+"""The verdict of one relation: `ok`, `mismatch` or `unverifiable`, with the tolerance and the reason.
 
 Why the verdict logic is careful: a false alarm costs an auditor's trust, a missed mismatch costs
 the audit. So
@@ -13,101 +9,77 @@ the audit. So
   may have misread) is never a mismatch when another plausible reading fits: that is `unverifiable`
   with the reason; a mismatch is reported only when no reading fits;
 - an approximate figure ("trên 85%") is checked by direction and is a mismatch only when clearly
-  contradicted; a relation whose wording is not certain (`strong=False`) is never a mismatch;
-- `run_checks` never raises: a relation whose evaluation fails becomes an `unverifiable` row.
+  contradicted; a relation whose wording is not certain (`strong=False`) is never a mismatch.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from extractors.numbers import format_vi
-from extractors.relations import Reading, Relation, Rules, find_relations, load_rules, percent_fits
 from pipeline import severity as rank
+from pipeline.check.messages import messages, reason_text
+from pipeline.check.relation import PERCENT_RULES, Judgement, Reading, Relation
+from pipeline.check.rules import Rules, load_rules
 from pipeline.model import UNSURE_TAG, Check, Fact, NormText, Section, ocr_read_as, section_at, stable_id
 
-PERCENT_RULES = ("ratio_percent", "share_of_total")
+
+def percent_fits(stated: float, computed: float, decimals: int, rules: Rules | None = None) -> bool:
+    """FORMAT.md's rule: within half a unit of the last written digit, or equal to the truncated value."""
+    tol = (rules or load_rules()).tolerance
+    eps = tol.float_epsilon
+    half = tol.percent_half_unit * 10**-decimals
+    if abs(stated - computed) <= half + eps:
+        return True
+    if tol.accept_truncation:
+        scale = 10**decimals
+        truncated = math.floor(computed * scale + 1e-7) / scale
+        return abs(stated - truncated) <= eps
+    return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Judgement:
-    fits: bool
-    expected: float | None
-    diff: float  # stated - expected (signed)
-    tolerance: float
-
-
-def run_checks(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], doc_id: str) -> list[Check]:
-    """All checks of one document, in text order."""
-    rules = load_rules()
-    try:
-        relations = find_relations(t, sections, facts, rules=rules)
-    except Exception:  # a finder bug must not lose the document; its facts are still stored
-        return []
-    checks: list[Check] = []
-    seen: set[str] = set()
-    unsure = _ocr_unsure(facts)
-    for rel in relations:
-        try:
-            c = evaluate(t, sections, rel, doc_id, rules, unsure)
-        except Exception as e:  # a crashing check becomes a result, not a lost document
-            c = _error_check(t, sections, rel, doc_id, rules, e)
-        if c.check_id in seen:
-            continue
-        seen.add(c.check_id)
-        checks.append(c)
-    return checks
-
-
-# ----------------------------------------------------------------------------------------------
-# Arithmetic
-# ----------------------------------------------------------------------------------------------
-
-
-def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules) -> _Judgement:
+def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules) -> Judgement:
     """Does one reading of a relation hold, and by how much does it miss?"""
     tol = rules.tolerance
-    eps = float(tol.get("float_epsilon", 1e-9))
+    eps = tol.float_epsilon
     if rel.rule in PERCENT_RULES:
         a, b = operands
         if b == 0:
-            return _Judgement(False, None, math.nan, 0.0)
+            return Judgement(False, None, math.nan, 0.0)
         k = rel.decimals[0] if rel.decimals else 0
         expected = 100.0 * a / b
-        return _Judgement(
+        return Judgement(
             percent_fits(stated, expected, k, rules),
             expected,
             stated - expected,
-            float(tol.get("percent_half_unit", 0.5)) * 10**-k,
+            tol.percent_half_unit * 10**-k,
         )
     if rel.rule == "sum_parts":
         expected = float(sum(operands))
         # exact: only float noise is forgiven (a 1-đồng slip in 18 billion is still a slip)
-        allowed = float(tol.get("sum_absolute", 0.0)) + max(1e-6, 1e-13 * abs(expected))
-        return _Judgement(
+        allowed = tol.sum_absolute + max(1e-6, 1e-13 * abs(expected))
+        return Judgement(
             abs(stated - expected) <= allowed,
             expected,
             stated - expected,
-            float(tol.get("sum_absolute", 0.0)),
+            tol.sum_absolute,
         )
     if rel.rule == "shares_exceed_total":
         expected = float(sum(operands))
         ks = rel.decimals if len(rel.decimals) == len(operands) else (0,) * len(operands)
         below = sum(10.0**-k for k in ks)  # every share truncated
-        above = sum(float(tol.get("percent_half_unit", 0.5)) * 10.0**-k for k in ks)  # every share rounded
+        above = sum(tol.percent_half_unit * 10.0**-k for k in ks)  # every share rounded
         over = expected - stated
         fits = over <= above + eps and (not rel.complete or -over <= below + eps)
-        return _Judgement(fits, expected, expected - stated, above if over > 0 else below)
+        return Judgement(fits, expected, expected - stated, above if over > 0 else below)
     if rel.rule == "conflicting_values":
         a = operands[0]
         k = rel.decimals[0] if rel.decimals else 0
         half = 0.5 * 10**-k if k else 0.0
-        return _Judgement(abs(stated - a) <= half + eps, a, stated - a, half)
+        return Judgement(abs(stated - a) <= half + eps, a, stated - a, half)
     if rel.rule == "list_count":
         expected = float(len(operands))
-        return _Judgement(abs(stated - expected) <= eps, expected, stated - expected, 0.0)
+        return Judgement(abs(stated - expected) <= eps, expected, stated - expected, 0.0)
     raise ValueError(f"unknown rule {rel.rule}")
 
 
@@ -116,12 +88,7 @@ def severity(rule: str, diff: float, expected: float | None, reason: str | None 
     return rank.severity(rule, diff, expected, reason)
 
 
-# ----------------------------------------------------------------------------------------------
-# Verdict
-# ----------------------------------------------------------------------------------------------
-
-
-def _ocr_unsure(facts: Sequence[Fact]) -> dict[str, Fact]:
+def ocr_unsure(facts: Sequence[Fact]) -> dict[str, Fact]:
     """Figures whose digits OCR may have got wrong (tagged by the ingest: a guessed digit, a word the
     recognizer was unsure of)."""
     return {f.fact_id: f for f in facts if UNSURE_TAG in (f.extractor or "")}
@@ -180,14 +147,14 @@ def _used_reason(key: str) -> str:
     return {"footnote_reading": "footnote_used"}.get(key, key)
 
 
-def _approximate_verdict(rel: Relation, j: _Judgement, rules: Rules) -> str:
+def _approximate_verdict(rel: Relation, j: Judgement, rules: Rules) -> str:
     """ "trên 85%" bounds the truth from below: it holds when the numbers give at least 85%; it is a
     mismatch only when they fall short by more than the margin (clearly contradicted)."""
     if rel.rule not in (*PERCENT_RULES, "shares_exceed_total"):
         # "hơn 10.841 camera, trong đó hơn 8.192 …, hơn 2.649 …": bounds add up to bounds; only an
         # exact fit says anything
         return "ok" if abs(j.diff) <= j.tolerance + 1e-9 else "unverifiable"
-    margin = float(rules.tolerance.get("approximate_margin_points", 1.0))
+    margin = rules.tolerance.approximate_margin_points
     short = -j.diff  # expected - stated
     if rel.approximate == "lower_bound" and rel.rule in PERCENT_RULES:
         if short >= -j.tolerance:
@@ -202,19 +169,14 @@ def _approximate_verdict(rel: Relation, j: _Judgement, rules: Rules) -> str:
     return "mismatch" if abs(j.diff) > 5 * margin + j.tolerance else "unverifiable"
 
 
-def _error_check(
+def error_check(
     t: NormText, sections: Sequence[Section], rel: Relation, doc_id: str, rules: Rules, e: Exception
 ) -> Check:
-    j = _Judgement(False, None, math.nan, 0.0)
+    j = Judgement(False, None, math.nan, 0.0)
     primary = Reading(rel.operands, rel.stated, "error")
     return _make_check(
         t, sections, rel, doc_id, rules, "unverifiable", primary, j, "error", (("x", type(e).__name__),)
     )
-
-
-# ----------------------------------------------------------------------------------------------
-# Rows and messages
-# ----------------------------------------------------------------------------------------------
 
 
 def _make_check(
@@ -225,14 +187,14 @@ def _make_check(
     rules: Rules,
     status: str,
     reading: Reading,
-    j: _Judgement,
+    j: Judgement,
     reason_key: str | None,
     reason_args: tuple[tuple[str, str], ...],
 ) -> Check:
     s, e = rel.char_start, rel.char_end
     operands = tuple(float(x) for x in reading.operands)
     sec = section_at(sections, s)
-    reason_en = _reason(rules, reason_key, reason_args, "en")
+    reason_en = reason_text(rules, reason_key, reason_args, "en")
     msg_vi, msg_en = messages(rules, rel, status, reading, j, reason_key, reason_args)
     expected = None if j.expected is None else round(j.expected, 6)
     return Check(
@@ -254,109 +216,3 @@ def _make_check(
         section_id=sec.section_id if sec else None,
         severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected, reason_key), 9),
     )
-
-
-def _reason(rules: Rules, key: str | None, args: tuple[tuple[str, str], ...], lang: str) -> str:
-    if not key or key not in rules.reasons:
-        return ""
-    return rules.reasons[key][lang].format_map(_Default({k: _arg(v, lang) for k, v in args}))
-
-
-def _arg(v: str, lang: str) -> str:
-    """A reason placeholder: "=18810" stays as written (digits as printed), numbers are formatted."""
-    if v.startswith("="):
-        return v[1:]
-    try:
-        x = float(v)
-    except ValueError:
-        return v
-    return fmt_number(x, _natural_decimals(x), lang)
-
-
-class _Default(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def messages(
-    rules: Rules,
-    rel: Relation,
-    status: str,
-    reading: Reading,
-    j: _Judgement,
-    reason_key: str | None,
-    reason_args: tuple[tuple[str, str], ...],
-) -> tuple[str, str]:
-    """The vi and en messages of a check, from the templates of checks.yaml."""
-    out = []
-    for lang in ("vi", "en"):
-        template = rules.messages[rel.rule][status][lang]
-        fields = _fields(rel, reading, j, lang)
-        fields["reason"] = _reason(rules, reason_key, reason_args, lang) or _reason(
-            rules, "weak_structure", (), lang
-        )
-        out.append(
-            template.format_map(_Default(fields))
-            + _reason_suffix(rules, status, reason_key, reason_args, lang)
-        )
-    return out[0], out[1]
-
-
-def _reason_suffix(
-    rules: Rules, status: str, key: str | None, args: tuple[tuple[str, str], ...], lang: str
-) -> str:
-    """The unverifiable templates carry {reason}; ok and mismatch rows add the reading used, if any."""
-    if status == "unverifiable" or not key:
-        return ""
-    text = _reason(rules, key, args, lang)
-    return f" ({text})" if text else ""
-
-
-def _fields(rel: Relation, reading: Reading, j: _Judgement, lang: str) -> dict[str, str]:
-    ops = reading.operands
-    is_pct = rel.rule in (*PERCENT_RULES, "shares_exceed_total")
-    k = rel.decimals[0] if rel.decimals else 0
-    if rel.rule == "shares_exceed_total":
-        k = max(rel.decimals) if rel.decimals else 0
-    stated_dec = k if rel.rule in PERCENT_RULES else _natural_decimals(reading.stated)
-    exp_dec = max(k + 1, 2) if is_pct else _natural_decimals(j.expected or 0.0)
-    if rel.rule == "shares_exceed_total":
-        exp_dec = max(k, 1) if j.expected is not None and abs(j.expected - round(j.expected, k)) < 1e-9 else 2
-    diff = abs(j.diff) if math.isfinite(j.diff) else math.nan
-    f: dict[str, str] = {
-        "stated": fmt_number(reading.stated, stated_dec, lang),
-        "expected": "?" if j.expected is None else fmt_number(j.expected, exp_dec, lang),
-        "diff": "?"
-        if not math.isfinite(diff)
-        else fmt_number(diff, 2 if is_pct else _natural_decimals(diff), lang),
-        "tolerance": fmt_number(j.tolerance, max(k + 1, 1) if is_pct else 0, lang),
-        "n": str(len(ops)),
-    }
-    if rel.rule == "shares_exceed_total":
-        f["tolerance"] = fmt_number(j.tolerance, max(k + 1, 2), lang)
-        f["parts"] = " + ".join(fmt_number(x, _natural_decimals(x), lang) + "%" for x in ops)
-    else:
-        f["parts"] = " + ".join(fmt_number(x, _natural_decimals(x), lang) for x in ops)
-    if ops:
-        f["a"] = fmt_number(ops[0], _natural_decimals(ops[0]), lang)
-    if len(ops) > 1:
-        f["b"] = fmt_number(ops[1], _natural_decimals(ops[1]), lang)
-    if rel.rule == "conflicting_values":
-        f["diff"] = fmt_number(diff, _natural_decimals(diff), lang)
-    return f
-
-
-def _natural_decimals(x: float) -> int:
-    """Decimals needed to write x without noise (0 for whole numbers, at most 4)."""
-    for d in range(5):
-        if abs(x - round(x, d)) < 1e-9:
-            return d
-    return 4
-
-
-def fmt_number(x: float, decimals: int, lang: str) -> str:
-    """1234567.5 -> "1.234.567,5" in vi, "1,234,567.5" in en."""
-    if lang == "vi":
-        return format_vi(x, decimals)
-    s = f"{abs(x):,.{decimals}f}"
-    return ("-" if x < 0 and float(f"{abs(x):.{decimals}f}") != 0 else "") + s

@@ -1,7 +1,8 @@
 """`baocao check`: re-run the consistency checks over stored documents without re-reading files.
 
 Used after a rule or catalog change. Check ids are derived from the relation, not from row order, so
-auditors' reviews keep pointing at the same checks.
+auditors' reviews keep pointing at the same checks. This is the one module of the check stage that
+touches the database, and `pipeline.check` does not import it: the finders and the verdict stay pure.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import time
 from pathlib import Path
 
 from pipeline import store
-from pipeline.check import run_checks
+from pipeline.check.run import run_checks
 
 
 def recheck(db: str | Path) -> str:
+    """Replace every stored document's checks with freshly computed ones; a one-line summary."""
     started = time.perf_counter()
     con = store.connect(db)
     n_docs = n_checks = n_mismatch = 0

@@ -1,0 +1,86 @@
+"""Period of each figure: the nearest period mention in scope, else the period of the document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from extractors.meaning.context import _Doc, _Group
+from extractors.meaning.layout import _cells, _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at
+from extractors.meaning.metric import _footnote_anchor
+from extractors.meaning.subject import _closed_parens, _strip_lead, _visible
+from extractors.periods import PeriodMention, find_periods
+
+# ------------------------------------------------------------------------------------------------
+# Period
+# ------------------------------------------------------------------------------------------------
+
+
+def _resolve_period(doc: _Doc, g: _Group) -> str | None:
+    if doc.t.in_aside(g.start):
+        anchor = _footnote_anchor(doc, g)
+        if anchor is not None:
+            return anchor.period if anchor.period is not None else _resolve_period(doc, anchor)
+    cands = _period_candidates(doc, g)
+    first = next(cands, None)
+    if first is None:
+        return doc.doc_period.period.value if doc.doc_period.period else None
+    year = first.explicit_year
+    if year is None and first.kind not in ("now",):
+        for c in cands:
+            if c.explicit_year:
+                year = c.explicit_year
+                break
+        else:
+            year = doc.doc_period.year
+    p = first.resolve(year, doc.doc_period)
+    if p is None:
+        return doc.doc_period.period.value if doc.doc_period.period else None
+    return p.value
+
+
+def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
+    """Period mentions in scope of a figure, nearest first."""
+    text = doc.text
+    if g.line in doc.tables:
+        info = doc.tables[g.line]
+        s, e = doc.line_span(g.line)
+        cells = _cells(text, s, e)
+        col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
+        header = info.headers[col] if 0 <= col < len(info.headers) else ""
+        yield from find_periods(header)
+    # the label, nearest first (a range in a parenthesis qualifies the year before it)
+    yield from reversed(doc.periods_in(g.label_start, g.start))
+    yield from doc.periods_in(g.end, min(g.tail_end, g.end + 120))
+    closed = _closed_parens(doc, g.sent_start, g.label_start, with_figures=True)
+    for p in reversed(doc.periods_in(g.sent_start, g.label_start)):
+        if _visible(p.char_start, closed):
+            yield p
+    # earlier sentences of the paragraph (nearest first)
+    ls, _ = doc.line_span(g.para)
+    if g.sent_start > ls:
+        closed = _closed_parens(doc, ls, g.sent_start, with_figures=True)
+        for p in reversed(doc.periods_in(ls, g.sent_start)):
+            if _visible(p.char_start, closed):
+                yield p
+    # the previous bullet of the same list, when it opens with a period ("+ Từ ngày 01/01/2024 đến
+    # ngày 31/5/2024, ... tiếp nhận" then "+ Đã giải quyết ...")
+    if g.para > 0:
+        ps, pe = doc.line_span(g.para - 1)
+        d = _depth(text[ls:doc.line_span(g.para)[1]])
+        if d > 0 and _depth(text[ps:pe]) == d:
+            figs = doc.groups_in(ps, pe)
+            lead = doc.periods_in(ps, figs[0].start if figs else pe)
+            if lead and _strip_lead(text[ps:lead[0].char_start]) == "":
+                yield lead[0]
+    for pl in _parent_lines(doc, g.para):
+        s, e = doc.line_span(pl)
+        yield from reversed(doc.periods_in(s, e))
+    if g.line in doc.tables:
+        yield from reversed(find_periods(doc.tables[g.line].caption))
+    for sec in _sections_at(doc, g.start):
+        intro = _section_intro(doc, sec)
+        if intro is not None and intro[1] <= g.start:
+            yield from doc.periods_in(*intro)[:1]
+        hs = sec.char_start
+        he = min(_heading_line_end(doc, sec), hs + 200)
+        yield from doc.periods_in(hs, he)

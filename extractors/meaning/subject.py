@@ -1,0 +1,438 @@
+"""Subject of each figure: the unit (commune, district, agency) a figure is about.
+
+A mention applies to the figures after it until overridden, in scopes from the nearest out (label,
+tail, sentence, continuation, paragraph lead, parent lines, section, document); the issuer named as
+the subject means NULL. See the package docstring.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from extractors.meaning.context import (
+    _AUX_AFTER,
+    _CONTINUATION,
+    _DIGIT,
+    _LEAD_WORDS,
+    _SCOPE_PREP,
+    _SUBJECT_LABELS,
+    _TITLE_TAI,
+    _TOTAL_ROW,
+    _VERB_IN_GAP,
+    ISSUER,
+    _Doc,
+    _Group,
+    _inside,
+    _Mention,
+)
+from extractors.meaning.layout import _cells, _heading_line_end, _parent_lines, _section_intro, _sections_at
+from extractors.meaning.metric import _footnote_anchor, _label_text, _match, _row_header
+from extractors.periods import PeriodMention, find_periods
+from pipeline.model import DocMeta, Entity
+from pipeline.vietnamese import fold_words
+
+# ------------------------------------------------------------------------------------------------
+# Subjects: mentions, issuer, defaults
+# ------------------------------------------------------------------------------------------------
+
+
+def _issuer_level(issuer: str | None) -> str | None:
+    if not issuer:
+        return None
+    low = issuer.lower()
+    if low.startswith("sở") or " sở " in low:
+        return "sở"
+    for level in ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh"):
+        if re.search(rf"(?:ubnd|ủy\s+ban\s+nhân\s+dân|hđnd)\s+{level}\b", low):
+            return {"phường": "xã", "thị trấn": "xã", "quận": "huyện", "thị xã": "huyện"}.get(level, level)
+    return None
+
+
+def _default_subject(meta: DocMeta, issuer_level: str | None) -> str | None:
+    """Who a report's figures are about when nothing nearer says: a provincial department reports on
+    the province ("toàn tỉnh"); a title "... tại Trung tâm Phục vụ hành chính công tỉnh" names its unit;
+    otherwise the issuer itself (NULL)."""
+    if meta.title:
+        m = _TITLE_TAI.search(meta.title)
+        if m:
+            return " ".join(m.group("org").split())
+    if issuer_level == "sở":
+        return "toàn tỉnh"
+    return None
+
+
+def _is_issuer(value: str, label: str, meta: DocMeta, issuer_level: str | None) -> bool:
+    f = fold_words(value)
+    issuer = fold_words(meta.issuer or "")
+    if not f:
+        return False
+    if label == "MEDIA":
+        return False  # a portal or page is never the issuer itself
+    if issuer and (f == issuer or (len(f) > 6 and issuer.endswith(" " + f))):
+        return True
+    place = fold_words(meta.place or "")
+    if place and f.endswith(" " + place) and re.match(
+            r"^(?:don vi|dia phuong|ubnd|uy ban nhan dan|huyen|tinh|xa|thanh pho|thi xa)\b", f):
+        head = f[: -len(place)].strip()
+        level = {"huyen": "huyện", "tinh": "tỉnh", "xa": "xã", "thanh pho": "huyện", "thi xa": "huyện"}
+        lv = next((v for k, v in level.items() if head.endswith(k)), None)
+        if lv is None or lv == issuer_level:
+            return True
+    if label == "LEVEL":
+        return (issuer_level == "xã" and f in ("cap xa", "toan xa")) or \
+            (issuer_level == "huyện" and f == "toan huyen")
+    if label == "ORG":
+        m = re.match(r"^(?:ubnd|uy ban nhan dan)\s+(tinh|huyen|xa|thanh pho|thi xa)(?:\s+(.+))?$", f)
+        if m:
+            lvl = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "thanh pho": "huyện", "thi xa": "huyện"}[m.group(1)]
+            place = m.group(2)
+            return lvl == issuer_level and (not place or place in issuer)
+        if issuer_level == "sở" and (f in ("so",) or (f.startswith("so ") and issuer.startswith(f))):
+            return True
+    if label == "LOC":
+        place = fold_words(meta.place or "")
+        m = re.match(r"^(tinh|huyen|xa|thanh pho|thi xa|thi tran|phuong)\s+(.+)$", f)
+        if m and place and m.group(2) == place:
+            lvl = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "xã", "thi tran": "xã"}.get(
+                m.group(1), "huyện")
+            return lvl == issuer_level
+    return False
+
+
+def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tuple[int, int]], meta: DocMeta,
+                      issuer_level: str | None, clause_starts: list[int]) -> list[_Mention]:
+    out: list[_Mention] = []
+    for e in entities:
+        if e.label not in _SUBJECT_LABELS or _inside(law_spans, e.char_start):
+            continue
+        surface = " ".join(e.text.split())
+        # a level by its normalized name ("UBND các xã, thị trấn" -> "cấp xã"); anything else as written
+        value = (e.normalized or surface) if e.label == "LEVEL" else surface
+        if _is_issuer(value, e.label, meta, issuer_level):
+            value = ISSUER
+        k = bisect.bisect_right(clause_starts, e.char_start) - 1
+        cstart = clause_starts[k] if k >= 0 else 0
+        head = text[cstart:e.char_start]
+        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
+        out.append(_Mention(e.char_start, e.char_end, value, e.label, topic))
+    # bare self-references: "Sở có 37 TTHC", "huyện có 31.867 hộ" name the issuer
+    self_word = {"sở": r"Sở", "huyện": r"[Hh]uyện", "tỉnh": r"[Tt]ỉnh", "xã": r"[Xx]ã"}.get(issuer_level or "")
+    if self_word:
+        for m in re.finditer(rf"(?<![\w])(?:{self_word})(?=\s+(?:đã|đang|có|được|còn|vừa|tiếp\s+tục)\b)", text):
+            if not any(x.start <= m.start() < x.end for x in out):
+                out.append(_Mention(m.start(), m.end(), ISSUER, "ORG", True))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _mask_periods(text: str, periods: Sequence[PeriodMention]) -> str:
+    """The text with every time phrase blanked (same length), for tests on what is left around it."""
+    chunk = list(text)
+    for p in periods:
+        for i in range(p.char_start, p.char_end):
+            if chunk[i] != "\n":
+                chunk[i] = " "
+    return "".join(chunk)
+
+
+def _strip_lead(s: str, *, periods_masked: bool = False) -> str:
+    """What is left of a clause head after bullets, time phrases and lead words."""
+    s = re.sub(r"\*\*|__", "", s)
+    s = re.sub(r"^\s*(?:[-–+*•·]+\s*)*(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]+)[.)]\s+)?", "", s)
+    for p in ([] if periods_masked else find_periods(s)):
+        s = s[:p.char_start] + " " * (p.char_end - p.char_start) + s[p.char_end:]
+    prev = None
+    while prev != s:
+        prev = s
+        s = s.strip()
+        m = _LEAD_WORDS.match(s)
+        if m and m.end() > 0:
+            s = s[m.end():]
+    return s.strip(" ,;:.()-–+*•·\t")
+
+
+
+# ------------------------------------------------------------------------------------------------
+# Subject
+# ------------------------------------------------------------------------------------------------
+
+
+def _resolve_subject(doc: _Doc, g: _Group) -> str | None:
+    v = _resolve_subject_raw(doc, g)
+    if v == ISSUER and doc.issuer_level:
+        # "thuộc UBND huyện" inside a section "1. Cấp huyện" is the level, which gold keeps
+        sec = _section_subject(doc, g)
+        if sec and fold_words(sec) == fold_words(f"cấp {doc.issuer_level}"):
+            return sec
+    return v
+
+
+def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
+    if doc.t.in_aside(g.start):
+        anchor = _footnote_anchor(doc, g)
+        if anchor is not None:
+            return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor)
+    if g.line in doc.tables:
+        info = doc.tables[g.line]
+        s, e = doc.line_span(g.line)
+        row = _row_header(info, _cells(doc.text, s, e))
+        if row and not _TOTAL_ROW.match(row) and _match(doc, [row], "percent", None, allow_default=False) is None \
+                and _match(doc, [row], "count", None, allow_default=False) is None:
+            ms = doc.mentions_in(doc.line_starts[g.line], e)
+            whole = next((m for m in ms if fold_words(doc.text[m.start:m.end]) == fold_words(row)), None)
+            if whole is not None and whole.value == ISSUER:
+                return ISSUER
+            return row
+        if row and _TOTAL_ROW.match(row):
+            return _outer_subject(doc, g)
+    for step in (_named_unit_subject, _row_label_subject, _label_subject, _tail_subject, _unit_level_subject,
+                 _sentence_subject):
+        v = step(doc, g)
+        if v is not None:
+            return v
+    v = _tail_subject(doc, g, weak=True)
+    if v is not None:
+        return v
+    return _outer_subject(doc, g)
+
+
+def _outer_subject(doc: _Doc, g: _Group) -> str | None:
+    for step in (_continuation_subject, _paragraph_subject, _parent_subject, _section_subject):
+        v = step(doc, g)
+        if v is not None:
+            return v
+    return doc.default_subject
+
+
+def _named_unit_subject(doc: _Doc, g: _Group) -> str | None:
+    """"01 xã Tân Trung", "11 đài truyền thanh cấp xã": a count of named units, or of things of a level,
+    is about those units or that level, whatever the sentence is about."""
+    f = g.facts[0]
+    if f.kind not in ("count", "ratio"):
+        return None
+    for m in doc.mentions_in(g.start, g.end + 40):
+        if m.value == ISSUER or m.start > g.end + 1:
+            continue
+        if m.label == "LOC" or (m.label == "LEVEL" and m.start >= f.char_end and f.unit):
+            return m.value
+    return None
+
+
+def _unit_level_subject(doc: _Doc, g: _Group) -> str | None:
+    """"39/39 xã, thị trấn áp dụng ...": in a district's report a count of its communes is about the
+    commune level (in a province's report it is about the province as a whole)."""
+    if doc.issuer_level not in ("huyện", None):
+        return None
+    for m in doc.mentions_in(g.start, g.end):
+        if m.label == "LEVEL" and m.value == "cấp xã":
+            return m.value
+    return None
+
+
+_ENUM_LEAD = re.compile(r"^[\s\-–+*•·;,]*(?:(?:\d{1,2}|[a-zđ]|[ivx]+)[.)]\s*)?", re.IGNORECASE)
+
+
+def _row_label_subject(doc: _Doc, g: _Group) -> str | None:
+    """"Xã Phú Bình: 4.676 thuê bao", "- Phòng chuyên môn: 143 máy": the label before the colon is the
+    row header of a table written in prose, when it names a unit and not a metric."""
+    label = _label_text(doc, g)
+    if not label.rstrip().endswith(":"):
+        return None
+    body = label.rstrip()[:-1]
+    k = max(body.rfind(":"), body.rfind(";"))
+    seg_start = g.label_start + k + 1
+    seg = body[k + 1:]
+    lead = _ENUM_LEAD.match(seg.replace("**", "  "))
+    off = lead.end() if lead else 0
+    np_text = " ".join(seg[off:].replace("**", "").split()).strip(" ,;")
+    if not np_text or len(np_text.split()) > 14 or _DIGIT.search(np_text):
+        return None
+    ctx = doc.cat.context(doc.words(seg_start + off, g.start))
+    if any(tuple(ctx[:len(w)]) == w for w in doc.cat.grammar.measure_words):
+        return None  # "Kinh phí ...:", "Tổng số ...:" name a quantity, not a unit
+    for kind in ("count", "percent", "money"):
+        if doc.cat.match(ctx, kind, None, allow_default=False) is not None:
+            return None
+    ms = doc.mentions_in(seg_start + off, g.start)
+    if not ms:
+        return None
+    if len(ms) == 1 and fold_words(doc.text[ms[0].start:ms[0].end]) == fold_words(np_text):
+        return ms[0].value
+    if len(ms) == 1 and ms[0].value == ISSUER and ms[0].start - (seg_start + off) < 3:
+        return ISSUER
+    return np_text
+
+
+def _label_subject(doc: _Doc, g: _Group) -> str | None:
+    closed = _closed_parens(doc, g.label_start, g.start)
+    # a mention may begin inside the previous figure's span ("3.412 máy, cấp huyện 2.785 máy" when the
+    # unit was read as "máy, cấp")
+    for m in reversed(doc.mentions_in(max(0, g.label_start - 30), g.start)):
+        if m.end <= g.label_start or not _visible(m.start, closed):
+            continue
+        before = doc.text[max(0, m.start - 6):m.start]
+        if m.label == "LEVEL" or m.topic or (m.label == "MEDIA" and re.search(r"\bvào\s*$", before)) \
+                or (m.label in ("ORG", "LOC") and re.search(r"\bcủa\s*$", before)):
+            return m.value
+    return None
+
+
+_PEOPLE_GAP = re.compile(r"^[\s,]*(?:(?:cán\s+bộ|công\s+chức|viên\s+chức|người\s+lao\s+động|lãnh\s+đạo|"
+                         r"CBCC|CCVC|CBCCVC|các|của|thuộc|trong|tại)[\s,]*)*$", re.IGNORECASE)
+
+
+def _tail_subject(doc: _Doc, g: _Group, weak: bool = False) -> str | None:
+    """A unit named after the figure: "... trên toàn tỉnh", "143 chứng thư số cho ..., UBND các xã, thị
+    trấn", "11 đài truyền thanh cấp xã", "100% cán bộ ngành Giáo dục và Đào tạo", a parenthesis after
+    the figure. "đến <level>" ("kết nối 100% đến các xã") only when nothing before the figure names a
+    subject (weak)."""
+    text = doc.text
+    f = g.facts[0]
+    ms = [m for m in doc.mentions_in(g.end, g.tail_end)]
+    for m in ms:
+        between = text[f.char_end:m.start]
+        preps = list(_SCOPE_PREP.finditer(between))
+        if preps and not _VERB_IN_GAP.search(between[preps[-1].end():]):
+            if preps[-1].group(0).strip().lower() == "đến" and not weak:
+                continue
+            return m.value
+    if weak:
+        return None
+    for m in ms:
+        gap = text[f.char_end:m.start]
+        if m.label not in ("ORG", "LEVEL", "MEDIA") or _VERB_IN_GAP.search(gap) or len(gap.split()) > 5:
+            continue
+        if gap.strip() == "" or (f.kind == "percent" and (m.label != "ORG" or _PEOPLE_GAP.match(gap))):
+            return m.value
+    after = text[g.end:g.end + 3]
+    if after.lstrip().startswith("("):
+        close = text.find(")", g.end, g.end + 160)
+        if close > 0:
+            inner = [m for m in doc.mentions_in(g.end, close) if m.label in ("LEVEL", "ORG", "LOC")]
+            if inner:
+                return inner[-1].value
+    # "20 Trang thông tin điện tử cho 20 xã, thị trấn": the next figure counts the units served
+    nxt = doc.groups[g.index + 1] if g.index + 1 < len(doc.groups) else None
+    if nxt is not None and nxt.start - g.end < 8 and re.match(r"\s*(?:cho|của|tại)\s*$", text[g.end:nxt.start]):
+        for m in doc.mentions_in(nxt.start, nxt.end + 2):
+            if m.label == "LEVEL":
+                return m.value
+    return None
+
+
+def _visible(pos: int, closed: list[tuple[int, int]]) -> bool:
+    return not any(a <= pos < b for a, b in closed)
+
+
+def _closed_parens(doc: _Doc, s: int, e: int, *, with_figures: bool = False) -> list[tuple[int, int]]:
+    """Parentheses opened and closed within [s, e): a digression whose subject does not carry on after
+    it. For periods only those holding a figure ("(năm 2021 đã tiếp nhận 12.499 hồ sơ, ...)") count:
+    a parenthesis without one qualifies the words before it ("Năm 2023 (từ ngày 01/01 đến 25/5)")."""
+    text = doc.text
+    out, stack = [], []
+    for i in range(s, e):
+        if text[i] == "(":
+            stack.append(i)
+        elif text[i] == ")" and stack:
+            o = stack.pop()
+            if not with_figures or doc.groups_in(o, i):
+                out.append((o, i + 1))
+    return out
+
+
+def _sentence_subject(doc: _Doc, g: _Group) -> str | None:
+    s = g.sent_start
+    closed = _closed_parens(doc, s, g.label_start)
+    for m in reversed(doc.mentions_in(s, g.label_start)):
+        if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed):
+            return m.value
+    return None
+
+
+def _continuation_subject(doc: _Doc, g: _Group) -> str | None:
+    s = g.sent_start
+    hops = 0
+    while _CONTINUATION.match(doc.text[s:g.start]) and s > doc.line_starts[g.para] and hops < 3:
+        prev_s = doc.sent_start(s - 1)
+        closed = _closed_parens(doc, prev_s, s)
+        for m in reversed(doc.mentions_in(prev_s, s)):
+            if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed):
+                return m.value
+        s = prev_s
+        hops += 1
+    return None
+
+
+def _paragraph_subject(doc: _Doc, g: _Group) -> str | None:
+    """The topic of the paragraph's first sentence, before its first figure."""
+    ls, le = doc.line_span(g.para)
+    first_sent_end = doc.next_sent(ls)
+    if first_sent_end > g.sent_start or ls == g.sent_start:
+        return None
+    first_fig = doc.groups_in(ls, le)
+    lim = min(first_sent_end, first_fig[0].start if first_fig else le)
+    for m in doc.mentions_in(ls, lim):
+        if (m.topic and m.label != "LEVEL") or (m.label == "LEVEL" and m.topic):
+            return m.value
+    return None
+
+
+def _line_subject(doc: _Doc, line: int) -> str | None:
+    s, e = doc.line_span(line)
+    text = doc.text[s:e]
+    figs = doc.groups_in(s, e)
+    lim = figs[0].start if figs else e
+    ms = doc.mentions_in(s, lim)
+    if not ms:
+        return None
+    body = text.strip()
+    if body.endswith(":") and len(ms) == 1:
+        np = _strip_lead(body[:-1])
+        if fold_words(np) == fold_words(doc.text[ms[0].start:ms[0].end]):
+            return ms[0].value
+    for m in reversed(ms):
+        if m.label == "LEVEL" or m.topic:
+            return m.value
+    return None
+
+
+def _parent_subject(doc: _Doc, g: _Group) -> str | None:
+    for pl in _parent_lines(doc, g.para):
+        v = _line_subject(doc, pl)
+        if v is not None:
+            return v
+    return None
+
+
+def _section_subject(doc: _Doc, g: _Group) -> str | None:
+    for sec in _sections_at(doc, g.start):
+        intro = _section_intro(doc, sec)
+        if intro is not None and intro[1] <= g.start:
+            locs = []
+            for m in doc.mentions_in(*intro):
+                if m.label == "LOC" and m.value != ISSUER and _below_issuer(doc, m.value) and m.value not in locs:
+                    locs.append(m.value)
+            if locs:
+                return ", ".join(locs)
+        hs = sec.char_start
+        he = min(_heading_line_end(doc, sec), hs + 160)
+        colon = doc.text.find(":", hs, he)
+        if colon > 0:
+            he = colon
+        ms = [m for m in doc.mentions_in(hs, he)]
+        if ms:
+            return ms[0].value if ms[0].label == "LEVEL" or len(ms) == 1 else ms[-1].value
+    return None
+
+
+def _below_issuer(doc: _Doc, value: str) -> bool:
+    low = value.lower()
+    if doc.issuer_level == "huyện":
+        return low.startswith(("xã", "thị trấn", "phường", "ấp", "thôn"))
+    if doc.issuer_level in ("tỉnh", "sở"):
+        return low.startswith(("huyện", "thành phố", "thị xã", "xã", "phường", "thị trấn", "quận"))
+    if doc.issuer_level == "xã":
+        return low.startswith(("ấp", "thôn", "buôn", "bản", "khóm"))
+    return True

@@ -1,0 +1,207 @@
+"""The ordered registry of relation finders, and `find_relations`, which runs them.
+
+Why a registry named in schemas/checks.yaml (`finders:`): the finders share what earlier ones found
+(a percent already explained by a list is not explained again by a nearby fraction), so their order
+is part of the result; naming it in the rules file makes it visible and testable, and an unknown name
+there is a configuration error (exit 2), not a silently skipped finder.
+
+Each finder reads the per-document view (`Passage`) and the shared `Found` state: the list finders add
+`lists`, the relation finders add `relations` and mark the percents and figures they used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from extractors.catalog import load_catalog
+from pipeline.check.catalog import CatalogRelation, catalog_identities, catalog_relations
+from pipeline.check.conflicts import breakdown_conflicts, metric_conflicts
+from pipeline.check.counts import list_count_relations
+from pipeline.check.dedupe import dedupe_lists, dedupe_relations
+from pipeline.check.formulas import formula_relations
+from pipeline.check.fractions import fraction_relations
+from pipeline.check.lists import bullet_head_lists, colon_total_lists, inline_lists, paren_lists, weak_co_lists
+from pipeline.check.parts import named_rates, relations_from_list
+from pipeline.check.passage import PartList, Passage
+from pipeline.check.relation import Relation
+from pipeline.check.rules import Rules, load_rules
+from pipeline.check.shares import complement_shares, nearby_share_relations, share_lists
+from pipeline.check.tables import table_rates, table_relations
+from pipeline.config import config_error
+from pipeline.model import Fact, NormText, Section
+
+
+@dataclass
+class Found:
+    """What the finders have found so far in one document."""
+
+    doc: Passage
+    catalog: Sequence[CatalogRelation]
+    lists: list[PartList] = field(default_factory=list)
+    used_totals: set[int] = field(default_factory=set)  # figures already heading a list
+    relations: list[Relation] = field(default_factory=list)
+    used_pct: set[int] = field(default_factory=set)  # percents already explained by a relation
+    in_lists: set[int] = field(default_factory=set)  # figures that are parts of a list
+
+
+Finder = Callable[[Found], None]
+FINDERS: dict[str, Finder] = {}
+
+
+def finder(name: str) -> Callable[[Finder], Finder]:
+    """Register a finder under the name checks.yaml's `finders:` list uses."""
+
+    def register(fn: Finder) -> Finder:
+        FINDERS[name] = fn
+        return fn
+
+    return register
+
+
+def ordered_finders(rules: Rules) -> tuple[Finder, ...]:
+    """The finders in the order checks.yaml names them; an unknown or repeated name is a ConfigError."""
+    unknown = [n for n in rules.finders if n not in FINDERS]
+    if unknown:
+        raise config_error(rules.path, "finders", f"unknown finder {unknown[0]!r} (known: {', '.join(FINDERS)})")
+    repeated = sorted({n for n in rules.finders if rules.finders.count(n) > 1})
+    if repeated:
+        raise config_error(rules.path, "finders", f"finder {repeated[0]!r} named twice")
+    return tuple(FINDERS[n] for n in rules.finders)
+
+
+def find_relations(
+    t: NormText,
+    sections: Sequence[Section],
+    facts: Sequence[Fact],
+    *,
+    rules: Rules | None = None,
+    catalog: Sequence[CatalogRelation] | None = None,
+) -> list[Relation]:
+    """Every arithmetic relation the text's structure makes checkable, in document order."""
+    rules = rules or load_rules()
+    found = Found(
+        Passage(t, sections, facts, rules),
+        catalog if catalog is not None else catalog_identities(load_catalog()),
+    )
+    for run in ordered_finders(rules):
+        run(found)
+    return dedupe_relations(found.relations)
+
+
+# ----------------------------------------------------------------------------------------------
+# Lists: a total and its parts
+# ----------------------------------------------------------------------------------------------
+
+
+@finder("inline_lists")
+def _inline(f: Found) -> None:
+    inline_lists(f.doc, f.lists)
+    f.used_totals |= {lst.total.start for lst in f.lists if lst.total is not None}
+
+
+@finder("bullet_head_lists")
+def _bullet_head(f: Found) -> None:
+    bullet_head_lists(f.doc, f.lists, f.used_totals)
+
+
+@finder("colon_total_lists")
+def _colon_total(f: Found) -> None:
+    colon_total_lists(f.doc, f.lists, f.used_totals)
+
+
+@finder("weak_co_lists")
+def _weak_co(f: Found) -> None:
+    weak_co_lists(f.doc, f.lists, f.used_totals)
+
+
+@finder("paren_lists")
+def _paren(f: Found) -> None:
+    paren_lists(f.doc, f.lists, f.used_totals)
+
+
+@finder("dedupe_lists")
+def _dedupe(f: Found) -> None:
+    f.lists = dedupe_lists(f.lists)
+
+
+@finder("list_relations")
+def _list_relations(f: Found) -> None:
+    """Sums, shares and named rates of each list; marks its parts and the percents it explains."""
+    doc = f.doc
+    for lst in f.lists:
+        f.relations.extend(relations_from_list(doc, lst))
+        for p in lst.parts + lst.excluded:
+            f.in_lists.add(p.fig.start)
+            if p.share:
+                f.used_pct.add(p.share.start)
+        for nr in named_rates(doc, lst):
+            pct_start = next(g.start for g in doc.figs if g.end == nr.char_end and g.kind == "percent")
+            if pct_start not in f.used_pct:
+                f.relations.append(nr)
+                f.used_pct.add(pct_start)
+
+
+# ----------------------------------------------------------------------------------------------
+# Relations outside lists
+# ----------------------------------------------------------------------------------------------
+
+
+@finder("formulas")
+def _formulas(f: Found) -> None:
+    f.relations.extend(formula_relations(f.doc, f.used_pct))
+
+
+@finder("tables")
+def _tables(f: Found) -> None:
+    f.relations.extend(table_relations(f.doc, f.used_pct))
+
+
+@finder("table_rates")
+def _table_rates(f: Found) -> None:
+    f.relations.extend(table_rates(f.doc, f.used_pct))
+
+
+@finder("share_lists")
+def _share_lists(f: Found) -> None:
+    f.relations.extend(share_lists(f.doc, f.used_pct))
+
+
+@finder("fractions")
+def _fractions(f: Found) -> None:
+    f.relations.extend(fraction_relations(f.doc, f.used_pct))
+
+
+@finder("nearby_shares")
+def _nearby_shares(f: Found) -> None:
+    f.relations.extend(nearby_share_relations(f.doc, f.used_pct, f.in_lists))
+
+
+@finder("complement_shares")
+def _complement_shares(f: Found) -> None:
+    f.relations.extend(complement_shares(f.doc, f.used_pct))
+
+
+@finder("list_counts")
+def _list_counts(f: Found) -> None:
+    f.relations.extend(list_count_relations(f.doc))
+
+
+@finder("breakdown_conflicts")
+def _breakdown_conflicts(f: Found) -> None:
+    f.relations.extend(breakdown_conflicts(f.doc, f.lists))
+
+
+@finder("metric_conflicts")
+def _metric_conflicts(f: Found) -> None:
+    parent = {p.fig.start: lst.total for lst in f.lists if lst.total is not None for p in lst.parts}
+    parent.update(
+        {p.share.start: lst.total for lst in f.lists if lst.total is not None for p in lst.parts if p.share}
+    )
+    f.relations.extend(metric_conflicts(f.doc, parent))
+
+
+@finder("catalog")
+def _catalog(f: Found) -> None:
+    taken = {i for r in f.relations for i in r.fact_ids}
+    f.relations.extend(catalog_relations(f.doc, f.catalog, taken))
