@@ -13,7 +13,7 @@ RENDERS := $(BUILD)/renders
 DEMO_SCANS := corpus/2024_ubnd_xa_ea_kenh_ntm.txt corpus/2021_ubnd_huyen_cho_moi_ccs.txt
 DEMO_PHOTO := corpus/2023_vp_ubnd_tinh_thai_binh_cchc.txt
 
-.PHONY: setup system-deps demo test eval bench lint clean dump
+.PHONY: setup setup-doc system-deps demo test eval bench lint clean dump
 
 setup: $(STAMP) system-deps
 
@@ -25,11 +25,19 @@ $(STAMP): pyproject.toml requirements.lock
 system-deps:
 	@bash scripts/system_deps.sh
 
+# Legacy Word .doc files are read through LibreOffice, which is large: installed only when asked.
+setup-doc: setup
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends libreoffice-writer >/dev/null; \
+	    else echo "run: sudo apt-get install libreoffice-writer (needed for .doc files only)"; fi; }
+
 # The demo ingests every kind of input: corpus/ as written (text, Markdown), and renderings of it as
 # text-layer PDFs and DOCX, scanned PDFs and a photographed page (both read by Tesseract).
 demo: setup $(DEMO_INPUTS)/.done
 	$(BAOCAO) ingest corpus/ $(DEMO_INPUTS) --db $(DEMO_DB); status=$$?; \
-	  $(BAOCAO) mismatches --db $(DEMO_DB); exit $$status
+	  PAGER=cat $(BAOCAO) mismatches --db $(DEMO_DB) --limit 10; exit $$status
 
 $(DEMO_INPUTS)/.done: $(wildcard corpus/*.txt corpus/*.md)
 	$(BAOCAO) render corpus/ --out $(DEMO_INPUTS)/office --levels ""

@@ -30,6 +30,7 @@ from pipeline.loaders.pagepool import page_budget
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, Page, doc_id_for, ocr_tag
 from pipeline.normalize import normalize
 from pipeline.ocr.repair import load_rules as load_ocr_rules
+from pipeline.reports import assign_report_keys
 from pipeline.structure.layout import build_layout
 from pipeline.structure.tree import segment
 
@@ -249,8 +250,10 @@ def ingest(
     workers: int | None = None,
     ocr: str = "auto",
     on_progress: Callable[[str, int, int], None] | None = None,
+    force: bool = False,
 ) -> Summary:
-    """Ingest files and folders into the database at `db`; returns what happened."""
+    """Ingest files and folders into the database at `db`; returns what happened (`force`: process
+    files whose content is already stored again, e.g. with another OCR mode)."""
     started = time.perf_counter()
     summary = Summary()
     files = discover(Path(p) for p in paths)
@@ -265,7 +268,7 @@ def ingest(
             except OSError:
                 todo.append(f)  # the loader reports the error with its reason
                 continue
-            if sha in queued or store.known_version(con, doc_id_for(sha)) is not None:
+            if sha in queued or (not force and store.known_version(con, doc_id_for(sha)) is not None):
                 summary.unchanged += 1
                 continue
             queued.add(sha)
@@ -296,6 +299,8 @@ def ingest(
             if on_progress:
                 name = res.path if isinstance(res, Failure) else res.loaded.path
                 on_progress(name, i, total)
+        if con is not None:
+            assign_report_keys(con)  # a new file may join (or found) a report of several files
     finally:
         if con is not None:
             con.close()

@@ -171,3 +171,21 @@ SELECT
 FROM documents d
 LEFT JOIN checks c USING (doc_id)
 GROUP BY ALL;
+
+-- The report a file belongs to (pipeline/reports.py): the same for a signed PDF, its DOCX and a scan.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS report_key VARCHAR;
+
+-- One file per report, the best read (text, then DOCX, then a text-layer PDF, then OCR): counts join
+-- this view so a report stored as a PDF, a DOCX and a scan is counted once; `files` lists them all.
+CREATE OR REPLACE VIEW report_primary AS
+SELECT doc_id, report_key, n_files, files FROM (
+    SELECT
+        d.doc_id,
+        coalesce(d.report_key, d.doc_id) AS report_key,
+        count(*) OVER w AS n_files,
+        list(d.path) OVER (w ORDER BY d.path ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS files,
+        row_number() OVER (w ORDER BY CASE d.source_kind WHEN 'text' THEN 0 WHEN 'docx' THEN 1 WHEN 'pdf' THEN 2
+                                      ELSE 3 END, d.path) AS rn
+    FROM documents d
+    WINDOW w AS (PARTITION BY coalesce(d.report_key, d.doc_id))
+) WHERE rn = 1;

@@ -65,23 +65,21 @@ def test_unknown_parameter_is_refused(corpus_db: Path) -> None:
         con.close()
 
 
-def test_readme_has_the_cookbook_with_every_query() -> None:
+def test_readme_links_the_cookbook_page_which_lists_every_query() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## SQL cookbook" in readme, "README.md has no SQL cookbook section"
-    section = readme.split("## SQL cookbook", 1)[1]
+    assert "(docs/cookbook.md)" in readme, "README.md links docs/cookbook.md"
+    page = (ROOT / "docs" / "cookbook.md").read_text(encoding="utf-8")
     for q in queries.named_queries():
-        assert q.title in section, f"README cookbook lacks '{q.title}' ({q.name}.sql)"
-        assert f"schemas/queries/{q.name}.sql" in section
+        assert q.title in page, f"docs/cookbook.md lacks '{q.title}' ({q.name}.sql)"
+        assert f"schemas/queries/{q.name}.sql" in page
 
 
-def test_readme_cookbook_is_generated_from_the_query_headers() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("## SQL cookbook")
-    end = readme.find("\n## ", start + 1)
-    section = readme[start:end if end != -1 else None].strip()
-    assert section == cookbook.cookbook_markdown().strip(), (
-        "the README cookbook is stale: replace its '## SQL cookbook' section with the output of "
-        "python -c 'from pipeline.read import cookbook; print(cookbook.cookbook_markdown())'")
+def test_cookbook_page_is_generated_from_the_query_headers() -> None:
+    page = (ROOT / "docs" / "cookbook.md").read_text(encoding="utf-8")
+    assert page == cookbook.cookbook_markdown(), (
+        "docs/cookbook.md is stale: regenerate it with "
+        "python -c 'from pipeline.read import cookbook; print(cookbook.cookbook_markdown(), end=\"\")' "
+        "> docs/cookbook.md")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -204,3 +202,10 @@ def test_trace_figure_returns_the_quote_in_its_passage(metric_con) -> None:
     rows = queries.run_named(metric_con, "trace_figure", value=42.0, context=20)
     assert len(rows) == 1 and rows[0]["quote"] == "42%" and "42%" in rows[0]["passage"]
     assert len(rows[0]["passage"]) <= 20 + 3 + 20
+
+
+def test_readme_user_part_points_nowhere_a_user_does_not_have() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    user_part = readme[: readme.index("## How it works")]
+    assert "../shared" not in user_part
+    assert "make demo" in user_part and "make test" in user_part and "first five minutes" in user_part.lower()

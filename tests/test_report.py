@@ -88,7 +88,8 @@ def test_every_mismatch_has_a_row_worst_first_with_marks_and_computation(
         positions.append(text.index(row))
         assert "<mark class=" in row, "the numbers involved are highlighted"
         assert '<div class="calc">' in row and ("≠" in row or "?" in row)
-        assert r["section_path"] is None or str(escape(r["section_path"])) in row
+        section = r["section_trail"] or r["section_path"]
+        assert section is None or str(escape(section)) in row, "the section with its heading text"
         assert str(escape(r["message_vi"])) in row
     assert positions == sorted(positions), "rows follow the mismatch list's order (worst first)"
 
@@ -115,7 +116,20 @@ def test_every_document_has_its_own_page_with_tree_figures_and_checks(
         m = re.search(rf'<section class="doc" id="doc-{doc_id}".*?</section>', text, re.S)
         assert m, doc_id
         page = m.group(0)
-        assert "heading tree" in page and f"figures ({n_facts})" in page and "checks (" in page
+        assert "heading tree" in page and f"{n_facts} số liệu" in page and "checks (" in page
+
+
+def test_full_text_and_every_figure_are_embedded_only_when_asked(
+        report: tuple[Path, str], reviewed_db: tuple[Path, str, str], tmp_path: Path) -> None:
+    _, lean = report
+    full = tmp_path / "full.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(reviewed_db[0]), "--out", str(full), "--full-text"])
+    assert result.exit_code == 0, result.output
+    whole = full.read_text(encoding="utf-8")
+    n_docs = _db_rows(reviewed_db[0], "SELECT count(*) FROM documents")[0][0]
+    assert whole.count('<pre class="fulltext">') == n_docs and '<pre class="fulltext">' not in lean
+    assert "figures (" in whole and "figures (" not in lean, "the table of every figure only with --full-text"
+    assert len(lean) < 0.6 * len(whole), "without the full text the report is a fraction of the size"
 
 
 def test_vietnamese_names_appear_verbatim_in_nfc(report: tuple[Path, str], reviewed_db) -> None:

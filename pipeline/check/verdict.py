@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from pipeline import severity as rank
 from pipeline.check.messages import messages, reason_text
 from pipeline.check.relation import PERCENT_RULES, Judgement, Reading, Relation
 from pipeline.check.rules import Rules, load_rules
@@ -82,13 +83,9 @@ def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules)
     raise ValueError(f"unknown rule {rel.rule}")
 
 
-def severity(rule: str, diff: float, expected: float | None) -> float:
-    """Relative size of a discrepancy, to list the worst first."""
-    if not math.isfinite(diff):
-        return 0.0
-    if rule in (*PERCENT_RULES, "shares_exceed_total"):
-        return abs(diff) / 100.0
-    return abs(diff) / max(abs(expected or 0.0), 1.0)
+def severity(rule: str, diff: float, expected: float | None, reason: str | None = None) -> float:
+    """How bad a discrepancy is, to list the worst first (pipeline.severity, schemas/severity.yaml)."""
+    return rank.severity(rule, diff, expected, reason)
 
 
 def ocr_unsure(facts: Sequence[Fact]) -> dict[str, Fact]:
@@ -217,5 +214,5 @@ def _make_check(
         fact_ids=rel.fact_ids,
         reason=(f"{reason_en} [{rel.connective}]" if reason_en else f"[{rel.connective}]"),
         section_id=sec.section_id if sec else None,
-        severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected), 9),
+        severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected, reason_key), 9),
     )

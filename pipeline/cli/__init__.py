@@ -9,7 +9,11 @@ the dev tools; they are registered here in the order `baocao --help` lists them.
 from __future__ import annotations
 
 import sys
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+from typing import Annotated
 
+import duckdb
 import typer
 from rich.markup import escape
 
@@ -19,15 +23,43 @@ from pipeline.errors import BaocaoError
 
 app = typer.Typer(
     name="baocao",
-    help="Vietnamese administrative reports into DuckDB, with checks of their own arithmetic.",
+    help="Vietnamese administrative reports into DuckDB, with checks of their own arithmetic.\n\n"
+         "Start with `baocao ingest corpus/ --db build/demo.duckdb`, then `baocao mismatches --db "
+         "build/demo.duckdb` (or set BAOCAO_DB once instead of giving --db).",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: flags without `<bool>` metavars, examples kept as written
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for command in (build.ingest, build.check, audit.mismatches, audit.query, audit.review, audit.export,
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"baocao {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """The options of `baocao` itself."""
+
+
+for command in (build.ingest, build.check, audit.mismatches, audit.review, audit.export,
                 audit.report, dev.render):
     app.command()(command)
+# `query NAME --help` shows the query's own parameters, so the command handles --help itself.
+app.command(context_settings={"help_option_names": []})(audit.query)
 app.command(name="eval")(dev.eval_)
+
+
+def package_version() -> str:
+    try:
+        return _dist_version("baocao")
+    except PackageNotFoundError:  # a checkout without an install
+        return "unknown"
 
 
 def main() -> None:
@@ -37,3 +69,8 @@ def main() -> None:
     except BaocaoError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
         sys.exit(int(e.exit_code))
+    except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
+        first = str(e).splitlines()[0]
+        err.print(f"[red]error:[/red] {escape(first)}\nThe database may predate this version of baocao: "
+                  "`baocao check --db FILE` brings its schema up to date.", highlight=False)
+        sys.exit(2)

@@ -12,9 +12,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.check.recheck import recheck
-from pipeline.cli.common import DbOption, err, existing_db, fail, out
+from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
+from pipeline.read.findings import open_findings, totals
 
 
 class OcrMode(StrEnum):
@@ -24,15 +25,31 @@ class OcrMode(StrEnum):
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
-    db: DbOption,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Files and folders (searched recursively).")],
+    db: NewDbOption,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Parallel worker processes (default: number of cores).")
+        int | None, typer.Option(min=1, metavar="N", help="Parallel worker processes (default: number of cores).")
     ] = None,
     ocr: Annotated[OcrMode, typer.Option(help="auto: OCR only pages without a usable text layer.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Process files again even when their content is already stored (e.g. with another --ocr).")] = (
+        False
+    ),
 ) -> None:
-    """Ingest reports: extract figures and run the consistency checks."""
+    """Ingest reports: extract figures and run the consistency checks.
+
+    .txt, .md, .pdf (text layer or scanned), .docx, .doc and images; folders are searched recursively.
+    A file already stored with the same content is skipped unless --force.
+
+    Examples:
+
+      baocao ingest corpus/ --db build/demo.duckdb
+
+      baocao ingest scans/ --db build/demo.duckdb --ocr always --force
+
+      BAOCAO_DB=build/demo.duckdb baocao ingest new_reports/ -q
+    """
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]warning:[/yellow] {escape(str(p))}: no such file or folder", highlight=False)
@@ -51,7 +68,8 @@ def ingest(
 
         progress.start()
     try:
-        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress)
+        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress,
+                             force=force)
     except BaocaoError as e:
         raise fail(str(e), e.exit_code) from e
     finally:
@@ -59,12 +77,24 @@ def ingest(
             progress.stop()
     for f in summary.failures:
         err.print(f"[red]failed[/red] {escape(f'{f.path} [{f.stage}]: {f.error}')}", highlight=False, soft_wrap=True)
-    typer.echo(summary.line())
+    if Path(db).exists():  # the database as a whole, in reports; then what this run did (the last line)
+        typer.echo(totals(db).line())
+    typer.echo(f"this run: {summary.line()}")
     if summary.failures:
         raise typer.Exit(int(ExitCode.input_failed))
 
 
 def check(db: DbOption) -> None:
-    """Re-run the consistency checks over what is stored (after a rule or catalog change)."""
-    summary = recheck(existing_db(db))
+    """Re-run the consistency checks over what is stored (after a rule or catalog change).
+
+    Example:
+
+      baocao check --db build/demo.duckdb
+    """
+    before = open_findings(existing_db(db))
+    summary = recheck(db)
+    after = open_findings(db)
     out.print(summary, highlight=False)
+    typer.echo(f"changed: {len(after - before)} new, {len(before - after)} resolved, "
+               f"{len(after & before)} still open (open mismatches, once per report)")
+    typer.echo(totals(db).line())

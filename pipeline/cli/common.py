@@ -3,30 +3,29 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from pipeline.cli.show import Format
+from pipeline.cli.show import emit as show_emit
 from pipeline.errors import ExitCode
 
 err = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file (created if missing).")]
+__all__ = ["DbOption", "Format", "NewDbOption", "emit", "err", "existing_db", "fail", "num", "out"]
 
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+# Readers need a database that exists; writers create one. $BAOCAO_DB stands in for --db in both.
+DbOption = Annotated[Path, typer.Option(
+    "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
+    help="The baocao database to read (made by `baocao ingest`).")]
+NewDbOption = Annotated[Path, typer.Option(
+    "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
+    help="The baocao database to write (created if missing).")]
 
 
 def fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
@@ -42,20 +41,8 @@ def existing_db(db: Path) -> Path:
 
 
 def emit(rows: list[dict], format: Format, title: str = "") -> None:
-    """Rows as JSON, CSV or a terminal table (lists and long text folded)."""
-    if format is Format.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
-    elif format is Format.csv:
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
-        w.writeheader()
-        w.writerows(rows)
-    else:
-        table = Table(title=title or f"{len(rows)} rows")
-        for col in rows[0] if rows else []:
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r.values()))
-        out.print(table)
+    """Rows as JSON, CSV, Markdown or a terminal table that fits the width (see pipeline.cli.show)."""
+    show_emit(out, rows, format, title)
 
 
 def num(x: float | None) -> str:

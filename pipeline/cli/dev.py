@@ -15,35 +15,59 @@ from pipeline.devtools.render import LEVELS, render_corpus
 
 
 def render(
-    src: Annotated[Path, typer.Argument(help="A report or a folder of .txt/.md reports.")] = Path("corpus"),
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("build/renders"),
-    levels: Annotated[str, typer.Option(help="Scan levels, comma-separated: clean,mild,harsh ('' for none).")] = (
+    src: Annotated[Path, typer.Argument(
+        metavar="PATH", help="A report or a folder of .txt/.md reports.")] = Path("corpus"),
+    out_dir: Annotated[Path, typer.Option(
+        "--out", metavar="DIR", help="Folder to write into.")] = Path("build/renders"),
+    levels: Annotated[str, typer.Option(
+        metavar="LEVELS", help="Scan levels, comma-separated: clean,mild,harsh ('' for none).")] = (
         "clean,mild,harsh"
     ),
-    png: Annotated[str | None, typer.Option(help="Also write PNG pages of this scan level.")] = None,
+    png: Annotated[str | None, typer.Option(metavar="LEVEL", help="Also write PNG pages of this scan level.")] = None,
     docx: Annotated[bool, typer.Option(help="Also write a DOCX.")] = True,
 ) -> None:
-    """Render reports to a text-layer PDF, scanned-like PDFs and a DOCX, with their truth text (test material)."""
+    """Render reports to a text-layer PDF, scanned-like PDFs and a DOCX, with their truth text (test material).
+
+    Example:
+
+      baocao render corpus/ --out build/renders --levels mild --no-docx
+    """
     chosen = [x for x in levels.split(",") if x]
     bad = [x for x in [*chosen, *([png] if png else [])] if x not in LEVELS]
     if bad:
         raise fail(f"unknown scan level {', '.join(bad)}; choose from {', '.join(LEVELS)}")
     if not src.exists():
         raise fail(f"{src}: no such file or folder")
-    entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+    if src.is_file() and src.suffix.lower() not in (".txt", ".md"):
+        raise fail(f"{src}: render takes a .txt or .md report (the text it renders), not a {src.suffix or 'file'}")
+    try:
+        entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+    except (ValueError, UnicodeDecodeError) as e:  # a text the renderer cannot set (no glyph, not UTF-8)
+        raise fail(str(e)[:300]) from e
     typer.echo(f"rendered {len({e.source for e in entries})} reports into {len(entries)} files under {out_dir}/")
 
 
 def eval_(
     db: DbOption,
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")],
+    gold: Annotated[Path, typer.Option("--gold", metavar="DIR", help="Folder of gold JSON files.")],
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List misses and false positives.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
 ) -> None:
-    """Score stored results against gold files and print precision/recall."""
+    """Score stored results against gold files and print precision/recall.
+
+    Refuses (exit 2) when no gold file matches a stored document.
+
+    Example:
+
+      baocao eval --db build/eval-corpus.duckdb --gold corpus/ -v
+    """
     if not gold.is_dir():
         raise fail(f"{gold}: not a folder of gold files")
     scores = evaluate(existing_db(db), gold)
+    if not scores.docs:  # perfect scores over nothing would read as success
+        n_gold = len(scores.missing)
+        raise fail(f"no gold file in {gold} matches a stored document ({n_gold} gold files; names are matched "
+                   "by file stem, e.g. gold/h01.json scores docs/h01.txt and its renderings)")
     if json_out:
         sys.stdout.write(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -1,5 +1,5 @@
-"""The README's "## SQL cookbook" section, generated from the headers of the named queries so the
-documentation cannot drift from the SQL (tests/test_cookbook.py compares them)."""
+"""docs/cookbook.md, generated from the headers of the named queries so the documentation cannot
+drift from the SQL (tests/test_cookbook.py compares them; the README links the page)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from pipeline.read.queries import named_queries
 
 
 def cookbook_markdown() -> str:
-    """The README's '## SQL cookbook' section, generated from the query headers (docs_cookbook.md)."""
+    """The page docs/cookbook.md, generated from the query headers.
+
+    Regenerate with
+    python -c 'from pipeline.read import cookbook; print(cookbook.cookbook_markdown(), end="")' > docs/cookbook.md
+    """
     qs = named_queries()
     out = [
-        "## SQL cookbook",
+        "# SQL cookbook",
         "",
         f"{len(qs)} questions an auditor asks of a baocao database, each a named query in "
         "`schemas/queries/` (the HTML report and `notebooks/explore.ipynb` use the same files, and "
@@ -36,13 +40,15 @@ def cookbook_markdown() -> str:
     ]
     out += [f"| [`{q.name}`](#{_anchor(q.title)}) | {q.title} |" for q in qs]
     for q in qs:
-        out += ["", f"### {q.title}", "", q.description, ""]
+        out += ["", f"## {q.title}", "", q.description, ""]
         if q.params:
             out.append("Parameters: " + "; ".join(
                 f"`${k}` (default `{json.dumps(v, ensure_ascii=False)}`): {q.param_help.get(k, '')}".rstrip(": ")
                 for k, v in q.params.items()) + ".")
             out.append("")
         out.append(f"File `schemas/queries/{q.name}.sql`. Example: `{q.example}`")
+        cmd = " ".join(["baocao query", q.name, *(f"-p {k}=…" for k in q.params)])
+        out.append(f"From the command line: `{cmd}` (`baocao query {q.name} --help` lists the parameters).")
         body = "\n".join(line for line in q.sql.splitlines() if not line.startswith("--")).strip()
         out += ["", "<details><summary>SQL</summary>", "", "```sql", body, "```", "", "</details>"]
     return "\n".join(out) + "\n"

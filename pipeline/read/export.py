@@ -1,47 +1,62 @@
-"""`baocao export`: one table or view to CSV, Parquet or Excel for spreadsheets and other tools."""
+"""`baocao export`: a table, a view or a named query to CSV, Parquet or Excel for other tools.
+
+Rows are read here on a read-only connection and written by `pipeline.read.sheets` (CSV with a BOM,
+XLSX with a frozen, filterable header). Exported mismatches follow `baocao mismatches`: dismissed
+ones are left out unless asked for.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline import store
+from pipeline.read import sheets
+from pipeline.read.queries import named_query, parse_named_query
+
+EXPORT_SQL = {
+    "facts": "SELECT f.*, d.path FROM facts f JOIN documents d USING (doc_id) ORDER BY d.path, f.char_start",
+    "checks": "SELECT c.*, d.path FROM checks c JOIN documents d USING (doc_id) ORDER BY d.path, c.char_start",
+    "mismatches": "SELECT * FROM mismatches WHERE $include_dismissed OR coalesce(review_decision, '') <> 'dismissed' "
+                  "ORDER BY severity DESC NULLS LAST, path, char_start",
+}
 
 
-def export_table(db: str | Path, table: str, fmt: str, out: Path) -> int:
+def export_table(db: str | Path, table: str, fmt: str, out: Path, *, include_dismissed: bool = False) -> int:
     """Write one table or view to csv, parquet or xlsx; returns the number of rows."""
-    con = store.connect(db)
+    params = {"include_dismissed": include_dismissed} if "$include_dismissed" in EXPORT_SQL[table] else {}
+    return _export(db, EXPORT_SQL[table], params, fmt, Path(out), table)
+
+
+def export_query(db: str | Path, name: str, params: dict[str, Any], fmt: str, out: Path) -> int:
+    """Write the rows of a named query (parameters not given take the header's defaults)."""
+    q = parse_named_query(name, named_query(name))
+    unknown = set(params) - set(q.params)
+    if unknown:
+        raise KeyError(f"{name}.sql has no parameter {', '.join(sorted(unknown))}")
+    return _export(db, q.sql, {**q.params, **params}, fmt, Path(out), name)
+
+
+def _export(db: str | Path, sql: str, params: dict[str, Any], fmt: str, out: Path, sheet: str) -> int:
+    con = store.connect(db, read_only=True)
     try:
-        sql = {
-            "facts": "SELECT f.*, d.path FROM facts f JOIN documents d USING (doc_id) ORDER BY d.path, f.char_start",
-            "checks": "SELECT c.*, d.path FROM checks c JOIN documents d USING (doc_id) ORDER BY d.path, c.char_start",
-            "mismatches": "SELECT * FROM mismatches ORDER BY severity DESC NULLS LAST, path, char_start",
-        }[table]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        n = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
-        if fmt in ("csv", "parquet"):
-            opts = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
-            sel = sql
-            if fmt == "csv":  # lists (operands, fact_ids) do not fit CSV cells: render them as text
-                cols = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
-                types = [r[1] for r in con.execute(f"DESCRIBE ({sql})").fetchall()]
-                parts = [f'CAST("{c}" AS VARCHAR) AS "{c}"' if t.endswith("[]") else f'"{c}"'
-                         for c, t in zip(cols, types, strict=True)]
-                sel = f"SELECT {', '.join(parts)} FROM ({sql})"
-            con.execute(f"COPY ({sel}) TO '{_sql_str(out)}' ({opts})")
+        if fmt == "parquet":
+            table = con.sql(sql, params=params).to_arrow_table()
+            n = table.num_rows
         else:
-            df = con.execute(sql).df()
-            for col in df.columns:  # Excel cannot hold lists or tz-aware times
-                if df[col].map(lambda v: isinstance(v, list | tuple)).any():
-                    df[col] = df[col].map(lambda v: ", ".join(map(str, v)) if v is not None else None)
-            df.to_excel(out, index=False, sheet_name=table)
-        return int(n)
+            cur = con.execute(sql, params)
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            n = len(rows)
     finally:
         con.close()
-
-
-def _sql_str(p: Path) -> str:
-    return str(p).replace("'", "''")
-
-
-def _sql_str(p: Path) -> str:
-    return str(p).replace("'", "''")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        sheets.write_parquet(table, out)
+    elif fmt == "csv":
+        sheets.write_csv(cols, rows, out)
+    elif fmt == "xlsx":
+        sheets.write_xlsx(cols, rows, out, sheet)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return int(n)

@@ -6,7 +6,8 @@ Code here only reads a database.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pipeline.config import SCHEMA_DIR, config_error, read_text
@@ -34,6 +35,8 @@ def rows(con, sql: str, params: dict[str, Any] | list[Any] | None = None) -> lis
 #   -- title: ...            one line
 #   -- description: ...      continued on following "--   " lines
 #   -- param: name = VALUE | what it means      (VALUE is JSON: "text", 12.5, true, null)
+#   -- param: name TYPE = VALUE | what it means (TYPE: text, integer, number, boolean, date; without
+#                                                it the type is the default's, text for null)
 #   -- example: ...          how to run it
 # DuckDB binds named parameters written `$name`. The header is data so the README, the report,
 # notebooks and tests list and run the same questions without a second copy of the SQL.
@@ -49,12 +52,71 @@ class NamedQuery:
     params: dict[str, Any]  # name -> default value
     param_help: dict[str, str]
     sql: str
+    param_types: dict[str, str] = field(default_factory=dict)  # name -> one of PARAM_TYPES
+
+    def cast(self, name: str, raw: str) -> Any:
+        """A value typed on the command line as the parameter's declared type (a ValueError says what is
+        wrong: the parameter, the type it wants and the value given)."""
+        if name not in self.params:
+            known = ", ".join(self.params) or "none"
+            raise KeyError(f"{self.name} has no parameter {name!r} (its parameters: {known})")
+        return cast_value(self.param_types.get(name, "text"), raw, name)
+
+
+PARAM_TYPES = ("text", "integer", "number", "boolean", "date")
+_TRUE = {"true", "yes", "1", "on", "có"}
+_FALSE = {"false", "no", "0", "off", "không"}
+
+
+def type_of(default: Any) -> str:
+    """The type a parameter without a declared one takes from its default."""
+    if isinstance(default, bool):
+        return "boolean"
+    if isinstance(default, int):
+        return "integer"
+    if isinstance(default, float):
+        return "number"
+    return "text"
+
+
+def _number(v: str) -> float:
+    """A plain number (2.5) or one written the Vietnamese way (2,5 or 1.234,5)."""
+    try:
+        return float(v)
+    except ValueError:
+        if "," not in v:
+            raise
+        return float(v.replace(".", "").replace(",", "."))
+
+
+def cast_value(kind: str, raw: str, name: str = "value") -> Any:
+    """`raw` as `kind`; text stays exactly as typed (`doc=2022` is the string "2022")."""
+    v = raw.strip()
+    try:
+        if kind == "integer":
+            return int(v)
+        if kind == "number":
+            return _number(v)
+        if kind == "date":
+            return date.fromisoformat(v)
+    except ValueError:
+        want = {"integer": "a whole number", "number": "a number (e.g. 2.5)",
+                "date": "a date YYYY-MM-DD"}[kind]
+        raise ValueError(f"{name}={raw!r}: expected {want}") from None
+    if kind == "boolean":
+        if v.lower() in _TRUE:
+            return True
+        if v.lower() in _FALSE:
+            return False
+        raise ValueError(f"{name}={raw!r}: expected true or false")
+    return raw
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
     fields: dict[str, str] = {}
     params: dict[str, Any] = {}
     param_help: dict[str, str] = {}
+    param_types: dict[str, str] = {}
     last: str | None = None
     for line in text.splitlines():
         if not line.startswith("--"):
@@ -64,13 +126,19 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         if sep and key in ("title", "description", "example", "param"):
             last = key
             if key == "param":
-                pname, _, rest = value.partition("=")
+                decl, _, rest = value.partition("=")
                 default, _, help_ = rest.partition("|")
+                pname, _, ptype = decl.strip().partition(" ")
                 try:
-                    params[pname.strip()] = json.loads(default.strip())
+                    params[pname] = json.loads(default.strip())
                 except json.JSONDecodeError:
-                    params[pname.strip()] = default.strip()
-                param_help[pname.strip()] = help_.strip()
+                    params[pname] = default.strip()
+                ptype = ptype.strip() or type_of(params[pname])
+                if ptype not in PARAM_TYPES:
+                    raise config_error(QUERY_DIR / f"{name}.sql", f"param {pname}",
+                                       f"unknown type {ptype!r}; one of {', '.join(PARAM_TYPES)}")
+                param_types[pname] = ptype
+                param_help[pname] = help_.strip()
             else:
                 fields[key] = value.strip()
         elif last in ("description", "example") and body:
@@ -78,7 +146,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     if "title" not in fields:
         raise config_error(QUERY_DIR / f"{name}.sql", "title", "the header has no '-- title:' line")
     return NamedQuery(name, fields["title"], fields.get("description", ""), fields.get("example", ""),
-                      params, param_help, text)
+                      params, param_help, text, param_types)
 
 
 def named_queries() -> list[NamedQuery]:

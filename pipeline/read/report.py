@@ -30,7 +30,9 @@ from markupsafe import Markup
 
 from pipeline import store
 from pipeline.model import ocr_read_as
+from pipeline.read import charts as charts_mod
 from pipeline.read import queries
+from pipeline.severity import rules as severity_rules
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -306,8 +308,52 @@ def _rule_label(rule: str) -> str:
     return f"{vi} · {en}" if en else vi
 
 
-def gather(con) -> dict[str, Any]:
-    """Everything the template shows, read once from the database."""
+def _count_by(rows: list[dict[str, Any]], key) -> list[tuple[str, float]]:
+    """(label, count) pairs, most first; rows without the key count as unknown."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[key(r) or "(không rõ · unknown)"] += 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def gap_histogram(findings: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    """Open findings by the size of their gap in the figure's own terms: points for a percent,
+    per cent of the expected value for a count or an amount (the terms of `checks.severity`)."""
+    pct_rules = set(severity_rules().percent_rules)
+    bins = {"percent": [(0.5, "< 0,5 điểm %"), (1, "0,5–1 điểm %"), (2, "1–2 điểm %"), (5, "2–5 điểm %"),
+                        (float("inf"), "≥ 5 điểm %")],
+            "count": [(1, "< 1 %"), (5, "1–5 %"), (10, "5–10 %"), (float("inf"), "≥ 10 %")]}
+    counts = {label: 0 for kind in bins.values() for _, label in kind}
+    for m in findings:
+        if m.get("stated") is None or m.get("expected") is None:
+            continue
+        gap = abs(m["stated"] - m["expected"])
+        kind = "percent" if m["rule"] in pct_rules else "count"
+        if kind == "count":
+            gap = 100 * gap / max(abs(m["expected"]), 1.0)
+        label = next(lbl for top, lbl in bins[kind] if gap < top)
+        counts[label] += 1
+    return [(f"{'tỷ lệ' if k == 'percent' else 'số lượng'}: {lbl}", counts[lbl])
+            for k, kind in bins.items() for _, lbl in kind if counts[lbl]]
+
+
+def _one_metric(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the rate stated most often: rates of different metrics on one axis would mislead."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["metric"]] += r["figures"]
+    if not counts:
+        return []
+    top = min(counts, key=lambda m: (-counts[m], m))
+    return [r for r in rows if r["metric"] == top]
+
+
+def gather(con, *, full_text: bool = False) -> dict[str, Any]:
+    """Everything the template shows, read once from the database.
+
+    Each finding carries its passage; a document's whole text is embedded only with `full_text` (it is
+    most of the file: without it 1,000 documents stay a few MB).
+    """
     docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     facts = queries.rows(con, """
@@ -356,7 +402,9 @@ def gather(con) -> dict[str, Any]:
             "doc": doc_by_id.get(c["doc_id"], {}),
         }
 
-    mismatches = [decorate(check_by_id[m["check_id"]])
+    # one row per finding of a report (a PDF, its DOCX and a scan show it once), with the files it is in
+    # and its section as labels with heading text
+    mismatches = [{**decorate(check_by_id[m["check_id"]]), "files": m["files"], "section_trail": m["section_trail"]}
                   for m in mismatch_order if m["check_id"] in check_by_id]
     decorated = {m["check_id"]: m for m in mismatches}
 
@@ -386,12 +434,34 @@ def gather(con) -> dict[str, Any]:
             "name": Path(d["path"] or did).name,
             "tree": heading_tree(sections_by_doc[did], {k: (v[0], v[1]) for k, v in counts.items()}),
             "n_sections": len(sections_by_doc[did]),
-            "facts": facts_by_doc[did],
-            "checks": doc_checks,
+            # without full_text a document lists its findings (not its every figure and holding check),
+            # which keeps the report a few MB for 1,000 documents; the counts are always complete
+            "facts": facts_by_doc[did] if full_text else [],
+            "n_facts": len(facts_by_doc[did]),
+            "checks": doc_checks if full_text else [c for c in doc_checks if c["status"] != "ok"],
+            "n_checks": len(doc_checks),
             "status_counts": status_counts,
-            "fulltext": highlight(text, 0, len(text), fact_marks),
+            "fulltext": highlight(text, 0, len(text), fact_marks) if full_text else None,
         })
 
+    # the documents with most open problems first: what an auditor opens first
+    open_by_doc: dict[str, int] = defaultdict(int)
+    for m in mismatches:
+        if m["review"] != "dismissed":
+            open_by_doc[m["doc_id"]] += 1
+    doc_pages.sort(key=lambda d: -open_by_doc.get(d["doc_id"], 0))  # stable: date and name after
+    for d in doc_pages:
+        d["open_findings"] = open_by_doc.get(d["doc_id"], 0)
+    open_findings = [m for m in mismatches if m["review"] != "dismissed"]
+    charts = {
+        "by_province": charts_mod.hbar(_count_by(open_findings, lambda m: m["doc"].get("province")),
+                                       title="Open mismatches by province"),
+        "by_rule_chart": charts_mod.hbar(_count_by(open_findings, lambda m: m["rule"]),
+                                         title="Open mismatches by rule"),
+        "gaps": charts_mod.hbar(gap_histogram(open_findings), title="Open mismatches by size of the gap"),
+        "rates": charts_mod.rate_dots(_one_metric(queries.run_named(con, "rates_by_unit_year")),
+                                      title="Rates by unit and year"),
+    }
     by_rule = queries.run_named(con, "checks_by_rule")
     for r in by_rule:
         r["label"] = _rule_label(r["rule"])
@@ -402,6 +472,8 @@ def gather(con) -> dict[str, Any]:
         "SELECT period FROM facts WHERE period IS NOT NULL GROUP BY period ORDER BY period").fetchall()]
     review_counts = {k: sum(m["review"] == k for m in mismatches) for k in REVIEW_LABELS}
     return {
+        **charts,
+        "rates_metric": next((r["metric"] for r in _one_metric(queries.run_named(con, "rates_by_unit_year"))), ""),
         "docs": doc_pages,
         "mismatches": mismatches,
         "by_rule": by_rule,
@@ -435,6 +507,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["vn"] = vn_number
     env.filters["rule_label"] = _rule_label
+    env.filters["basename"] = lambda p: Path(p).name if p else ""
     return env
 
 
@@ -444,11 +517,11 @@ def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime 
                            generated_at=(generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M"))
 
 
-def write_report(db_path: str | Path, out_path: str | Path) -> Path:
+def write_report(db_path: str | Path, out_path: str | Path, *, full_text: bool = False) -> Path:
     """Read the database and write the HTML report; returns the path written."""
-    con = store.connect(db_path)
+    con = store.connect(db_path, read_only=True)
     try:
-        data = gather(con)
+        data = gather(con, full_text=full_text)
     finally:
         con.close()
     out = Path(out_path)

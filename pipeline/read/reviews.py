@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import store
-from pipeline.read.queries import named_query, rows
+from pipeline.read.queries import rows, run_named
 
 
 def mismatch_rows(db: str | Path, *, include_dismissed: bool = False) -> list[dict[str, Any]]:
     """The `mismatches` named query: every mismatch worst first, with its latest review."""
     con = store.connect(db)
     try:
-        return rows(con, named_query("mismatches"), {"include_dismissed": include_dismissed})
+        return run_named(con, "mismatches", include_dismissed=include_dismissed)
     finally:
         con.close()
 

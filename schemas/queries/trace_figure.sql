@@ -2,7 +2,7 @@
 -- description: Where a number comes from: every fact with value $value (optionally only in documents
 --   matching $doc), with its document, section, page, the exact quote and the passage around it
 --   ($context characters either side), its extractor and the checks that use it.
--- param: value = 100 | the number as a plain value (1.234,5 is 1234.5)
+-- param: value number = 100 | the number as a plain value (1.234,5 is 1234.5)
 -- param: doc = "" | doc_id or part of the path ("" = all documents)
 -- param: context = 120 | characters of text shown either side of the quote
 -- example: queries.run_named(con, "trace_figure", value=9418)

@@ -1,0 +1,144 @@
+"""The command line a new user meets: --version, BAOCAO_DB, help with examples and no `<bool>`,
+exports whose format follows the file name (CSV with a BOM, XLSX with a frozen filtered header,
+dismissed findings left out), eval that refuses to score nothing, and ingest --force."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from conftest import CORPUS
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+COMMANDS = ["ingest", "check", "mismatches", "query", "review", "export", "report", "render", "eval"]
+
+
+def test_version_prints_the_package_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("baocao ")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_has_an_example_fits_80_columns_and_no_bool_metavar(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert "<bool>" not in result.stdout and "BOOLEAN" not in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_db_help_says_created_only_for_the_writer() -> None:
+    assert "created if missing" in runner.invoke(app, ["ingest", "--help"]).stdout
+    for command in ("mismatches", "export", "report", "check"):
+        assert "created if missing" not in runner.invoke(app, [command, "--help"]).stdout
+
+
+def test_baocao_db_stands_in_for_db(corpus_db: Path) -> None:
+    result = runner.invoke(app, ["mismatches", "--format", "json", "--limit", "1"],
+                           env={"BAOCAO_DB": str(corpus_db)})
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 1
+
+
+@pytest.fixture()
+def reviewed(corpus_db: Path, tmp_path: Path) -> tuple[Path, str]:
+    db = tmp_path / "e.duckdb"
+    shutil.copy(corpus_db, db)
+    first = json.loads(runner.invoke(app, ["mismatches", "--db", str(db), "--format", "json"]).stdout)[0]
+    assert runner.invoke(app, ["review", first["check_id"], "--db", str(db), "--dismiss"]).exit_code == 0
+    return db, first["check_id"]
+
+
+def test_export_csv_has_a_bom_and_leaves_dismissed_out_unless_asked(reviewed, tmp_path: Path) -> None:
+    db, dismissed = reviewed
+    out = tmp_path / "m.csv"
+    assert runner.invoke(app, ["export", "--db", str(db), "--table", "mismatches", "--out", str(out)]).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
+    assert dismissed not in raw.decode("utf-8-sig")
+    every = tmp_path / "all.csv"
+    runner.invoke(app, ["export", "--db", str(db), "--table", "mismatches", "--out", str(every),
+                        "--include-dismissed"])
+    assert dismissed in every.read_text(encoding="utf-8-sig")
+
+
+def test_export_xlsx_has_a_frozen_header_and_a_filter(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    result = runner.invoke(app, ["export", "--db", str(corpus_db), "--table", "mismatches", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out).active
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+
+
+def test_export_format_comes_from_the_extension_or_is_refused(corpus_db: Path, tmp_path: Path) -> None:
+    clash = runner.invoke(app, ["export", "--db", str(corpus_db), "--table", "facts", "--format", "csv",
+                                "--out", str(tmp_path / "x.xlsx")])
+    assert clash.exit_code == 2 and "extension" in clash.output
+    assert not (tmp_path / "x.xlsx").exists()
+    unknown = runner.invoke(app, ["export", "--db", str(corpus_db), "--table", "facts", "--out",
+                                  str(tmp_path / "x.dat")])
+    assert unknown.exit_code == 2
+    ok = runner.invoke(app, ["export", "--db", str(corpus_db), "--table", "facts", "--out",
+                             str(tmp_path / "f.parquet")])
+    assert ok.exit_code == 0 and (tmp_path / "f.parquet").read_bytes()[:4] == b"PAR1"
+
+
+def test_export_a_named_query_with_typed_parameters(corpus_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "q.csv"
+    result = runner.invoke(app, ["export", "--db", str(corpus_db), "--query", "mismatches", "-p", "limit=2",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text(encoding="utf-8-sig").strip().splitlines()) >= 3  # header and two findings
+    bad = runner.invoke(app, ["export", "--db", str(corpus_db), "--query", "mismatches", "-p", "limit=many",
+                              "--out", str(out)])
+    assert bad.exit_code == 2 and "limit" in bad.output
+
+
+def test_eval_refuses_to_score_when_no_gold_file_matches(corpus_db: Path, tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "not_a_stored_report.json").write_text(json.dumps({"doc": "nothing", "facts": []}), encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--db", str(corpus_db), "--gold", str(gold)])
+    assert result.exit_code == 2
+    assert "no gold file" in result.output and "1.00" not in result.stdout
+
+
+def test_ingest_force_processes_stored_files_again(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next(CORPUS.glob("*.txt")), folder / "a.txt")
+    db = tmp_path / "f.duckdb"
+    assert runner.invoke(app, ["ingest", str(folder), "--db", str(db)]).exit_code == 0
+    again = runner.invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert "1 unchanged" in again.stdout and "this run: 0 documents" in again.stdout
+    forced = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--force"])
+    assert forced.exit_code == 0 and "this run: 1 documents" in forced.stdout
+    assert "database now: 1 reports in 1 files" in forced.stdout
+
+
+def test_check_says_what_changed(corpus_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    doc_id = con.execute("SELECT doc_id FROM documents LIMIT 1").fetchone()[0]
+    con.execute("INSERT INTO checks (doc_id, check_id, rule, status, stated, expected, severity) "
+                "VALUES (?, 'stale-finding', 'sum_parts', 'mismatch', 10, 11, 0.5)", [doc_id])
+    con.close()
+    result = runner.invoke(app, ["check", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 resolved" in result.stdout and "still open" in result.stdout
+
+
+def test_render_refuses_a_file_that_is_not_a_text_report(tmp_path: Path) -> None:
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    result = runner.invoke(app, ["render", str(pdf), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and ".txt or .md" in result.output
