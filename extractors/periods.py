@@ -104,12 +104,15 @@ _KINDS = [k for k, _ in _PATTERNS]
 
 # Context that disqualifies a mention (looked at just before it).
 _DATE_BEFORE = re.compile(r"(?:ngày|tháng)\s+\d{1,2}\s+(?:tháng\s+\d{1,2}\s+)?$", re.IGNORECASE)
-_BASELINE_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|so\s+cùng\s+kỳ|bằng\s+cùng\s+kỳ)(?:\s+\S+){0,2}\s*$",
+_BASELINE_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|so\s+cùng\s+kỳ|bằng\s+cùng\s+kỳ)(?:\s+(?:các\s+)?kỳ\s+báo\s+cáo)?"
+                              r"(?:\s+\S+){0,2}\s*$",
                               re.IGNORECASE)
 _PROGRAMME_BEFORE = re.compile(
     r"(?:Kế\s+hoạch|Chương\s+trình|Đề\s+án|Dự\s+án|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Nghị\s+định|"
     r"Thông\s+tư|Chỉ\s+thị|Công\s+văn|tiêu\s+chí|lộ\s+trình|Kiến\s+trúc|tầm\s+nhìn|định\s+hướng|"
     r"nhiệm\s+kỳ|khóa)[^;:\n]*$", re.IGNORECASE)
+# "có đến", "lên đến", "là đến": "đến" marks an amount reached, not a point in time
+_AMOUNT_BEFORE = re.compile(r"(?:có|lên|là|tăng|giảm)\s*$", re.IGNORECASE)
 _HORIZON_BEFORE = re.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s*$", re.IGNORECASE)
 
 
@@ -124,6 +127,8 @@ class Period:
         if self.start.year == self.end.year and (self.start.month, self.start.day) == (1, 1) \
                 and (self.end.month, self.end.day) == (12, 31):
             return str(self.start.year)
+        if self.start == self.end:
+            return self.start.isoformat()  # a figure as of one day ("tính đến ngày 30/6/2023")
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
     @property
@@ -191,7 +196,11 @@ class PeriodMention:
                 return None
             if doc.cumulative_start and doc.cumulative_start <= d:
                 return Period(doc.cumulative_start, d)
-            return Period.of_year(d.year)
+            if doc.period is not None and doc.period.start <= d < doc.period.end:
+                # a cut-off inside the report's own period ("Báo cáo năm 2020 ... đến ngày 30/11/2020"):
+                # the figure is the report year's to date
+                return Period.of_year(d.year)
+            return Period(d, d)  # "tính đến ngày X": the one-day period X (FORMAT.md)
         s = _mkdate(self.start, year or doc.year) if self.start else None
         if self.end_is_now:
             e = doc.end
@@ -267,6 +276,8 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         before = text[max(0, m.start() - 80):m.start()]
         if k in ("year", "month") and _DATE_BEFORE.search(before):
             continue  # "ngày 19 tháng 4 năm 2023" is a date
+        if k == "asof" and _AMOUNT_BEFORE.search(before) and not mention.end[0]:
+            continue  # "có đến 5/9 huyện" is a fraction counted up to, not a date
         if _BASELINE_BEFORE.search(before):
             continue  # "so với cùng kỳ năm 2021"
         # the span of a programme named before it in the clause ("Đề án ... giai đoạn 2021-2025",

@@ -186,3 +186,44 @@ def test_criterion_table_cells_become_status_facts() -> None:
                    ("Tây Sơn", "tiêu chí 8.2", "Đạt", 1.0), ("Tây Sơn", "tiêu chí 8", "Đạt", 1.0)]
     assert all(f.kind == "other" and f.metric == "ntm_criterion_status" and text[f.char_start:f.char_end] == f.quote
                for f in facts)
+
+
+NEWS = DocMeta(title="Hồ sơ trực tuyến tăng mạnh trong quý II")
+
+
+def test_a_stated_period_carries_to_the_following_paragraphs_of_the_passage() -> None:
+    got = table("Trong tháng 5/2024, các cơ quan trên địa bàn đã tiếp nhận 8.210 hồ sơ.\n\n"
+                "Đã giải quyết 7.940 hồ sơ, đạt 96,7%.\n\nSố hồ sơ còn tồn là 270 hồ sơ.", NEWS)
+    assert {got[v][2] for v in (8210, 7940, 96.7, 270)} == {"2024-05-01..2024-05-31"}
+
+
+def test_a_new_period_replaces_the_one_in_force() -> None:
+    got = table("Tháng 4/2024, trung tâm tiếp nhận 1.310 hồ sơ.\n\nĐã giải quyết 1.250 hồ sơ.\n\n"
+                "Quý I/2024, trung tâm tiếp nhận 3.900 hồ sơ.\n\nĐã giải quyết 3.720 hồ sơ.", NEWS)
+    assert got[1250][2] == "2024-04-01..2024-04-30"
+    assert got[3720][2] == "2024-01-01..2024-03-31"
+
+
+def test_a_data_window_defines_the_named_period_it_stands_for() -> None:
+    got = table("Trong quý II năm 2024 (tính từ ngày 15/3/2024 đến 14/6/2024), toàn tỉnh tiếp nhận 42.100 hồ sơ.\n\n"
+                "Riêng cấp huyện, quý II tiếp nhận 9.800 hồ sơ.", NEWS)
+    assert got[42100][2] == got[9800][2] == "2024-03-15..2024-06-14"
+
+
+def test_trong_ky_reads_the_period_in_force() -> None:
+    got = table("Tháng 10/2023, Trung tâm tiếp nhận mới 2.050 hồ sơ, tổng số hồ sơ giải quyết trong kỳ là 2.600 hồ sơ. "
+                "Đã trả kết quả đúng hạn 2.570 hồ sơ.", NEWS)
+    assert got[2600][2] == got[2570][2] == "2023-10-01..2023-10-31"
+
+
+def test_a_period_stated_in_a_list_item_does_not_carry_down_the_list() -> None:
+    got = table("Kết quả năm 2022:\n+ Từ ngày 01/01/2022 đến ngày 30/9/2022, tiếp nhận 1.540 hồ sơ; "
+                "giải quyết 1.500 hồ sơ.\n"
+                "+ Đã trả kết quả đúng hạn 1.480 hồ sơ.\n+ Số tài khoản định danh điện tử: 6.300 tài khoản.")
+    assert got[1500][2] == "2022-01-01..2022-09-30"
+    assert got[6300][2] == "2022"
+
+
+def test_as_of_a_day_is_that_day_in_a_news_item() -> None:
+    got = table("Tính đến ngày 20/9/2023, toàn tỉnh đã kích hoạt 612.400 tài khoản định danh điện tử.", NEWS)
+    assert got[612400][2] == "2023-09-20"

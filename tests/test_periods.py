@@ -37,6 +37,8 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("giai đoạn 2020 đến nay", None, CUMULATIVE, "2020-01-01..2023-05-31"),
         ("từ tháng 12/2018 đến nay", None, DocPeriod(None, date(2019, 10, 31)), "2018-12-01..2019-10-31"),
         ("Trong năm", None, WINDOW, "2024"),
+        ("Tính đến ngày 15/4/2022", None, None, "2022-04-15"),  # outside any report period: the one day
+        ("lũy kế đến ngày 3-10", 2021, None, "2021-10-03"),
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
     ],
 )
@@ -51,6 +53,8 @@ def test_period_phrases(phrase: str, year: int | None, doc: DocPeriod | None, ex
         "tăng 38 hồ sơ so với cùng kỳ năm 2021",  # a baseline
         "Đề án chuyển đổi số giai đoạn 2021-2025",  # a programme's span
         "Chiến lược phát triển, tầm nhìn đến năm 2030",
+        "có đến 7/11 xã đạt chuẩn",  # an amount reached, not a date
+        "giảm 2,1% so với các kỳ báo cáo tháng 5",  # a baseline after "so với các kỳ báo cáo"
     ],
 )
 def test_dates_baselines_and_programmes_are_not_periods(phrase: str) -> None:

@@ -50,6 +50,7 @@ from extractors.meaning.criteria import criterion_facts
 from extractors.meaning.layout import _find_tables
 from extractors.meaning.metric import _assign_metrics
 from extractors.meaning.period import _resolve_period
+from extractors.meaning.scope import build_period_scope
 from extractors.meaning.subject import (
     _default_subject,
     _issuer_level,
@@ -74,10 +75,11 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
         return list(facts)
     cat = catalog or load_catalog()
     doc = _build_doc(t, sections, facts, meta, entities, cat)
+    scope = build_period_scope(doc)
     for g in doc.groups:
         _assign_metrics(doc, g)
         g.subject = _resolve_subject(doc, g)
-        g.period = _resolve_period(doc, g)
+        g.period = _resolve_period(doc, g, scope)
     by_id: dict[str, tuple[_Group, Fact]] = {f.fact_id: (g, f) for g in doc.groups for f in g.facts}
     out: list[Fact] = []
     for f in facts:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from extractors.meaning.context import _Doc, _Group
 from extractors.meaning.layout import _cells, _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at
 from extractors.meaning.metric import _footnote_anchor
+from extractors.meaning.scope import PeriodScope
 from extractors.meaning.subject import _closed_parens, _strip_lead, _visible
 from extractors.periods import PeriodMention, find_periods
 
@@ -15,15 +16,19 @@ from extractors.periods import PeriodMention, find_periods
 # ------------------------------------------------------------------------------------------------
 
 
-def _resolve_period(doc: _Doc, g: _Group) -> str | None:
+def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if doc.t.in_aside(g.start):
         anchor = _footnote_anchor(doc, g)
         if anchor is not None:
-            return anchor.period if anchor.period is not None else _resolve_period(doc, anchor)
+            return anchor.period if anchor.period is not None else _resolve_period(doc, anchor, scope)
+    in_force = scope.at(g.start)
+    fallback = in_force or doc.doc_period.period
     cands = _period_candidates(doc, g)
     first = next(cands, None)
     if first is None:
-        return doc.doc_period.period.value if doc.doc_period.period else None
+        return fallback.value if fallback else None
+    if first.kind == "this_period" and in_force is not None:
+        return in_force.value  # "trong kỳ" is the period in force
     year = first.explicit_year
     if year is None and first.kind not in ("now",):
         for c in cands:
@@ -31,11 +36,11 @@ def _resolve_period(doc: _Doc, g: _Group) -> str | None:
                 year = c.explicit_year
                 break
         else:
-            year = doc.doc_period.year
+            year = in_force.year if in_force is not None else doc.doc_period.year
     p = first.resolve(year, doc.doc_period)
     if p is None:
-        return doc.doc_period.period.value if doc.doc_period.period else None
-    return p.value
+        return fallback.value if fallback else None
+    return scope.as_window(p, first.kind).value
 
 
 def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
