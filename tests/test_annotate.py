@@ -227,3 +227,24 @@ def test_a_period_stated_in_a_list_item_does_not_carry_down_the_list() -> None:
 def test_as_of_a_day_is_that_day_in_a_news_item() -> None:
     got = table("Tính đến ngày 20/9/2023, toàn tỉnh đã kích hoạt 612.400 tài khoản định danh điện tử.", NEWS)
     assert got[612400][2] == "2023-09-20"
+
+
+def test_year_headed_columns_give_each_figure_its_year() -> None:
+    text = ("Số trạm y tế phân theo huyện\n2012   2018   2019\nHuyện A   41   44   46\nHuyện B   30   31   33\n")
+    got = run(text, NEWS)
+    by_quote = [(f.value, f.period) for f in got if f.value in (41, 44, 46, 33)]
+    assert by_quote == [(41, "2012"), (44, "2018"), (46, "2019"), (33, "2019")]
+
+
+def test_a_split_school_year_header_pairs_its_two_lines() -> None:
+    text = ("Số giáo viên\nNăm học - School year\n2020-   2021-   2022-\n2021    2022    2023\n"
+            "Mầm non - Preschool   812   830   845\n")
+    got = {f.value: f.period for f in run(text, NEWS)}
+    assert got[812] == "2020-09-01..2021-08-31"
+    assert got[845] == "2022-09-01..2023-08-31"
+
+
+def test_a_table_written_one_cell_per_line_maps_runs_to_the_year_column() -> None:
+    text = "Số phòng học\n2015\n2017\n2019\nPhòng kiên cố\n1.210\n1.305\n1.388\nPhòng tạm\n-\n-\n-\n"
+    got = {f.value: f.period for f in run(text, NEWS)}
+    assert (got[1210], got[1305], got[1388]) == ("2015", "2017", "2019")

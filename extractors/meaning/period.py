@@ -21,6 +21,8 @@ def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
         anchor = _footnote_anchor(doc, g)
         if anchor is not None:
             return anchor.period if anchor.period is not None else _resolve_period(doc, anchor, scope)
+    if g.start in scope.columns:
+        return scope.columns[g.start]  # a figure under a year-headed column
     in_force = scope.at(g.start)
     fallback = in_force or doc.doc_period.period
     cands = _period_candidates(doc, g)

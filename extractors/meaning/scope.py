@@ -24,8 +24,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from extractors.meaning.columns import column_periods
 from extractors.meaning.context import _Doc
 from extractors.meaning.layout import _depth
 from extractors.periods import Period, PeriodMention
@@ -39,12 +40,8 @@ class PeriodScopeRules(Strict):
     window_length_tolerance: float
 
 
-class ScopeRules(Strict):
-    period: PeriodScopeRules
-
-
-def scope_rules() -> ScopeRules:
-    return load_model("scope.yaml", ScopeRules)
+def period_rules() -> PeriodScopeRules:
+    return load_model("scope.yaml", PeriodScopeRules, section="period")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +59,7 @@ class PeriodScope:
     steps: tuple[ScopeStep, ...]
     windows: tuple[Period, ...]
     passages: tuple[int, ...]  # sorted starts of the innermost sections (0 for the text before any)
+    columns: dict[int, str] = field(default_factory=dict)  # group start -> period of its year column
 
     def passage_of(self, pos: int) -> int:
         k = bisect.bisect_right(self.passages, pos) - 1
@@ -82,7 +80,7 @@ class PeriodScope:
 
     def as_window(self, p: Period, kind: str) -> Period:
         """The data window a named period stands for ("quý I" -> 1/12..29/2), else the period itself."""
-        rules = scope_rules().period
+        rules = period_rules()
         if kind not in rules.named:
             return p
         length = (p.end - p.start).days + 1
@@ -131,7 +129,7 @@ def _in_digression(doc: _Doc, m: PeriodMention) -> bool:
 
 def build_period_scope(doc: _Doc) -> PeriodScope:
     """Every stated period of the document, resolved with the year in force, as steps of the scope."""
-    rules = scope_rules().period
+    rules = period_rules()
     passages = _passages(doc)
     year = doc.doc_period.year
     resolved: list[tuple[PeriodMention, Period]] = []
@@ -158,7 +156,7 @@ def build_period_scope(doc: _Doc) -> PeriodScope:
         k = bisect.bisect_right(passages, m.char_start) - 1
         steps.append(ScopeStep(m.char_end, passages[k] if k >= 0 else 0, scope.as_window(p, m.kind),
                                _item_end(doc, doc.line_of(m.char_start))))
-    return PeriodScope(tuple(steps), windows, passages)
+    return PeriodScope(tuple(steps), windows, passages, column_periods(doc))
 
 
 def _item_end(doc: _Doc, line: int) -> int:
