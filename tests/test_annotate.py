@@ -248,3 +248,16 @@ def test_a_table_written_one_cell_per_line_maps_runs_to_the_year_column() -> Non
     text = "Số phòng học\n2015\n2017\n2019\nPhòng kiên cố\n1.210\n1.305\n1.388\nPhòng tạm\n-\n-\n-\n"
     got = {f.value: f.period for f in run(text, NEWS)}
     assert (got[1210], got[1305], got[1388]) == ("2015", "2017", "2019")
+
+
+def test_the_unit_a_paragraph_is_about_carries_to_the_next_paragraphs() -> None:
+    got = table("Cấp huyện đã tiếp nhận 4.120 hồ sơ.\n\nĐã giải quyết 4.050 hồ sơ, đạt 98,3%.\n\n"
+                "Cấp xã tiếp nhận 9.870 hồ sơ.\n\nĐã giải quyết 9.800 hồ sơ.", NEWS)
+    assert got[4050][1] == got[98.3][1] == "cấp huyện"
+    assert got[9800][1] == "cấp xã"
+
+
+def test_units_counted_by_a_figure_do_not_become_the_topic() -> None:
+    got = table("Sở tiếp nhận hồ sơ của 14 sở, ban, ngành. Tổng số thủ tục là 1.520 thủ tục.",
+                DocMeta(issuer="Sở Nội vụ tỉnh Bình Phước", title="Báo cáo năm 2023"))
+    assert got[1520][1] == "toàn tỉnh"

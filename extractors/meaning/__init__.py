@@ -78,7 +78,7 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
     scope = build_period_scope(doc)
     for g in doc.groups:
         _assign_metrics(doc, g)
-        g.subject = _resolve_subject(doc, g)
+        g.subject = _resolve_subject(doc, g, scope)
         g.period = _resolve_period(doc, g, scope)
     by_id: dict[str, tuple[_Group, Fact]] = {f.fact_id: (g, f) for g in doc.groups for f in g.facts}
     out: list[Fact] = []

@@ -25,6 +25,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from extractors.meaning.columns import column_periods
 from extractors.meaning.context import _Doc
@@ -55,11 +56,37 @@ class ScopeStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SubjectStep:
+    """From `pos` on, within the passage starting at `passage`, the subject in force is `value`."""
+
+    pos: int
+    passage: int
+    value: str
+    until: int = 1 << 60
+
+
+_Step = TypeVar("_Step", ScopeStep, SubjectStep)
+
+
+def _last_step(steps: tuple[_Step, ...], passage: int, pos: int) -> _Step | None:
+    k = bisect.bisect_right([s.pos for s in steps], pos) - 1
+    while k >= 0:
+        st = steps[k]
+        if st.passage == passage and pos < st.until:
+            return st
+        if st.pos < passage:
+            return None
+        k -= 1
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodScope:
     steps: tuple[ScopeStep, ...]
     windows: tuple[Period, ...]
     passages: tuple[int, ...]  # sorted starts of the innermost sections (0 for the text before any)
     columns: dict[int, str] = field(default_factory=dict)  # group start -> period of its year column
+    subjects: tuple[SubjectStep, ...] = ()
 
     def passage_of(self, pos: int) -> int:
         k = bisect.bisect_right(self.passages, pos) - 1
@@ -67,16 +94,13 @@ class PeriodScope:
 
     def at(self, pos: int) -> Period | None:
         """The period stated last before `pos` in the passage of `pos`, else None."""
-        passage = self.passage_of(pos)
-        k = bisect.bisect_right([s.pos for s in self.steps], pos) - 1
-        while k >= 0:
-            st = self.steps[k]
-            if st.passage == passage and pos < st.until:
-                return st.period
-            if st.pos < passage:
-                return None
-            k -= 1
-        return None
+        st = _last_step(self.steps, self.passage_of(pos), pos)
+        return st.period if isinstance(st, ScopeStep) else None
+
+    def subject_at(self, pos: int) -> str | None:
+        """The subject stated last before `pos` in the passage of `pos` (ISSUER included), else None."""
+        st = _last_step(self.subjects, self.passage_of(pos), pos)
+        return st.value if isinstance(st, SubjectStep) else None
 
     def as_window(self, p: Period, kind: str) -> Period:
         """The data window a named period stands for ("quý I" -> 1/12..29/2), else the period itself."""
@@ -106,12 +130,12 @@ def _passages(doc: _Doc) -> tuple[int, ...]:
     return tuple(sorted(b for b in bounds if b <= len(doc.text)))
 
 
-def _in_digression(doc: _Doc, m: PeriodMention) -> bool:
+def _in_digression(doc: _Doc, start: int, end: int) -> bool:
     """Inside a parenthesis (on its line) that holds a figure of its own."""
     text = doc.text
-    ls, le = doc.line_span(doc.line_of(m.char_start))
+    ls, le = doc.line_span(doc.line_of(start))
     depth, open_at = 0, -1
-    for i in range(m.char_start - 1, ls - 1, -1):
+    for i in range(start - 1, ls - 1, -1):
         c = text[i]
         if c == ")":
             depth += 1
@@ -122,7 +146,7 @@ def _in_digression(doc: _Doc, m: PeriodMention) -> bool:
             depth -= 1
     if open_at < 0:
         return False
-    close = text.find(")", m.char_end, le)
+    close = text.find(")", end, le)
     close = le if close < 0 else close
     return bool(doc.groups_in(open_at, close))
 
@@ -151,13 +175,34 @@ def build_period_scope(doc: _Doc) -> PeriodScope:
     scope = PeriodScope((), windows, passages)
     steps: list[ScopeStep] = []
     for m, p in resolved:
-        if _in_digression(doc, m):
+        if _in_digression(doc, m.char_start, m.char_end):
             continue
         k = bisect.bisect_right(passages, m.char_start) - 1
         steps.append(ScopeStep(m.char_end, passages[k] if k >= 0 else 0, scope.as_window(p, m.kind),
                                _item_end(doc, doc.line_of(m.char_start))))
-    return PeriodScope(tuple(steps), windows, passages, column_periods(doc))
+    return PeriodScope(tuple(steps), windows, passages, column_periods(doc), _subject_steps(doc, passages))
 
+
+def _counted(doc: _Doc, pos: int) -> bool:
+    """"19 sở, ban, ngành", "460/460 xã": units right after a figure are what it counts, not a topic."""
+    before = doc.groups_in(max(0, pos - 40), pos)
+    return bool(before) and re.fullmatch(r"[\s/]*(?:các\s+)?", doc.text[before[-1].end:pos]) is not None
+
+
+def _subject_steps(doc: _Doc, passages: tuple[int, ...]) -> tuple[SubjectStep, ...]:
+    """Every unit a clause is about ("Cấp huyện tiếp nhận ...", "Toàn tỉnh có ...", "Với cấp xã, ..."),
+    outside tables and digressions, as steps of the running subject."""
+    out: list[SubjectStep] = []
+    for m in doc.mentions:
+        if not (m.topic or m.label == "LEVEL") or doc.line_of(m.start) in doc.tables:
+            continue
+        if _in_digression(doc, m.start, m.end) or _counted(doc, m.start):
+            continue
+        k = bisect.bisect_right(passages, m.start) - 1
+        # it carries from the next sentence on: within its own sentence the nearer rules decide
+        out.append(SubjectStep(doc.next_sent(m.end), passages[k] if k >= 0 else 0, m.value,
+                               _item_end(doc, doc.line_of(m.start))))
+    return tuple(out)
 
 def _item_end(doc: _Doc, line: int) -> int:
     """Where the list item holding `line` ends (the next line at its depth or shallower); no limit

@@ -29,6 +29,7 @@ from extractors.meaning.context import (
 )
 from extractors.meaning.layout import _cells, _heading_line_end, _parent_lines, _section_intro, _sections_at
 from extractors.meaning.metric import _footnote_anchor, _label_text, _match, _row_header
+from extractors.meaning.scope import PeriodScope
 from extractors.periods import PeriodMention, find_periods
 from pipeline.model import DocMeta, Entity
 from pipeline.vietnamese import fold_words
@@ -159,8 +160,8 @@ def _strip_lead(s: str, *, periods_masked: bool = False) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
-def _resolve_subject(doc: _Doc, g: _Group) -> str | None:
-    v = _resolve_subject_raw(doc, g)
+def _resolve_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
+    v = _resolve_subject_raw(doc, g, scope)
     if v == ISSUER and doc.issuer_level:
         # "thuộc UBND huyện" inside a section "1. Cấp huyện" is the level, which gold keeps
         sec = _section_subject(doc, g)
@@ -169,11 +170,11 @@ def _resolve_subject(doc: _Doc, g: _Group) -> str | None:
     return v
 
 
-def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
+def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if doc.t.in_aside(g.start):
         anchor = _footnote_anchor(doc, g)
         if anchor is not None:
-            return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor)
+            return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor, scope)
     if g.line in doc.tables:
         info = doc.tables[g.line]
         s, e = doc.line_span(g.line)
@@ -186,7 +187,7 @@ def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
                 return ISSUER
             return row
         if row and _TOTAL_ROW.match(row):
-            return _outer_subject(doc, g)
+            return _outer_subject(doc, g, scope)
     for step in (_named_unit_subject, _row_label_subject, _label_subject, _tail_subject, _unit_level_subject,
                  _sentence_subject):
         v = step(doc, g)
@@ -195,15 +196,21 @@ def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
     v = _tail_subject(doc, g, weak=True)
     if v is not None:
         return v
-    return _outer_subject(doc, g)
+    return _outer_subject(doc, g, scope)
 
 
-def _outer_subject(doc: _Doc, g: _Group) -> str | None:
-    for step in (_continuation_subject, _paragraph_subject, _parent_subject, _section_subject):
+def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
+    for step in (_continuation_subject, _paragraph_subject, _parent_subject):
         v = step(doc, g)
         if v is not None:
             return v
-    return doc.default_subject
+    # the unit stated last in the passage (an earlier paragraph: "Cấp huyện tiếp nhận ..." then
+    # "Đã giải quyết ..."), before the section heading and the document's default
+    v = scope.subject_at(g.start) if g.line not in doc.tables else None  # a table's rows name their own
+    if v is not None:
+        return v
+    v = _section_subject(doc, g)
+    return v if v is not None else doc.default_subject
 
 
 def _named_unit_subject(doc: _Doc, g: _Group) -> str | None:
