@@ -261,3 +261,26 @@ def test_units_counted_by_a_figure_do_not_become_the_topic() -> None:
     got = table("Sở tiếp nhận hồ sơ của 14 sở, ban, ngành. Tổng số thủ tục là 1.520 thủ tục.",
                 DocMeta(issuer="Sở Nội vụ tỉnh Bình Phước", title="Báo cáo năm 2023"))
     assert got[1520][1] == "toàn tỉnh"
+
+
+def test_a_figure_in_a_parenthesis_after_a_name_is_that_names_figure() -> None:
+    got = table("Các đơn vị tiếp nhận nhiều hồ sơ là UBND huyện Hòa Bình (3.105 hồ sơ), Sở Xây dựng (870 hồ sơ); "
+                "Công an tỉnh (455 hồ sơ).", NEWS)
+    assert got[3105][1] == "UBND huyện Hòa Bình"
+    assert got[870][1] == "Sở Xây dựng"
+    assert got[455][1] == "Công an tỉnh"
+
+
+def test_coordinated_levels_are_one_subject() -> None:
+    got = table("Bộ phận một cửa cấp huyện, cấp xã đã tiếp nhận 15.200 hồ sơ.", NEWS)
+    assert got[15200][1] == "cấp huyện, cấp xã"
+
+
+def test_the_unit_framing_a_sentence_beats_other_units_in_it() -> None:
+    got = table("Đối với cấp huyện, toàn tỉnh tiếp nhận 7.400 hồ sơ, đã giải quyết 7.100 hồ sơ.", NEWS)
+    assert got[7400][1] == got[7100][1] == "cấp huyện"
+
+
+def test_an_attribution_is_not_the_subject() -> None:
+    got = table("Bộ Nội vụ cho biết, trong tháng 6/2024 đã có 2.300 hồ sơ được số hóa.", NEWS)
+    assert got[2300][1] is None

@@ -117,6 +117,9 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
         cstart = clause_starts[k] if k >= 0 else 0
         head = text[cstart:e.char_start]
         topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
+        if _ATTRIBUTION_BEFORE.search(text, max(0, e.char_start - 12), e.char_start) \
+                or _ATTRIBUTION_AFTER.match(text, e.char_end):
+            continue  # "Theo Sở TT&TT", "Bộ X cho biết": the source of the figures, not what they are about
         out.append(_Mention(e.char_start, e.char_end, value, e.label, topic))
     # bare self-references: "Sở có 37 TTHC", "huyện có 31.867 hộ" name the issuer
     self_word = {"sở": r"Sở", "huyện": r"[Hh]uyện", "tỉnh": r"[Tt]ỉnh", "xã": r"[Xx]ã"}.get(issuer_level or "")
@@ -125,6 +128,28 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
             if not any(x.start <= m.start() < x.end for x in out):
                 out.append(_Mention(m.start(), m.end(), ISSUER, "ORG", True))
     out.sort(key=lambda m: m.start)
+    return _coordinate(text, out)
+
+
+# "Theo Sở Tư pháp, ...", "Bộ Thông tin và Truyền thông cho biết, ...": an attribution
+_ATTRIBUTION_BEFORE = re.compile(r"(?<![\w])(?:theo|nguồn|thống\s+kê\s+của)\s*:?\s*$", re.IGNORECASE)
+_ATTRIBUTION_AFTER = re.compile(r"\s*(?:vừa\s+|đã\s+)?(?:cho\s+biết|cho\s+hay|thông\s+tin|thông\s+báo|nhận\s+định)\b",
+                                re.IGNORECASE)
+_COORD_GAP = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+
+
+def _coordinate(text: str, ms: list[_Mention]) -> list[_Mention]:
+    """"cấp huyện, cấp xã", "cấp tỉnh và cấp huyện": coordinated levels are one subject, written
+    as a list ("cấp huyện, cấp xã")."""
+    out: list[_Mention] = []
+    for m in ms:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == m.label == "LEVEL" and prev.value.startswith("cấp") \
+                and m.value.startswith("cấp") \
+                and m.value not in prev.value.split(", ") and _COORD_GAP.fullmatch(text[prev.end:m.start]):
+            out[-1] = _Mention(prev.start, m.end, f"{prev.value}, {m.value}", "LEVEL", prev.topic or m.topic)
+            continue
+        out.append(m)
     return out
 
 
@@ -188,8 +213,8 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
             return row
         if row and _TOTAL_ROW.match(row):
             return _outer_subject(doc, g, scope)
-    for step in (_named_unit_subject, _row_label_subject, _label_subject, _tail_subject, _unit_level_subject,
-                 _sentence_subject):
+    for step in (_bracketed_subject, _named_unit_subject, _row_label_subject, _framed_subject, _label_subject,
+                 _tail_subject, _unit_level_subject, _sentence_subject):
         v = step(doc, g)
         if v is not None:
             return v
@@ -211,6 +236,49 @@ def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
         return v
     v = _section_subject(doc, g)
     return v if v is not None else doc.default_subject
+
+
+_OPEN_BEFORE = re.compile(r"\s*\(\s*$")
+_CLOSE_AFTER = re.compile(r"[^()\d]{0,24}\)")
+_NAME_SEG = re.compile(r"(?:^|[,;:(]|\s(?:là|gồm|như|và))\s*(?P<name>[A-ZÀ-ỸĐ][^,;:()\d]{1,60}?)\s*\(\s*$")
+
+
+def _bracketed_subject(doc: _Doc, g: _Group) -> str | None:
+    """"UBND huyện A (1.234 hồ sơ), UBND huyện B (567 hồ sơ)", "Đà Nẵng (58,89%)": a figure alone in
+    a parenthesis after a name is that name's figure."""
+    text = doc.text
+    ls = doc.line_starts[g.line]
+    head = text[max(ls, g.start - 90):g.start]
+    if not _OPEN_BEFORE.search(head) or not _CLOSE_AFTER.match(text, g.end):
+        return None
+    opened = head.rfind("(") + max(ls, g.start - 90)
+    ms = [m for m in doc.mentions_in(max(ls, opened - 90), opened) if not text[m.end:opened].strip()]
+    if ms:
+        return ms[-1].value
+    m = _NAME_SEG.search(head)
+    if m is None or len(m.group("name").split()) > 8:
+        return None
+    return " ".join(m.group("name").split())
+
+
+_FRAME = re.compile(r"(?:^|,\s*)(?:với|đối\s+với|riêng)\s+$", re.IGNORECASE)
+
+
+def _strip_bullets(s: str) -> str:
+    return re.sub(r"^\s*(?:[-–+*•·]+\s*)*", "", s)
+
+
+def _framed_subject(doc: _Doc, g: _Group) -> str | None:
+    """"Với cấp xã, toàn tỉnh tiếp nhận ...", "Riêng cấp huyện, ...": the unit the sentence is framed
+    by is its subject, whatever other unit the clause names."""
+    s = g.sent_start
+    for m in reversed(doc.mentions_in(s, g.start)):
+        if m.value == ISSUER:
+            continue
+        before = _strip_bullets(doc.text[s:m.start])
+        if _FRAME.search(before) and doc.text[m.end:m.end + 2].lstrip().startswith(","):
+            return m.value
+    return None
 
 
 def _named_unit_subject(doc: _Doc, g: _Group) -> str | None:
