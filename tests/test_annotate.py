@@ -284,3 +284,9 @@ def test_the_unit_framing_a_sentence_beats_other_units_in_it() -> None:
 def test_an_attribution_is_not_the_subject() -> None:
     got = table("Bộ Nội vụ cho biết, trong tháng 6/2024 đã có 2.300 hồ sơ được số hóa.", NEWS)
     assert got[2300][1] is None
+
+
+def test_units_counted_inside_the_whole_belong_to_the_whole() -> None:
+    got = table("Cả nước có 8.420 trạm/9.950 xã có trạm, đạt 84,6%. Còn 1.530 xã chưa có trạm.", NEWS)
+    assert got[8420][1] == got[84.6][1] == "cả nước"
+    assert got[1530][1] == "cả nước"

@@ -217,11 +217,24 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
                  _tail_subject, _unit_level_subject, _sentence_subject):
         v = step(doc, g)
         if v is not None:
+            if step in (_named_unit_subject, _unit_level_subject) and _is_level(v):
+                # "10.599 xã" counted under "cả nước ..." or "toàn tỉnh ...": the units counted lie
+                # inside the whole the passage is about, and the figure is the whole's
+                whole = _sentence_subject(doc, g) or scope.subject_at(g.start)
+                if whole is not None and _WHOLE.match(whole):
+                    return whole
             return v
     v = _tail_subject(doc, g, weak=True)
     if v is not None:
         return v
     return _outer_subject(doc, g, scope)
+
+
+_WHOLE = re.compile(r"^(?:toàn|cả)\s", re.IGNORECASE)
+
+
+def _is_level(v: str) -> bool:
+    return v.startswith("cấp ")
 
 
 def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
