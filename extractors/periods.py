@@ -68,7 +68,9 @@ _PATTERNS: list[tuple[str, object]] = [
     ("year_range", lambda p: rf"(?:giai\s+đoạn|từ\s+năm|từ|các\s+năm|năm)\s+(?P<{p}ay>{_Y})\s*"
                              rf"(?:-|–|—|đến\s+năm|đến|tới)\s*(?P<{p}by>{_Y})"),
     # 9 tháng đầu năm 2024 ; 6 tháng cuối năm ; sáu tháng đầu năm 2022
-    ("part", lambda p: rf"{_count(p)}\s+tháng\s+(?P<{p}side>đầu|cuối)\s+năm(?:\s+(?P<{p}ay>{_Y}))?"),
+    # 9 tháng năm 2019 ; 9 tháng năm nay (the first months, side unstated)
+    ("part", lambda p: rf"{_count(p)}\s+tháng\s+(?:(?P<{p}side>đầu|cuối)\s+)?năm(?:\s+(?P<{p}ay>{_Y})|\s+nay)?"
+                       rf"(?![\w])"),
     # "Kết quả 6 tháng", "trong 9 tháng": the first months of the year in force
     ("part_bare", lambda p: rf"(?:kết\s+quả|trong|thực\s+hiện)\s+{_count(p)}\s+tháng(?!\s+(?:đầu|cuối|qua|tới))"
                             rf"(?:\s+năm\s+(?P<{p}ay>{_Y}))?"),
@@ -410,6 +412,28 @@ def document_period(title: str | None, preamble: str = "", *, issued: date | Non
     if period is not None and first.kind == "year_to_date":
         end = period.end
     return DocPeriod(period, end, cumulative)
+
+
+_PAGE_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/])"
+                        r"|(?<![\d\-])((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?(?![\d\-])")
+
+
+def page_date(text: str, *, lines: int = 6) -> date | None:
+    """The date on a page's first lines ("06:03, 18/03/2020", "Ngày đăng: 18/03/2023", "date 2024-06"):
+    a news item's publication date. Not a period of its figures (FORMAT.md), only the year in force
+    when the page states none and the day "nay" stands for."""
+    head = "\n".join(text.splitlines()[:lines])
+    for m in _PAGE_DATE.finditer(head):
+        try:
+            if m.group(3):
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            y, mo = int(m.group(4)), int(m.group(5))
+            if m.group(6):
+                return date(y, mo, int(m.group(6)))
+            return date(y, mo, calendar.monthrange(y, mo)[1]) if 1 <= mo <= 12 else None
+        except ValueError:
+            continue
+    return None
 
 
 def _partial_end(text: str | None) -> date | None:

@@ -290,3 +290,9 @@ def test_units_counted_inside_the_whole_belong_to_the_whole() -> None:
     got = table("Cả nước có 8.420 trạm/9.950 xã có trạm, đạt 84,6%. Còn 1.530 xã chưa có trạm.", NEWS)
     assert got[8420][1] == got[84.6][1] == "cả nước"
     assert got[1530][1] == "cả nước"
+
+
+def test_a_news_page_date_gives_the_year_but_is_not_a_period() -> None:
+    got = table("Hồ sơ trực tuyến tăng\n09:15, 12/05/2022\nTrong tháng 4, tỉnh tiếp nhận 5.300 hồ sơ.\n\n"
+                "Có 1.200 tài khoản được kích hoạt.", DocMeta(title="Hồ sơ trực tuyến tăng"))
+    assert got[5300][2] == "2022-04-01..2022-04-30"

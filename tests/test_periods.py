@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.periods import DocPeriod, Period, document_period, find_periods, parse_period
+from extractors.periods import DocPeriod, Period, document_period, find_periods, page_date, parse_period
 
 CUMULATIVE = DocPeriod(Period(date(2020, 1, 1), date(2023, 5, 31)), date(2023, 5, 31), date(2020, 1, 1))
 WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5), None)
@@ -40,6 +40,8 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("Tính đến ngày 15/4/2022", None, None, "2022-04-15"),  # outside any report period: the one day
         ("lũy kế đến ngày 3-10", 2021, None, "2021-10-03"),
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
+        ("GDP 9 tháng năm 2021 tăng", None, None, "2021-01-01..2021-09-30"),
+        ("động lực 6 tháng năm nay", 2020, None, "2020-01-01..2020-06-30"),
     ],
 )
 def test_period_phrases(phrase: str, year: int | None, doc: DocPeriod | None, expected: str) -> None:
@@ -89,3 +91,10 @@ def test_a_partial_issue_date_bounds_now() -> None:
     dp = document_period("Báo cáo kết quả từ năm 2020 đến nay", issued_text="2023-05")
     assert dp.end == date(2023, 5, 31)
     assert dp.period is not None and dp.period.value == "2020-01-01..2023-05-31"
+
+
+def test_a_pages_date_line_is_read_for_the_year_in_force() -> None:
+    assert page_date("Tin tức\n14:20, 05/11/2022\nNội dung") == date(2022, 11, 5)
+    assert page_date("Ngày đăng: 07/02/2021 08:00") == date(2021, 2, 7)
+    assert page_date(" date 2023-04 Trong quý I") == date(2023, 4, 30)
+    assert page_date("Không có ngày ở đây") is None

@@ -58,7 +58,7 @@ from extractors.meaning.subject import (
     _resolve_subject,
     _subject_mentions,
 )
-from extractors.periods import document_period, find_periods
+from extractors.periods import document_period, find_periods, page_date
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
 
 __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
@@ -118,6 +118,8 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
 
     preamble_end = min((s.char_start for s in sections), default=min(len(text), 3000))
     issued = meta.issued_date if isinstance(meta.issued_date, date) else None
+    if issued is None and not meta.issued_date_text:
+        issued = page_date(text)  # a news page's date line: the year in force, never a period itself
     dperiod = document_period(meta.title, text[:preamble_end], issued=issued, issued_text=meta.issued_date_text)
 
     doc = _Doc(t=t, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
