@@ -79,6 +79,8 @@ _PATTERNS: list[tuple[str, object]] = [
     # tính đến (hết) ngày 24/5/2023 ; đến 31/10/2019 ; tính đến 01/7/2024
     ("asof", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_date(p + 'b')}"),
     # đến hết năm 2022 ; cuối năm 2022 ; đến năm 2025 (a target year) ; ĐẾN 2025
+    # tính đến đầu năm 2019 ; tính đến cuối năm 2021: as of that day (1/1 or 31/12)
+    ("year_edge", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?P<{p}edge>đầu|cuối)\s+năm\s+(?P<{p}ay>{_Y})"),
     ("year", lambda p: rf"(?:(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?|cuối\s+|đầu\s+)năm\s+(?P<{p}ay>{_Y})"),
     ("year", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?P<{p}ay>{_Y})(?![\d/])"),
     # tháng 12/2023 ; trong tháng 8 năm 2019
@@ -149,6 +151,7 @@ class DocPeriod:
     period: Period | None = None
     end: date | None = None  # the date "nay" stands for
     cumulative_start: date | None = None  # the title says "từ năm 2020 đến nay/đến <date>"
+    report: bool = True  # an official report (not a news item): a cut-off inside its period is its year to date
 
     @property
     def year(self) -> int | None:
@@ -198,7 +201,7 @@ class PeriodMention:
                 return None
             if doc.cumulative_start and doc.cumulative_start <= d:
                 return Period(doc.cumulative_start, d)
-            if doc.period is not None and doc.period.start <= d < doc.period.end:
+            if doc.report and doc.period is not None and doc.period.start <= d < doc.period.end:
                 # a cut-off inside the report's own period ("Báo cáo năm 2020 ... đến ngày 30/11/2020"):
                 # the figure is the report year's to date
                 return Period.of_year(d.year)
@@ -353,6 +356,10 @@ def _build(kind: str, g: dict[str, str | None], s: int, e: int, text: str) -> Pe
     if kind == "asof":
         b = _date_parts(g, "b")
         return mk(end=b) if b else None
+    if kind == "year_edge":
+        y = _int(g.get("ay"))
+        day = (y, 1, 1) if (g.get("edge") or "").lower() == "đầu" else (y, 12, 31)
+        return mk(start=day, end=day) if y else None
     if kind == "year":
         y = _int(g.get("ay"))
         return mk(start=(y, 1, 1), end=(y, 12, 31)) if y else None

@@ -41,6 +41,10 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("lũy kế đến ngày 3-10", 2021, None, "2021-10-03"),
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
         ("GDP 9 tháng năm 2021 tăng", None, None, "2021-01-01..2021-09-30"),
+        ("Tính đến cuối năm 2020", None, None, "2020-12-31"),
+        ("tính đến đầu năm 2017", None, None, "2017-01-01"),
+        ("Tính đến ngày 01/7/2024", None, DocPeriod(WINDOW.period, WINDOW.end, None, report=False),
+         "2024-07-01"),  # a news item quoting a cut-off means that day
         ("động lực 6 tháng năm nay", 2020, None, "2020-01-01..2020-06-30"),
     ],
 )

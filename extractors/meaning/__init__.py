@@ -120,7 +120,8 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
     issued = meta.issued_date if isinstance(meta.issued_date, date) else None
     if issued is None and not meta.issued_date_text:
         issued = page_date(text)  # a news page's date line: the year in force, never a period itself
-    dperiod = document_period(meta.title, text[:preamble_end], issued=issued, issued_text=meta.issued_date_text)
+    dperiod = replace(document_period(meta.title, text[:preamble_end], issued=issued,
+                                      issued_text=meta.issued_date_text), report=meta.doc_type is not None)
 
     doc = _Doc(t=t, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
                sent_starts=sent_starts, clause_starts=clause_starts, groups=groups,
