@@ -42,6 +42,9 @@ def _month(p: str) -> str:
 
 
 _TO = r"\s*(?:đến|tới|–|—|-|~)\s*(?:hết\s+)?"
+# a time of day before the date of a cut-off ("thời điểm 17h00", "15 h chiều", "trưa nay")
+_CLOCK = (r"(?:thời\s+điểm\s+)?(?:\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|giờ)?\s*)?(?:\d{1,2}\s+)?)?"
+          r"(?:(?:sáng|trưa|chiều|tối)(?:\s+nay)?\s+)?")
 _NOW = r"(?:nay|hiện\s+nay|hiện\s+tại|thời\s+điểm\s+hiện\s+tại|thời\s+điểm\s+báo\s+cáo|thời\s+điểm\s+này)"
 
 
@@ -77,7 +80,8 @@ _PATTERNS: list[tuple[str, object]] = [
     # quý IV/2024 ; quý I năm 2024 ; quý 3
     ("quarter", lambda p: rf"quý\s+(?P<{p}q>IV|III|II|I|[1-4])(?![\w])(?:(?:\s*[/\-]\s*|\s+năm\s+)(?P<{p}ay>{_Y}))?"),
     # tính đến (hết) ngày 24/5/2023 ; đến 31/10/2019 ; tính đến 01/7/2024
-    ("asof", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_date(p + 'b')}"),
+    # tính đến thời điểm 17h00 ngày 05/4/2019 ; tính đến 15 h chiều 2/4 ; đến trưa nay 12/4/2019
+    ("asof", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?{_CLOCK}(?:ngày\s+)?{_date(p + 'b')}"),
     # đến hết năm 2022 ; cuối năm 2022 ; đến năm 2025 (a target year) ; ĐẾN 2025
     # tính đến đầu năm 2019 ; tính đến cuối năm 2021: as of that day (1/1 or 31/12)
     ("year_edge", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?P<{p}edge>đầu|cuối)\s+năm\s+(?P<{p}ay>{_Y})"),
@@ -114,7 +118,7 @@ _BASELINE_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|so\s+cùng\s+kỳ|b�
 _PROGRAMME_BEFORE = re.compile(
     r"(?:Kế\s+hoạch|Chương\s+trình|Đề\s+án|Dự\s+án|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Nghị\s+định|"
     r"Thông\s+tư|Chỉ\s+thị|Công\s+văn|tiêu\s+chí|lộ\s+trình|Kiến\s+trúc|tầm\s+nhìn|định\s+hướng|"
-    r"nhiệm\s+kỳ|khóa)[^;:\n]*$", re.IGNORECASE)
+    r"nhiệm\s+kỳ|khóa|chuẩn\s+nghèo)[^;:\n]*$", re.IGNORECASE)
 # "có đến", "lên đến", "là đến": "đến" marks an amount reached, not a point in time
 _AMOUNT_BEFORE = re.compile(r"(?:có|lên|là|tăng|giảm)\s*$", re.IGNORECASE)
 _HORIZON_BEFORE = re.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s*$", re.IGNORECASE)

@@ -42,6 +42,9 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
         ("GDP 9 tháng năm 2021 tăng", None, None, "2021-01-01..2021-09-30"),
         ("Tính đến cuối năm 2020", None, None, "2020-12-31"),
+        ("Tính đến thời điểm 16h30 ngày 08/6/2021, toàn xã", None, None, "2021-06-08"),
+        ("tính đến 9 h sáng 3/10, các xã", 2022, None, "2022-10-03"),
+        ("đến chiều nay 21/5/2020, huyện", None, None, "2020-05-21"),
         ("tính đến đầu năm 2017", None, None, "2017-01-01"),
         ("Tính đến ngày 01/7/2024", None, DocPeriod(WINDOW.period, WINDOW.end, None, report=False),
          "2024-07-01"),  # a news item quoting a cut-off means that day
@@ -60,6 +63,7 @@ def test_period_phrases(phrase: str, year: int | None, doc: DocPeriod | None, ex
         "Đề án chuyển đổi số giai đoạn 2021-2025",  # a programme's span
         "Chiến lược phát triển, tầm nhìn đến năm 2030",
         "có đến 7/11 xã đạt chuẩn",  # an amount reached, not a date
+        "rà soát theo chuẩn nghèo đa chiều giai đoạn 2021 - 2025",  # a standard's span
         "giảm 2,1% so với các kỳ báo cáo tháng 5",  # a baseline after "so với các kỳ báo cáo"
     ],
 )
