@@ -67,6 +67,10 @@ _PATTERNS: list[tuple[str, object]] = [
     # (từ) đầu năm 2019 đến tháng 8/2019 ; từ tháng 1 đến tháng 6/2024
     ("month_range", lambda p: rf"(?:từ\s+)?(?:đầu\s+năm(?:\s+(?P<{p}ay>{_Y}))?|{_month(p + 'a')}){_TO}"
                               rf"(?:{_month(p + 'b')})"),
+    # (hết) học kỳ I năm học 2008 – 2009 ; năm học 2022-2023: a school year runs 1/9 to 31/8, its first
+    # term to the end of January
+    ("school_year", lambda p: rf"(?:(?:đến\s+)?(?:hết\s+)?học\s+kỳ\s+(?P<{p}term>I|1)\s+)?(?:năm\s+học|niên\s+khóa)\s+"
+                              rf"(?P<{p}ay>{_Y})\s*[-–—]\s*(?P<{p}by>{_Y})"),
     # giai đoạn 2021-2025 ; từ năm 2020 đến năm 2022 ; năm 2021 - 2022
     ("year_range", lambda p: rf"(?:giai\s+đoạn|từ\s+năm|từ|các\s+năm|năm)\s+(?P<{p}ay>{_Y})\s*"
                              rf"(?:-|–|—|đến\s+năm|đến|tới)\s*(?P<{p}by>{_Y})"),
@@ -100,8 +104,8 @@ _PATTERNS: list[tuple[str, object]] = [
 
 # Every alternative starts with one of these words (or a digit); checking them first with a lookahead
 # makes the scan ~10x faster on long texts than trying each alternative at every position.
-_FIRST_WORDS = (r"từ|giai|tính|đầu|năm|quý|tháng|đến|tới|cuối|hiện|trong|kỳ|kết|thực|số|các|thời|một|hai|ba|bốn|"
-                r"sáu|bảy|tám|chín|mười|\d")
+_FIRST_WORDS = (r"học|niên|từ|giai|tính|đầu|năm|quý|tháng|đến|tới|cuối|hiện|trong|kỳ|kết|thực|số|các|thời|một|hai|"
+                r"ba|bốn|sáu|bảy|tám|chín|mười|\d")
 _ALT = re.compile(
     rf"(?<![\w])(?=(?:{_FIRST_WORDS}))(?:"
     + "|".join(rf"(?P<k{i}>{fn(f'k{i}_')})" for i, (_, fn) in enumerate(_PATTERNS))  # type: ignore[operator]
@@ -360,6 +364,11 @@ def _build(kind: str, g: dict[str, str | None], s: int, e: int, text: str) -> Pe
     if kind == "asof":
         b = _date_parts(g, "b")
         return mk(end=b) if b else None
+    if kind == "school_year":
+        ay, by = _int(g.get("ay")), _int(g.get("by"))
+        if not ay or by != ay + 1:
+            return None
+        return mk(start=(ay, 9, 1), end=(by, 1, 31) if g.get("term") else (by, 8, 31))
     if kind == "year_edge":
         y = _int(g.get("ay"))
         day = (y, 1, 1) if (g.get("edge") or "").lower() == "đầu" else (y, 12, 31)

@@ -42,6 +42,8 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
         ("GDP 9 tháng năm 2021 tăng", None, None, "2021-01-01..2021-09-30"),
         ("Tính đến cuối năm 2020", None, None, "2020-12-31"),
+        ("trong năm học 2019-2020, toàn tỉnh", None, None, "2019-09-01..2020-08-31"),
+        ("hết học kỳ I năm học 2016 – 2017", None, None, "2016-09-01..2017-01-31"),
         ("Tính đến thời điểm 16h30 ngày 08/6/2021, toàn xã", None, None, "2021-06-08"),
         ("tính đến 9 h sáng 3/10, các xã", 2022, None, "2022-10-03"),
         ("đến chiều nay 21/5/2020, huyện", None, None, "2020-05-21"),
