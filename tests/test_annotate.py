@@ -296,3 +296,14 @@ def test_a_news_page_date_gives_the_year_but_is_not_a_period() -> None:
     got = table("Hồ sơ trực tuyến tăng\n09:15, 12/05/2022\nTrong tháng 4, tỉnh tiếp nhận 5.300 hồ sơ.\n\n"
                 "Có 1.200 tài khoản được kích hoạt.", DocMeta(title="Hồ sơ trực tuyến tăng"))
     assert got[5300][2] == "2022-04-01..2022-04-30"
+
+
+def test_a_bare_district_or_province_name_is_resolved_as_a_unit() -> None:
+    got = table("Tỷ lệ hồ sơ đúng hạn của Quảng Trị đạt 97,2%. Hải Hậu đạt trên 85% số hộ.", NEWS)
+    assert got[97.2][1] == "Quảng Trị"
+    assert got[85][1] == "Hải Hậu"
+
+
+def test_the_issuers_own_place_named_bare_is_the_issuer() -> None:
+    got = table("Tân Phước có 31.500 hộ gia đình.")
+    assert got[31500][1] is None

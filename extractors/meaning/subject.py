@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from extractors.gazetteer import find_bare_units
 from extractors.meaning.context import (
     _AUX_AFTER,
     _CONTINUATION,
@@ -121,6 +122,7 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
                 or _ATTRIBUTION_AFTER.match(text, e.char_end):
             continue  # "Theo Sở TT&TT", "Bộ X cho biết": the source of the figures, not what they are about
         out.append(_Mention(e.char_start, e.char_end, value, e.label, topic))
+    out.extend(_bare_units(text, entities, meta, clause_starts))
     # bare self-references: "Sở có 37 TTHC", "huyện có 31.867 hộ" name the issuer
     self_word = {"sở": r"Sở", "huyện": r"[Hh]uyện", "tỉnh": r"[Tt]ỉnh", "xã": r"[Xx]ã"}.get(issuer_level or "")
     if self_word:
@@ -131,6 +133,29 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
     return _coordinate(text, out)
 
 
+def _bare_units(text: str, entities: Sequence[Entity], meta: DocMeta, clause_starts: list[int]) -> list[_Mention]:
+    """Provinces and districts named bare ("Nghi Xuân đạt trên 80%", "Tỷ lệ của Hà Tĩnh ..."), resolved
+    by the gazetteer; not inside a recognised name, a date line ("Hà Tĩnh, ngày ...") or an attribution.
+    The issuer's own place means the issuer."""
+    spans = sorted((e.char_start, e.char_end) for e in entities)
+    place = fold_words(meta.place or "")
+    out: list[_Mention] = []
+    for u in find_bare_units(text):
+        k = bisect.bisect_right(spans, (u.char_start, 1 << 60)) - 1
+        if (k >= 0 and spans[k][1] > u.char_start) or (k + 1 < len(spans) and spans[k + 1][0] < u.char_end):
+            continue
+        if _DATE_LINE_AFTER.match(text, u.char_end) or _ATTRIBUTION_BEFORE.search(
+                text, max(0, u.char_start - 12), u.char_start) or _ATTRIBUTION_AFTER.match(text, u.char_end):
+            continue
+        value = ISSUER if place and fold_words(u.name) == place else u.name
+        c = bisect.bisect_right(clause_starts, u.char_start) - 1
+        head = text[clause_starts[c] if c >= 0 else 0:u.char_start]
+        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, u.char_end))
+        out.append(_Mention(u.char_start, u.char_end, value, "LOC", topic))
+    return out
+
+
+_DATE_LINE_AFTER = re.compile(r"\s*,\s*(?:ngày|\d)", re.IGNORECASE)
 # "Theo Sở Tư pháp, ...", "Bộ Thông tin và Truyền thông cho biết, ...": an attribution
 _ATTRIBUTION_BEFORE = re.compile(r"(?<![\w])(?:theo|nguồn|thống\s+kê\s+của)\s*:?\s*$", re.IGNORECASE)
 _ATTRIBUTION_AFTER = re.compile(r"\s*(?:vừa\s+|đã\s+)?(?:cho\s+biết|cho\s+hay|thông\s+tin|thông\s+báo|nhận\s+định)\b",
