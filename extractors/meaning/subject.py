@@ -276,7 +276,7 @@ def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     return v if v is not None else doc.default_subject
 
 
-_OPEN_BEFORE = re.compile(r"\s*\(\s*$")
+_OPEN_BEFORE = re.compile(r"\s*\(\s*(?:(?:đạt|chiếm|với|là|có)\s+)?$")
 _CLOSE_AFTER = re.compile(r"[^()\d]{0,24}\)")
 _NAME_SEG = re.compile(r"(?:^|[,;:(]|\s(?:là|gồm|như|và))\s*(?P<name>[A-ZÀ-ỸĐ][^,;:()\d]{1,60}?)\s*\(\s*$")
 
@@ -293,7 +293,7 @@ def _bracketed_subject(doc: _Doc, g: _Group) -> str | None:
     ms = [m for m in doc.mentions_in(max(ls, opened - 90), opened) if not text[m.end:opened].strip()]
     if ms:
         return ms[-1].value
-    m = _NAME_SEG.search(head)
+    m = _NAME_SEG.search(head[:head.rfind("(") + 1])
     if m is None or len(m.group("name").split()) > 8:
         return None
     return " ".join(m.group("name").split())
