@@ -1,4 +1,5 @@
-"""The running scope of a passage: the period stated last holds for the sentences and lines after it.
+"""The running scope of a passage: the period and the subject stated last hold for the sentences and
+lines after it, until another is stated.
 
 Why a forward pass and not a search per figure: reports state the period once ("Trong quý I năm
 2023, ...", "Tháng 9/2021, ...") and then list figures over several sentences and paragraphs; FORMAT.md
@@ -13,6 +14,10 @@ headings, as news pages); a list item is a passage nested in it: a period stated
 for that item and the lines under it, not for its siblings (the item's head states what they share).
 A period inside a parenthesis that holds figures of its own is a
 digression ("(năm 2021 đã tiếp nhận 12.499 hồ sơ)") and does not carry on after it.
+
+The subject works the same way: a unit a clause is about ("Cấp huyện tiếp nhận ...", "Toàn tỉnh
+có ...") carries from the next sentence on (within its own sentence the per-figure rules in `subject`
+decide); a unit a figure counts ("460/460 xã") is not a topic.
 
 A named reporting period and its data window are one period: "quý I năm 2020 (tính từ 1/12/2019
 đến 29/2/2020)" or a monthly bulletin "từ ngày 21/7 đến 20/8/2021" that later says "tháng 8/2021"
