@@ -307,3 +307,8 @@ def test_a_bare_district_or_province_name_is_resolved_as_a_unit() -> None:
 def test_the_issuers_own_place_named_bare_is_the_issuer() -> None:
     got = table("Tân Phước có 31.500 hộ gia đình.")
     assert got[31500][1] is None
+
+
+def test_a_year_in_the_parenthesis_after_a_figure_is_its_period() -> None:
+    got = table("Tỷ lệ xã đạt tiêu chí giảm từ 91,2% (năm 2019) còn 88,4% (năm 2022).", NEWS)
+    assert (got[91.2][2], got[88.4][2]) == ("2019", "2022")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from extractors.meaning.context import _Doc, _Group
@@ -45,6 +46,9 @@ def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     return scope.as_window(p, first.kind).value
 
 
+_OWN_PAREN = re.compile(r"[ \t]*\(([^()\d]{0,12}(?:19|20)\d\d)\)")
+
+
 def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
     """Period mentions in scope of a figure, nearest first."""
     text = doc.text
@@ -55,6 +59,10 @@ def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
         col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
         header = info.headers[col] if 0 <= col < len(info.headers) else ""
         yield from find_periods(header)
+    # "94,63% (năm 2020) còn 92,75% (năm 2023)": a period in the parenthesis right after a figure is its own
+    m = _OWN_PAREN.match(text, g.end)
+    if m:
+        yield from doc.periods_in(m.start(1), m.end(1))
     # the label, nearest first (a range in a parenthesis qualifies the year before it)
     yield from reversed(doc.periods_in(g.label_start, g.start))
     yield from doc.periods_in(g.end, min(g.tail_end, g.end + 120))
