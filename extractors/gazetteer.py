@@ -206,3 +206,32 @@ def _longest_known(
             provs = tuple(dict.fromkeys(d.province for d in same_kind))
             return syls[n - 1][1], same_kind[0].name, provs, False
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class BareUnit:
+    """A province or district named without its level word ("Nghi Xuân đạt ...", "Hà Tĩnh có ...")."""
+
+    name: str  # as written
+    is_province: bool
+    char_start: int
+    char_end: int
+
+
+_BARE_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_SYL}(?:[ \t]+{_SYL}){{1,3}}", regex.VERSION1)
+
+
+def find_bare_units(text: str) -> list[BareUnit]:
+    """Runs of two to four capitalised syllables that the gazetteer knows as a province or district:
+    reports and news name their own places bare ("Đô Lương: ...", "Hà Tĩnh đạt 99%"). The longest
+    known prefix of each run is taken; a run the gazetteer does not know is no unit."""
+    out: list[BareUnit] = []
+    for m in _BARE_RE.finditer(text):
+        syls = [(s.start(), s.end()) for s in _NAME_SYL_RE.finditer(text, m.start(), m.end())]
+        for n in range(len(syls), 1, -1):
+            span = text[syls[0][0]:syls[n - 1][1]]
+            prov = province_named(span) is not None and _drop_level(span) == span
+            if prov or districts_named(span):
+                out.append(BareUnit(span, prov, syls[0][0], syls[n - 1][1]))
+                break
+    return out

@@ -42,6 +42,9 @@ def _month(p: str) -> str:
 
 
 _TO = r"\s*(?:đến|tới|–|—|-|~)\s*(?:hết\s+)?"
+# a time of day before the date of a cut-off ("thời điểm 17h00", "15 h chiều", "trưa nay")
+_CLOCK = (r"(?:thời\s+điểm\s+)?(?:\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|giờ)?\s*)?(?:\d{1,2}\s+)?)?"
+          r"(?:(?:sáng|trưa|chiều|tối)(?:\s+nay)?\s+)?")
 _NOW = r"(?:nay|hiện\s+nay|hiện\s+tại|thời\s+điểm\s+hiện\s+tại|thời\s+điểm\s+báo\s+cáo|thời\s+điểm\s+này)"
 
 
@@ -64,19 +67,28 @@ _PATTERNS: list[tuple[str, object]] = [
     # (từ) đầu năm 2019 đến tháng 8/2019 ; từ tháng 1 đến tháng 6/2024
     ("month_range", lambda p: rf"(?:từ\s+)?(?:đầu\s+năm(?:\s+(?P<{p}ay>{_Y}))?|{_month(p + 'a')}){_TO}"
                               rf"(?:{_month(p + 'b')})"),
+    # (hết) học kỳ I năm học 2008 – 2009 ; năm học 2022-2023: a school year runs 1/9 to 31/8, its first
+    # term to the end of January
+    ("school_year", lambda p: rf"(?:(?:đến\s+)?(?:hết\s+)?học\s+kỳ\s+(?P<{p}term>I|1)\s+)?(?:năm\s+học|niên\s+khóa)\s+"
+                              rf"(?P<{p}ay>{_Y})\s*[-–—]\s*(?P<{p}by>{_Y})"),
     # giai đoạn 2021-2025 ; từ năm 2020 đến năm 2022 ; năm 2021 - 2022
     ("year_range", lambda p: rf"(?:giai\s+đoạn|từ\s+năm|từ|các\s+năm|năm)\s+(?P<{p}ay>{_Y})\s*"
                              rf"(?:-|–|—|đến\s+năm|đến|tới)\s*(?P<{p}by>{_Y})"),
     # 9 tháng đầu năm 2024 ; 6 tháng cuối năm ; sáu tháng đầu năm 2022
-    ("part", lambda p: rf"{_count(p)}\s+tháng\s+(?P<{p}side>đầu|cuối)\s+năm(?:\s+(?P<{p}ay>{_Y}))?"),
+    # 9 tháng năm 2019 ; 9 tháng năm nay (the first months, side unstated)
+    ("part", lambda p: rf"{_count(p)}\s+tháng\s+(?:(?P<{p}side>đầu|cuối)\s+)?năm(?:\s+(?P<{p}ay>{_Y})|\s+nay)?"
+                       rf"(?![\w])"),
     # "Kết quả 6 tháng", "trong 9 tháng": the first months of the year in force
     ("part_bare", lambda p: rf"(?:kết\s+quả|trong|thực\s+hiện)\s+{_count(p)}\s+tháng(?!\s+(?:đầu|cuối|qua|tới))"
                             rf"(?:\s+năm\s+(?P<{p}ay>{_Y}))?"),
     # quý IV/2024 ; quý I năm 2024 ; quý 3
     ("quarter", lambda p: rf"quý\s+(?P<{p}q>IV|III|II|I|[1-4])(?![\w])(?:(?:\s*[/\-]\s*|\s+năm\s+)(?P<{p}ay>{_Y}))?"),
     # tính đến (hết) ngày 24/5/2023 ; đến 31/10/2019 ; tính đến 01/7/2024
-    ("asof", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_date(p + 'b')}"),
+    # tính đến thời điểm 17h00 ngày 05/4/2019 ; tính đến 15 h chiều 2/4 ; đến trưa nay 12/4/2019
+    ("asof", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?{_CLOCK}(?:ngày\s+)?{_date(p + 'b')}"),
     # đến hết năm 2022 ; cuối năm 2022 ; đến năm 2025 (a target year) ; ĐẾN 2025
+    # tính đến đầu năm 2019 ; tính đến cuối năm 2021: as of that day (1/1 or 31/12)
+    ("year_edge", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?P<{p}edge>đầu|cuối)\s+năm\s+(?P<{p}ay>{_Y})"),
     ("year", lambda p: rf"(?:(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+|cuối\s+)?|cuối\s+|đầu\s+)năm\s+(?P<{p}ay>{_Y})"),
     ("year", lambda p: rf"(?:tính\s+)?(?:đến|tới)\s+(?P<{p}ay>{_Y})(?![\d/])"),
     # tháng 12/2023 ; trong tháng 8 năm 2019
@@ -92,8 +104,8 @@ _PATTERNS: list[tuple[str, object]] = [
 
 # Every alternative starts with one of these words (or a digit); checking them first with a lookahead
 # makes the scan ~10x faster on long texts than trying each alternative at every position.
-_FIRST_WORDS = (r"từ|giai|tính|đầu|năm|quý|tháng|đến|tới|cuối|hiện|trong|kỳ|kết|thực|số|các|thời|một|hai|ba|bốn|"
-                r"sáu|bảy|tám|chín|mười|\d")
+_FIRST_WORDS = (r"học|niên|từ|giai|tính|đầu|năm|quý|tháng|đến|tới|cuối|hiện|trong|kỳ|kết|thực|số|các|thời|một|hai|"
+                r"ba|bốn|sáu|bảy|tám|chín|mười|\d")
 _ALT = re.compile(
     rf"(?<![\w])(?=(?:{_FIRST_WORDS}))(?:"
     + "|".join(rf"(?P<k{i}>{fn(f'k{i}_')})" for i, (_, fn) in enumerate(_PATTERNS))  # type: ignore[operator]
@@ -104,12 +116,15 @@ _KINDS = [k for k, _ in _PATTERNS]
 
 # Context that disqualifies a mention (looked at just before it).
 _DATE_BEFORE = re.compile(r"(?:ngày|tháng)\s+\d{1,2}\s+(?:tháng\s+\d{1,2}\s+)?$", re.IGNORECASE)
-_BASELINE_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|so\s+cùng\s+kỳ|bằng\s+cùng\s+kỳ)(?:\s+\S+){0,2}\s*$",
+_BASELINE_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|so\s+cùng\s+kỳ|bằng\s+cùng\s+kỳ)(?:\s+(?:các\s+)?kỳ\s+báo\s+cáo)?"
+                              r"(?:\s+\S+){0,2}\s*$",
                               re.IGNORECASE)
 _PROGRAMME_BEFORE = re.compile(
     r"(?:Kế\s+hoạch|Chương\s+trình|Đề\s+án|Dự\s+án|Chiến\s+lược|Quyết\s+định|Nghị\s+quyết|Nghị\s+định|"
     r"Thông\s+tư|Chỉ\s+thị|Công\s+văn|tiêu\s+chí|lộ\s+trình|Kiến\s+trúc|tầm\s+nhìn|định\s+hướng|"
-    r"nhiệm\s+kỳ|khóa)[^;:\n]*$", re.IGNORECASE)
+    r"nhiệm\s+kỳ|khóa|chuẩn\s+nghèo)[^;:\n]*$", re.IGNORECASE)
+# "có đến", "lên đến", "là đến": "đến" marks an amount reached, not a point in time
+_AMOUNT_BEFORE = re.compile(r"(?:có|lên|là|tăng|giảm)\s*$", re.IGNORECASE)
 _HORIZON_BEFORE = re.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s*$", re.IGNORECASE)
 
 
@@ -124,6 +139,8 @@ class Period:
         if self.start.year == self.end.year and (self.start.month, self.start.day) == (1, 1) \
                 and (self.end.month, self.end.day) == (12, 31):
             return str(self.start.year)
+        if self.start == self.end:
+            return self.start.isoformat()  # a figure as of one day ("tính đến ngày 30/6/2023")
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
     @property
@@ -142,6 +159,7 @@ class DocPeriod:
     period: Period | None = None
     end: date | None = None  # the date "nay" stands for
     cumulative_start: date | None = None  # the title says "từ năm 2020 đến nay/đến <date>"
+    report: bool = True  # an official report (not a news item): a cut-off inside its period is its year to date
 
     @property
     def year(self) -> int | None:
@@ -191,7 +209,11 @@ class PeriodMention:
                 return None
             if doc.cumulative_start and doc.cumulative_start <= d:
                 return Period(doc.cumulative_start, d)
-            return Period.of_year(d.year)
+            if doc.report and doc.period is not None and doc.period.start <= d < doc.period.end:
+                # a cut-off inside the report's own period ("Báo cáo năm 2020 ... đến ngày 30/11/2020"):
+                # the figure is the report year's to date
+                return Period.of_year(d.year)
+            return Period(d, d)  # "tính đến ngày X": the one-day period X (FORMAT.md)
         s = _mkdate(self.start, year or doc.year) if self.start else None
         if self.end_is_now:
             e = doc.end
@@ -267,6 +289,8 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
         before = text[max(0, m.start() - 80):m.start()]
         if k in ("year", "month") and _DATE_BEFORE.search(before):
             continue  # "ngày 19 tháng 4 năm 2023" is a date
+        if k == "asof" and _AMOUNT_BEFORE.search(before) and not mention.end[0]:
+            continue  # "có đến 5/9 huyện" is a fraction counted up to, not a date
         if _BASELINE_BEFORE.search(before):
             continue  # "so với cùng kỳ năm 2021"
         # the span of a programme named before it in the clause ("Đề án ... giai đoạn 2021-2025",
@@ -340,6 +364,15 @@ def _build(kind: str, g: dict[str, str | None], s: int, e: int, text: str) -> Pe
     if kind == "asof":
         b = _date_parts(g, "b")
         return mk(end=b) if b else None
+    if kind == "school_year":
+        ay, by = _int(g.get("ay")), _int(g.get("by"))
+        if not ay or by != ay + 1:
+            return None
+        return mk(start=(ay, 9, 1), end=(by, 1, 31) if g.get("term") else (by, 8, 31))
+    if kind == "year_edge":
+        y = _int(g.get("ay"))
+        day = (y, 1, 1) if (g.get("edge") or "").lower() == "đầu" else (y, 12, 31)
+        return mk(start=day, end=day) if y else None
     if kind == "year":
         y = _int(g.get("ay"))
         return mk(start=(y, 1, 1), end=(y, 12, 31)) if y else None
@@ -399,6 +432,28 @@ def document_period(title: str | None, preamble: str = "", *, issued: date | Non
     if period is not None and first.kind == "year_to_date":
         end = period.end
     return DocPeriod(period, end, cumulative)
+
+
+_PAGE_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.\-](\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/])"
+                        r"|(?<![\d\-])((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?(?![\d\-])")
+
+
+def page_date(text: str, *, lines: int = 6) -> date | None:
+    """The date on a page's first lines ("06:03, 18/03/2020", "Ngày đăng: 18/03/2023", "date 2024-06"):
+    a news item's publication date. Not a period of its figures (FORMAT.md), only the year in force
+    when the page states none and the day "nay" stands for."""
+    head = "\n".join(text.splitlines()[:lines])
+    for m in _PAGE_DATE.finditer(head):
+        try:
+            if m.group(3):
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            y, mo = int(m.group(4)), int(m.group(5))
+            if m.group(6):
+                return date(y, mo, int(m.group(6)))
+            return date(y, mo, calendar.monthrange(y, mo)[1]) if 1 <= mo <= 12 else None
+        except ValueError:
+            continue
+    return None
 
 
 def _partial_end(text: str | None) -> date | None:

@@ -186,3 +186,129 @@ def test_criterion_table_cells_become_status_facts() -> None:
                    ("Tây Sơn", "tiêu chí 8.2", "Đạt", 1.0), ("Tây Sơn", "tiêu chí 8", "Đạt", 1.0)]
     assert all(f.kind == "other" and f.metric == "ntm_criterion_status" and text[f.char_start:f.char_end] == f.quote
                for f in facts)
+
+
+NEWS = DocMeta(title="Hồ sơ trực tuyến tăng mạnh trong quý II")
+
+
+def test_a_stated_period_carries_to_the_following_paragraphs_of_the_passage() -> None:
+    got = table("Trong tháng 5/2024, các cơ quan trên địa bàn đã tiếp nhận 8.210 hồ sơ.\n\n"
+                "Đã giải quyết 7.940 hồ sơ, đạt 96,7%.\n\nSố hồ sơ còn tồn là 270 hồ sơ.", NEWS)
+    assert {got[v][2] for v in (8210, 7940, 96.7, 270)} == {"2024-05-01..2024-05-31"}
+
+
+def test_a_new_period_replaces_the_one_in_force() -> None:
+    got = table("Tháng 4/2024, trung tâm tiếp nhận 1.310 hồ sơ.\n\nĐã giải quyết 1.250 hồ sơ.\n\n"
+                "Quý I/2024, trung tâm tiếp nhận 3.900 hồ sơ.\n\nĐã giải quyết 3.720 hồ sơ.", NEWS)
+    assert got[1250][2] == "2024-04-01..2024-04-30"
+    assert got[3720][2] == "2024-01-01..2024-03-31"
+
+
+def test_a_data_window_defines_the_named_period_it_stands_for() -> None:
+    got = table("Trong quý II năm 2024 (tính từ ngày 15/3/2024 đến 14/6/2024), toàn tỉnh tiếp nhận 42.100 hồ sơ.\n\n"
+                "Riêng cấp huyện, quý II tiếp nhận 9.800 hồ sơ.", NEWS)
+    assert got[42100][2] == got[9800][2] == "2024-03-15..2024-06-14"
+
+
+def test_trong_ky_reads_the_period_in_force() -> None:
+    got = table("Tháng 10/2023, Trung tâm tiếp nhận mới 2.050 hồ sơ, tổng số hồ sơ giải quyết trong kỳ là 2.600 hồ sơ. "
+                "Đã trả kết quả đúng hạn 2.570 hồ sơ.", NEWS)
+    assert got[2600][2] == got[2570][2] == "2023-10-01..2023-10-31"
+
+
+def test_a_period_stated_in_a_list_item_does_not_carry_down_the_list() -> None:
+    got = table("Kết quả năm 2022:\n+ Từ ngày 01/01/2022 đến ngày 30/9/2022, tiếp nhận 1.540 hồ sơ; "
+                "giải quyết 1.500 hồ sơ.\n"
+                "+ Đã trả kết quả đúng hạn 1.480 hồ sơ.\n+ Số tài khoản định danh điện tử: 6.300 tài khoản.")
+    assert got[1500][2] == "2022-01-01..2022-09-30"
+    assert got[6300][2] == "2022"
+
+
+def test_as_of_a_day_is_that_day_in_a_news_item() -> None:
+    got = table("Tính đến ngày 20/9/2023, toàn tỉnh đã kích hoạt 612.400 tài khoản định danh điện tử.", NEWS)
+    assert got[612400][2] == "2023-09-20"
+
+
+def test_year_headed_columns_give_each_figure_its_year() -> None:
+    text = ("Số trạm y tế phân theo huyện\n2012   2018   2019\nHuyện A   41   44   46\nHuyện B   30   31   33\n")
+    got = run(text, NEWS)
+    by_quote = [(f.value, f.period) for f in got if f.value in (41, 44, 46, 33)]
+    assert by_quote == [(41, "2012"), (44, "2018"), (46, "2019"), (33, "2019")]
+
+
+def test_a_split_school_year_header_pairs_its_two_lines() -> None:
+    text = ("Số giáo viên\nNăm học - School year\n2020-   2021-   2022-\n2021    2022    2023\n"
+            "Mầm non - Preschool   812   830   845\n")
+    got = {f.value: f.period for f in run(text, NEWS)}
+    assert got[812] == "2020-09-01..2021-08-31"
+    assert got[845] == "2022-09-01..2023-08-31"
+
+
+def test_a_table_written_one_cell_per_line_maps_runs_to_the_year_column() -> None:
+    text = "Số phòng học\n2015\n2017\n2019\nPhòng kiên cố\n1.210\n1.305\n1.388\nPhòng tạm\n-\n-\n-\n"
+    got = {f.value: f.period for f in run(text, NEWS)}
+    assert (got[1210], got[1305], got[1388]) == ("2015", "2017", "2019")
+
+
+def test_the_unit_a_paragraph_is_about_carries_to_the_next_paragraphs() -> None:
+    got = table("Cấp huyện đã tiếp nhận 4.120 hồ sơ.\n\nĐã giải quyết 4.050 hồ sơ, đạt 98,3%.\n\n"
+                "Cấp xã tiếp nhận 9.870 hồ sơ.\n\nĐã giải quyết 9.800 hồ sơ.", NEWS)
+    assert got[4050][1] == got[98.3][1] == "cấp huyện"
+    assert got[9800][1] == "cấp xã"
+
+
+def test_units_counted_by_a_figure_do_not_become_the_topic() -> None:
+    got = table("Sở tiếp nhận hồ sơ của 14 sở, ban, ngành. Tổng số thủ tục là 1.520 thủ tục.",
+                DocMeta(issuer="Sở Nội vụ tỉnh Bình Phước", title="Báo cáo năm 2023"))
+    assert got[1520][1] == "toàn tỉnh"
+
+
+def test_a_figure_in_a_parenthesis_after_a_name_is_that_names_figure() -> None:
+    got = table("Các đơn vị tiếp nhận nhiều hồ sơ là UBND huyện Hòa Bình (3.105 hồ sơ), Sở Xây dựng (870 hồ sơ); "
+                "Công an tỉnh (455 hồ sơ).", NEWS)
+    assert got[3105][1] == "UBND huyện Hòa Bình"
+    assert got[870][1] == "Sở Xây dựng"
+    assert got[455][1] == "Công an tỉnh"
+
+
+def test_coordinated_levels_are_one_subject() -> None:
+    got = table("Bộ phận một cửa cấp huyện, cấp xã đã tiếp nhận 15.200 hồ sơ.", NEWS)
+    assert got[15200][1] == "cấp huyện, cấp xã"
+
+
+def test_the_unit_framing_a_sentence_beats_other_units_in_it() -> None:
+    got = table("Đối với cấp huyện, toàn tỉnh tiếp nhận 7.400 hồ sơ, đã giải quyết 7.100 hồ sơ.", NEWS)
+    assert got[7400][1] == got[7100][1] == "cấp huyện"
+
+
+def test_an_attribution_is_not_the_subject() -> None:
+    got = table("Bộ Nội vụ cho biết, trong tháng 6/2024 đã có 2.300 hồ sơ được số hóa.", NEWS)
+    assert got[2300][1] is None
+
+
+def test_units_counted_inside_the_whole_belong_to_the_whole() -> None:
+    got = table("Cả nước có 8.420 trạm/9.950 xã có trạm, đạt 84,6%. Còn 1.530 xã chưa có trạm.", NEWS)
+    assert got[8420][1] == got[84.6][1] == "cả nước"
+    assert got[1530][1] == "cả nước"
+
+
+def test_a_news_page_date_gives_the_year_but_is_not_a_period() -> None:
+    got = table("Hồ sơ trực tuyến tăng\n09:15, 12/05/2022\nTrong tháng 4, tỉnh tiếp nhận 5.300 hồ sơ.\n\n"
+                "Có 1.200 tài khoản được kích hoạt.", DocMeta(title="Hồ sơ trực tuyến tăng"))
+    assert got[5300][2] == "2022-04-01..2022-04-30"
+
+
+def test_a_bare_district_or_province_name_is_resolved_as_a_unit() -> None:
+    got = table("Tỷ lệ hồ sơ đúng hạn của Quảng Trị đạt 97,2%. Hải Hậu đạt trên 85% số hộ.", NEWS)
+    assert got[97.2][1] == "Quảng Trị"
+    assert got[85][1] == "Hải Hậu"
+
+
+def test_the_issuers_own_place_named_bare_is_the_issuer() -> None:
+    got = table("Tân Phước có 31.500 hộ gia đình.")
+    assert got[31500][1] is None
+
+
+def test_a_year_in_the_parenthesis_after_a_figure_is_its_period() -> None:
+    got = table("Tỷ lệ xã đạt tiêu chí giảm từ 91,2% (năm 2019) còn 88,4% (năm 2022).", NEWS)
+    assert (got[91.2][2], got[88.4][2]) == ("2019", "2022")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.entities import build_nlp, extract_entities
+from extractors.gazetteer import find_bare_units
 from pipeline.model import NormText
 from pipeline.structure.tree import segment
 
@@ -104,3 +105,8 @@ def test_a_bad_pattern_file_is_a_config_error(tmp_path: Path, line: str) -> None
     path.write_text('{"label": "LEVEL", "pattern": "cấp xã", "id": "level.xa"}\n' + line + "\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_patterns(path)
+
+
+def test_bare_units_are_known_provinces_and_districts_only() -> None:
+    names = [u.name for u in find_bare_units("Kết quả Nghi Lộc đạt 90%, Bình Định đạt 88%, Ban Chỉ đạo họp.")]
+    assert names == ["Nghi Lộc", "Bình Định"]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extractors.periods import DocPeriod, Period, document_period, find_periods, parse_period
+from extractors.periods import DocPeriod, Period, document_period, find_periods, page_date, parse_period
 
 CUMULATIVE = DocPeriod(Period(date(2020, 1, 1), date(2023, 5, 31)), date(2023, 5, 31), date(2020, 1, 1))
 WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5), None)
@@ -37,7 +37,20 @@ WINDOW = DocPeriod(Period(date(2024, 1, 1), date(2024, 9, 30)), date(2024, 10, 5
         ("giai đoạn 2020 đến nay", None, CUMULATIVE, "2020-01-01..2023-05-31"),
         ("từ tháng 12/2018 đến nay", None, DocPeriod(None, date(2019, 10, 31)), "2018-12-01..2019-10-31"),
         ("Trong năm", None, WINDOW, "2024"),
+        ("Tính đến ngày 15/4/2022", None, None, "2022-04-15"),  # outside any report period: the one day
+        ("lũy kế đến ngày 3-10", 2021, None, "2021-10-03"),
         ("Kết quả 6 tháng", 2024, None, "2024-01-01..2024-06-30"),
+        ("GDP 9 tháng năm 2021 tăng", None, None, "2021-01-01..2021-09-30"),
+        ("Tính đến cuối năm 2020", None, None, "2020-12-31"),
+        ("trong năm học 2019-2020, toàn tỉnh", None, None, "2019-09-01..2020-08-31"),
+        ("hết học kỳ I năm học 2016 – 2017", None, None, "2016-09-01..2017-01-31"),
+        ("Tính đến thời điểm 16h30 ngày 08/6/2021, toàn xã", None, None, "2021-06-08"),
+        ("tính đến 9 h sáng 3/10, các xã", 2022, None, "2022-10-03"),
+        ("đến chiều nay 21/5/2020, huyện", None, None, "2020-05-21"),
+        ("tính đến đầu năm 2017", None, None, "2017-01-01"),
+        ("Tính đến ngày 01/7/2024", None, DocPeriod(WINDOW.period, WINDOW.end, None, report=False),
+         "2024-07-01"),  # a news item quoting a cut-off means that day
+        ("động lực 6 tháng năm nay", 2020, None, "2020-01-01..2020-06-30"),
     ],
 )
 def test_period_phrases(phrase: str, year: int | None, doc: DocPeriod | None, expected: str) -> None:
@@ -51,6 +64,9 @@ def test_period_phrases(phrase: str, year: int | None, doc: DocPeriod | None, ex
         "tăng 38 hồ sơ so với cùng kỳ năm 2021",  # a baseline
         "Đề án chuyển đổi số giai đoạn 2021-2025",  # a programme's span
         "Chiến lược phát triển, tầm nhìn đến năm 2030",
+        "có đến 7/11 xã đạt chuẩn",  # an amount reached, not a date
+        "rà soát theo chuẩn nghèo đa chiều giai đoạn 2021 - 2025",  # a standard's span
+        "giảm 2,1% so với các kỳ báo cáo tháng 5",  # a baseline after "so với các kỳ báo cáo"
     ],
 )
 def test_dates_baselines_and_programmes_are_not_periods(phrase: str) -> None:
@@ -85,3 +101,10 @@ def test_a_partial_issue_date_bounds_now() -> None:
     dp = document_period("Báo cáo kết quả từ năm 2020 đến nay", issued_text="2023-05")
     assert dp.end == date(2023, 5, 31)
     assert dp.period is not None and dp.period.value == "2020-01-01..2023-05-31"
+
+
+def test_a_pages_date_line_is_read_for_the_year_in_force() -> None:
+    assert page_date("Tin tức\n14:20, 05/11/2022\nNội dung") == date(2022, 11, 5)
+    assert page_date("Ngày đăng: 07/02/2021 08:00") == date(2021, 2, 7)
+    assert page_date(" date 2023-04 Trong quý I") == date(2023, 4, 30)
+    assert page_date("Không có ngày ở đây") is None

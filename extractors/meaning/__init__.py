@@ -50,6 +50,7 @@ from extractors.meaning.criteria import criterion_facts
 from extractors.meaning.layout import _find_tables
 from extractors.meaning.metric import _assign_metrics
 from extractors.meaning.period import _resolve_period
+from extractors.meaning.scope import build_period_scope
 from extractors.meaning.subject import (
     _default_subject,
     _issuer_level,
@@ -57,7 +58,7 @@ from extractors.meaning.subject import (
     _resolve_subject,
     _subject_mentions,
 )
-from extractors.periods import document_period, find_periods
+from extractors.periods import document_period, find_periods, page_date
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
 
 __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
@@ -74,10 +75,11 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
         return list(facts)
     cat = catalog or load_catalog()
     doc = _build_doc(t, sections, facts, meta, entities, cat)
+    scope = build_period_scope(doc)
     for g in doc.groups:
         _assign_metrics(doc, g)
-        g.subject = _resolve_subject(doc, g)
-        g.period = _resolve_period(doc, g)
+        g.subject = _resolve_subject(doc, g, scope)
+        g.period = _resolve_period(doc, g, scope)
     by_id: dict[str, tuple[_Group, Fact]] = {f.fact_id: (g, f) for g in doc.groups for f in g.facts}
     out: list[Fact] = []
     for f in facts:
@@ -116,7 +118,10 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
 
     preamble_end = min((s.char_start for s in sections), default=min(len(text), 3000))
     issued = meta.issued_date if isinstance(meta.issued_date, date) else None
-    dperiod = document_period(meta.title, text[:preamble_end], issued=issued, issued_text=meta.issued_date_text)
+    if issued is None and not meta.issued_date_text:
+        issued = page_date(text)  # a news page's date line: the year in force, never a period itself
+    dperiod = replace(document_period(meta.title, text[:preamble_end], issued=issued,
+                                      issued_text=meta.issued_date_text), report=meta.doc_type is not None)
 
     doc = _Doc(t=t, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
                sent_starts=sent_starts, clause_starts=clause_starts, groups=groups,

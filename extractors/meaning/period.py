@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from extractors.meaning.context import _Doc, _Group
 from extractors.meaning.layout import _cells, _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at
 from extractors.meaning.metric import _footnote_anchor
+from extractors.meaning.scope import PeriodScope
 from extractors.meaning.subject import _closed_parens, _strip_lead, _visible
 from extractors.periods import PeriodMention, find_periods
 
@@ -15,15 +17,21 @@ from extractors.periods import PeriodMention, find_periods
 # ------------------------------------------------------------------------------------------------
 
 
-def _resolve_period(doc: _Doc, g: _Group) -> str | None:
+def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if doc.t.in_aside(g.start):
         anchor = _footnote_anchor(doc, g)
         if anchor is not None:
-            return anchor.period if anchor.period is not None else _resolve_period(doc, anchor)
+            return anchor.period if anchor.period is not None else _resolve_period(doc, anchor, scope)
+    if g.start in scope.columns:
+        return scope.columns[g.start]  # a figure under a year-headed column
+    in_force = scope.at(g.start)
+    fallback = in_force or doc.doc_period.period
     cands = _period_candidates(doc, g)
     first = next(cands, None)
     if first is None:
-        return doc.doc_period.period.value if doc.doc_period.period else None
+        return fallback.value if fallback else None
+    if first.kind == "this_period" and in_force is not None:
+        return in_force.value  # "trong kỳ" is the period in force
     year = first.explicit_year
     if year is None and first.kind not in ("now",):
         for c in cands:
@@ -31,11 +39,14 @@ def _resolve_period(doc: _Doc, g: _Group) -> str | None:
                 year = c.explicit_year
                 break
         else:
-            year = doc.doc_period.year
+            year = in_force.year if in_force is not None else doc.doc_period.year
     p = first.resolve(year, doc.doc_period)
     if p is None:
-        return doc.doc_period.period.value if doc.doc_period.period else None
-    return p.value
+        return fallback.value if fallback else None
+    return scope.as_window(p, first.kind).value
+
+
+_OWN_PAREN = re.compile(r"[ \t]*\(([^()\d]{0,12}(?:19|20)\d\d)\)")
 
 
 def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
@@ -48,6 +59,10 @@ def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
         col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
         header = info.headers[col] if 0 <= col < len(info.headers) else ""
         yield from find_periods(header)
+    # "94,63% (năm 2020) còn 92,75% (năm 2023)": a period in the parenthesis right after a figure is its own
+    m = _OWN_PAREN.match(text, g.end)
+    if m:
+        yield from doc.periods_in(m.start(1), m.end(1))
     # the label, nearest first (a range in a parenthesis qualifies the year before it)
     yield from reversed(doc.periods_in(g.label_start, g.start))
     yield from doc.periods_in(g.end, min(g.tail_end, g.end + 120))

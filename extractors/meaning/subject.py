@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from extractors.gazetteer import find_bare_units
 from extractors.meaning.context import (
     _AUX_AFTER,
     _CONTINUATION,
@@ -29,6 +30,7 @@ from extractors.meaning.context import (
 )
 from extractors.meaning.layout import _cells, _heading_line_end, _parent_lines, _section_intro, _sections_at
 from extractors.meaning.metric import _footnote_anchor, _label_text, _match, _row_header
+from extractors.meaning.scope import PeriodScope
 from extractors.periods import PeriodMention, find_periods
 from pipeline.model import DocMeta, Entity
 from pipeline.vietnamese import fold_words
@@ -116,7 +118,11 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
         cstart = clause_starts[k] if k >= 0 else 0
         head = text[cstart:e.char_start]
         topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
+        if _ATTRIBUTION_BEFORE.search(text, max(0, e.char_start - 12), e.char_start) \
+                or _ATTRIBUTION_AFTER.match(text, e.char_end):
+            continue  # "Theo Sở TT&TT", "Bộ X cho biết": the source of the figures, not what they are about
         out.append(_Mention(e.char_start, e.char_end, value, e.label, topic))
+    out.extend(_bare_units(text, entities, meta, clause_starts))
     # bare self-references: "Sở có 37 TTHC", "huyện có 31.867 hộ" name the issuer
     self_word = {"sở": r"Sở", "huyện": r"[Hh]uyện", "tỉnh": r"[Tt]ỉnh", "xã": r"[Xx]ã"}.get(issuer_level or "")
     if self_word:
@@ -124,6 +130,51 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
             if not any(x.start <= m.start() < x.end for x in out):
                 out.append(_Mention(m.start(), m.end(), ISSUER, "ORG", True))
     out.sort(key=lambda m: m.start)
+    return _coordinate(text, out)
+
+
+def _bare_units(text: str, entities: Sequence[Entity], meta: DocMeta, clause_starts: list[int]) -> list[_Mention]:
+    """Provinces and districts named bare ("Nghi Xuân đạt trên 80%", "Tỷ lệ của Hà Tĩnh ..."), resolved
+    by the gazetteer; not inside a recognised name, a date line ("Hà Tĩnh, ngày ...") or an attribution.
+    The issuer's own place means the issuer."""
+    spans = sorted((e.char_start, e.char_end) for e in entities)
+    place = fold_words(meta.place or "")
+    out: list[_Mention] = []
+    for u in find_bare_units(text):
+        k = bisect.bisect_right(spans, (u.char_start, 1 << 60)) - 1
+        if (k >= 0 and spans[k][1] > u.char_start) or (k + 1 < len(spans) and spans[k + 1][0] < u.char_end):
+            continue
+        if _DATE_LINE_AFTER.match(text, u.char_end) or _ATTRIBUTION_BEFORE.search(
+                text, max(0, u.char_start - 12), u.char_start) or _ATTRIBUTION_AFTER.match(text, u.char_end):
+            continue
+        value = ISSUER if place and fold_words(u.name) == place else u.name
+        c = bisect.bisect_right(clause_starts, u.char_start) - 1
+        head = text[clause_starts[c] if c >= 0 else 0:u.char_start]
+        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, u.char_end))
+        out.append(_Mention(u.char_start, u.char_end, value, "LOC", topic))
+    return out
+
+
+_DATE_LINE_AFTER = re.compile(r"\s*,\s*(?:ngày|\d)", re.IGNORECASE)
+# "Theo Sở Tư pháp, ...", "Bộ Thông tin và Truyền thông cho biết, ...": an attribution
+_ATTRIBUTION_BEFORE = re.compile(r"(?<![\w])(?:theo|nguồn|thống\s+kê\s+của)\s*:?\s*$", re.IGNORECASE)
+_ATTRIBUTION_AFTER = re.compile(r"\s*(?:vừa\s+|đã\s+)?(?:cho\s+biết|cho\s+hay|thông\s+tin|thông\s+báo|nhận\s+định)\b",
+                                re.IGNORECASE)
+_COORD_GAP = re.compile(r"\s*(?:,|và|,\s*và)\s*")
+
+
+def _coordinate(text: str, ms: list[_Mention]) -> list[_Mention]:
+    """"cấp huyện, cấp xã", "cấp tỉnh và cấp huyện": coordinated levels are one subject, written
+    as a list ("cấp huyện, cấp xã")."""
+    out: list[_Mention] = []
+    for m in ms:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == m.label == "LEVEL" and prev.value.startswith("cấp") \
+                and m.value.startswith("cấp") \
+                and m.value not in prev.value.split(", ") and _COORD_GAP.fullmatch(text[prev.end:m.start]):
+            out[-1] = _Mention(prev.start, m.end, f"{prev.value}, {m.value}", "LEVEL", prev.topic or m.topic)
+            continue
+        out.append(m)
     return out
 
 
@@ -159,8 +210,8 @@ def _strip_lead(s: str, *, periods_masked: bool = False) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
-def _resolve_subject(doc: _Doc, g: _Group) -> str | None:
-    v = _resolve_subject_raw(doc, g)
+def _resolve_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
+    v = _resolve_subject_raw(doc, g, scope)
     if v == ISSUER and doc.issuer_level:
         # "thuộc UBND huyện" inside a section "1. Cấp huyện" is the level, which gold keeps
         sec = _section_subject(doc, g)
@@ -169,11 +220,11 @@ def _resolve_subject(doc: _Doc, g: _Group) -> str | None:
     return v
 
 
-def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
+def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if doc.t.in_aside(g.start):
         anchor = _footnote_anchor(doc, g)
         if anchor is not None:
-            return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor)
+            return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor, scope)
     if g.line in doc.tables:
         info = doc.tables[g.line]
         s, e = doc.line_span(g.line)
@@ -186,24 +237,86 @@ def _resolve_subject_raw(doc: _Doc, g: _Group) -> str | None:
                 return ISSUER
             return row
         if row and _TOTAL_ROW.match(row):
-            return _outer_subject(doc, g)
-    for step in (_named_unit_subject, _row_label_subject, _label_subject, _tail_subject, _unit_level_subject,
-                 _sentence_subject):
+            return _outer_subject(doc, g, scope)
+    for step in (_bracketed_subject, _named_unit_subject, _row_label_subject, _framed_subject, _label_subject,
+                 _tail_subject, _unit_level_subject, _sentence_subject):
         v = step(doc, g)
         if v is not None:
+            if step in (_named_unit_subject, _unit_level_subject) and _is_level(v):
+                # "10.599 xã" counted under "cả nước ..." or "toàn tỉnh ...": the units counted lie
+                # inside the whole the passage is about, and the figure is the whole's
+                whole = _sentence_subject(doc, g) or scope.subject_at(g.start)
+                if whole is not None and _WHOLE.match(whole):
+                    return whole
             return v
     v = _tail_subject(doc, g, weak=True)
     if v is not None:
         return v
-    return _outer_subject(doc, g)
+    return _outer_subject(doc, g, scope)
 
 
-def _outer_subject(doc: _Doc, g: _Group) -> str | None:
-    for step in (_continuation_subject, _paragraph_subject, _parent_subject, _section_subject):
+_WHOLE = re.compile(r"^(?:toàn|cả)\s", re.IGNORECASE)
+
+
+def _is_level(v: str) -> bool:
+    return v.startswith("cấp ")
+
+
+def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
+    for step in (_continuation_subject, _paragraph_subject, _parent_subject):
         v = step(doc, g)
         if v is not None:
             return v
-    return doc.default_subject
+    # the unit stated last in the passage (an earlier paragraph: "Cấp huyện tiếp nhận ..." then
+    # "Đã giải quyết ..."), before the section heading and the document's default
+    v = scope.subject_at(g.start) if g.line not in doc.tables else None  # a table's rows name their own
+    if v is not None:
+        return v
+    v = _section_subject(doc, g)
+    return v if v is not None else doc.default_subject
+
+
+_OPEN_BEFORE = re.compile(r"\s*\(\s*(?:(?:đạt|chiếm|với|là|có)\s+)?$")
+_CLOSE_AFTER = re.compile(r"[^()\d]{0,24}\)")
+_NAME_SEG = re.compile(r"(?:^|[,;:(]|\s(?:là|gồm|như|và))\s*(?P<name>[A-ZÀ-ỸĐ][^,;:()\d]{1,60}?)\s*\(\s*$")
+
+
+def _bracketed_subject(doc: _Doc, g: _Group) -> str | None:
+    """"UBND huyện A (1.234 hồ sơ), UBND huyện B (567 hồ sơ)", "Đà Nẵng (58,89%)": a figure alone in
+    a parenthesis after a name is that name's figure."""
+    text = doc.text
+    ls = doc.line_starts[g.line]
+    head = text[max(ls, g.start - 90):g.start]
+    if not _OPEN_BEFORE.search(head) or not _CLOSE_AFTER.match(text, g.end):
+        return None
+    opened = head.rfind("(") + max(ls, g.start - 90)
+    ms = [m for m in doc.mentions_in(max(ls, opened - 90), opened) if not text[m.end:opened].strip()]
+    if ms:
+        return ms[-1].value
+    m = _NAME_SEG.search(head[:head.rfind("(") + 1])
+    if m is None or len(m.group("name").split()) > 8:
+        return None
+    return " ".join(m.group("name").split())
+
+
+_FRAME = re.compile(r"(?:^|,\s*)(?:với|đối\s+với|riêng)\s+$", re.IGNORECASE)
+
+
+def _strip_bullets(s: str) -> str:
+    return re.sub(r"^\s*(?:[-–+*•·]+\s*)*", "", s)
+
+
+def _framed_subject(doc: _Doc, g: _Group) -> str | None:
+    """"Với cấp xã, toàn tỉnh tiếp nhận ...", "Riêng cấp huyện, ...": the unit the sentence is framed
+    by is its subject, whatever other unit the clause names."""
+    s = g.sent_start
+    for m in reversed(doc.mentions_in(s, g.start)):
+        if m.value == ISSUER:
+            continue
+        before = _strip_bullets(doc.text[s:m.start])
+        if _FRAME.search(before) and doc.text[m.end:m.end + 2].lstrip().startswith(","):
+            return m.value
+    return None
 
 
 def _named_unit_subject(doc: _Doc, g: _Group) -> str | None:
