@@ -55,6 +55,7 @@ def fraction_relations(doc: Passage, used_pct: set[int]) -> list[Relation]:
                 approximate=kind,
                 qualifier=word,
                 readings=tuple(alts),
+                hedge_on_stated=bool(pct.qualifier) and not f.qualifier if kind else None,
             )
         )
     return out

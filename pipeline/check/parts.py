@@ -43,6 +43,7 @@ def share_relation(
     note: str | None = None,
     note_args: tuple[tuple[str, str], ...] = (),
     rule: str = "share_of_total",
+    confidence: float = 1.0,
 ) -> Relation:
     ids = part.fact_ids + share.fact_ids + (base_fig.fact_ids if base_fig else ())
     alts = list(readings)
@@ -71,6 +72,12 @@ def share_relation(
         readings=tuple(alts),
         note=note,
         note_args=note_args,
+        spans=(part.half, base_fig.half if base_fig is not None else 0.0),
+        # a hedged operand makes the computed value a bound too: only the stated hedge can decide
+        hedge_on_stated=bool(share.qualifier) and not (part.qualifier or (base_fig and base_fig.qualifier))
+        if kind
+        else None,
+        confidence=confidence,
     )
 
 
@@ -115,6 +122,11 @@ def relations_from_list(doc: Passage, lst: PartList) -> list[Relation]:
                 approximate=kind,
                 qualifier=word,
                 readings=tuple(alts),
+                spans=tuple(p.fig.half for p in parts),
+                stated_span=total.half,
+                hedge_on_stated=bool(total.qualifier) and not any(p.fig.qualifier for p in parts)
+                if kind
+                else None,
             )
         )
     shares = [p for p in parts if p.share is not None]

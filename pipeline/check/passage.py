@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.check.precision import half_width
 from pipeline.check.rules import Rules
 from pipeline.model import Fact, NormText, Section
 
@@ -48,6 +49,7 @@ class Fig:
     section_id: str | None = None
     metric: str | None = None
     subject: str | None = None
+    half: float = 0.0  # FORMAT.md: a figure with decimals or a scale word is ± half its last digit
 
     @property
     def countlike(self) -> bool:
@@ -257,6 +259,7 @@ class Passage:
                 fig.alts = self._alt_readings(
                     self._digits(f.char_start, f.char_end), fig.value, _ocr_doubt(f), last=True
                 )
+                fig.half = half_width(text[f.char_start : f.char_end], int(f.decimals or 0))
                 figs.append(fig)
         return self._join_fractions(figs)
 

@@ -46,7 +46,7 @@ class Tolerance(Strict):
     accept_truncation: bool = True
     sum_absolute: float = 0.0
     float_epsilon: float = 1e-9
-    approximate_margin_points: float = 1.0
+    approximate_relative: float = 0.05  # FORMAT.md: "khoảng/gần/xấp xỉ/ước X" is X ± 5 %
     ocr_doubtful_confidence: float = 0.9
     ocr_confusions: dict[str, str] = Field(default_factory=dict)
 
