@@ -40,22 +40,11 @@ $(DEMO_INPUTS)/.done: $(wildcard corpus/*.txt corpus/*.md)
 test: setup
 	$(VENV)/bin/pytest
 
-# Scores corpus/ against its own gold, its renderings (text-layer PDF, DOCX, scans at three levels,
-# read back through the loaders and Tesseract) against the same gold, and the seeds against theirs.
+# One table: corpus/ against its own gold, its renderings (text-layer PDF, DOCX, scans at three levels,
+# read back through the loaders and Tesseract) against the same gold, the seeds and each ../shared/dev set.
 eval: setup $(RENDERS)/renders.json
-	@mkdir -p $(BUILD)
-	@rm -f $(BUILD)/eval-corpus.duckdb $(BUILD)/eval-renders.duckdb $(BUILD)/eval-seeds.duckdb
-	$(BAOCAO) ingest corpus/ --db $(BUILD)/eval-corpus.duckdb --quiet
-	@echo "== corpus/ against its own gold"
-	$(BAOCAO) eval --db $(BUILD)/eval-corpus.duckdb --gold corpus/
-	$(BAOCAO) ingest $(RENDERS) --db $(BUILD)/eval-renders.duckdb --quiet
-	@echo "== renderings of corpus/ (pdf, docx, scan-clean/mild/harsh) against the same gold"
-	$(BAOCAO) eval --db $(BUILD)/eval-renders.duckdb --gold corpus/
-	@if [ -d $(SHARED)/seeds ]; then \
-	  $(BAOCAO) ingest $(SHARED)/seeds --db $(BUILD)/eval-seeds.duckdb --quiet && \
-	  echo "== $(SHARED)/seeds against $(SHARED)/gold" && \
-	  $(BAOCAO) eval --db $(BUILD)/eval-seeds.duckdb --gold $(SHARED)/gold; \
-	else echo "$(SHARED)/seeds not present: seed evaluation skipped"; fi
+	@PATH=$(VENV)/bin:$$PATH $(PY) scripts/score_sets.py --shared $(SHARED) --renders $(RENDERS) --build $(BUILD)
+	@echo "per-document misses: $(BAOCAO) eval --db $(BUILD)/eval-SET.duckdb --gold GOLD -v"
 
 $(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) $(wildcard pipeline/devtools/render/*.py)
 	$(BAOCAO) render corpus/ --out $(RENDERS)

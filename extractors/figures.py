@@ -28,18 +28,20 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
 import regex
+from pydantic import Field, StrictInt, StrictStr
 
 from extractors.numbers import MULTIPLIERS, find_numbers
-from pipeline.errors import ConfigError
+from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
+from pipeline.structure.layout import Layout, build_layout
 
-UNITS_PATH = Path(__file__).resolve().parents[1] / "schemas" / "units.yaml"
+UNITS_PATH = SCHEMA_DIR / "units.yaml"
 
 _SP = r"[ \u00a0]"
 _WORD_START = r"(?:^|(?<=[^\w]))"  # inside a look-behind: the phrase starts a word
@@ -73,7 +75,6 @@ _RANGE_JOIN = regex.compile(r"\s*(?:-|–|—|đến|tới)\s*(?:hơn|trên|gầ
 _LIST_JOIN = regex.compile(r"\s*(?:,|và|-|–)\s*")
 _MULTIPLIER = regex.compile(r"tỷ|tỉ|triệu|nghìn|ngàn")
 _WS = regex.compile(r"\s+")
-_SPLIT_CELLS = regex.compile(r"\t|\|")
 _STT_HEADER = regex.compile(r"(?i)^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)\.?$")
 _UNIT_NOTE = regex.compile(r"(?i)(?:đơn\s+vị\s+tính|đvt)\s*[:.]?\s*(?P<u>[^\n)]+)")
 _MONEY_SCALE = regex.compile(r"(?i)(?P<m>nghìn|ngàn|triệu|tỷ|tỉ)\s+(?:đồng|VNĐ|VND)")
@@ -114,44 +115,54 @@ def _behind(body: str) -> regex.Pattern[str]:
     return regex.compile(r"(?<=" + body + r")", regex.IGNORECASE)
 
 
+class _UnitEntry(Strict):
+    text: StrictStr
+    kind: Literal["count", "money", "other"] = "count"
+    not_before: list[StrictStr] = Field(default_factory=list)
+
+
+_Phrases = Annotated[list[StrictStr], Field(min_length=1)]
+
+
+class _UnitsFile(Strict):
+    """schemas/units.yaml: the unit nouns and the context words around numbers."""
+
+    units: list[_UnitEntry]
+    time_units: _Phrases
+    date_words: Annotated[dict[str, StrictInt], Field(min_length=1)]
+    label_words: _Phrases
+    doc_words: _Phrases
+    doc_words_with_so: _Phrases
+    norm_words: _Phrases
+    qualifiers: Annotated[dict[str, StrictStr], Field(min_length=1)]
+    qualifiers_after: Annotated[dict[str, StrictStr], Field(min_length=1)]
+    phone_words: _Phrases
+
+
 @functools.lru_cache(maxsize=4)
 def grammar(path: Path = UNITS_PATH) -> Grammar:
     """Load and compile the unit vocabulary and context words; a malformed file is a ConfigError."""
-    import yaml
-
-    def fail(msg: str) -> ConfigError:
-        return ConfigError(f"{Path(path).name}: {msg}", path=str(path))
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise fail(f"cannot read: {e}") from e
-    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
-        raise fail("expected a mapping with a 'units' list")
+    data = load_model(path, _UnitsFile)
+    for i, entry in enumerate(data.units):
+        if not entry.text.strip():
+            raise config_error(path, f"units.{i}.text", "must be a non-empty phrase")
+    for key in ("time_units", "label_words", "doc_words", "doc_words_with_so", "norm_words", "phone_words"):
+        if not all(x.strip() for x in getattr(data, key)):
+            raise config_error(path, key, "must be a non-empty list of phrases")
 
     def words(key: str) -> list[str]:
-        v = data.get(key)
-        if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):
-            raise fail(f"'{key}' must be a non-empty list of phrases")
-        return v
+        return list(getattr(data, key))
 
     def mapping(key: str) -> dict[str, str]:
-        v = data.get(key)
-        if not isinstance(v, dict) or not v:
-            raise fail(f"'{key}' must be a non-empty mapping")
-        return {str(k).casefold(): str(x) for k, x in v.items()}
+        return {k.casefold(): str(x) for k, x in getattr(data, key).items()}
 
     alts: list[tuple[int, str]] = []
     kinds: dict[str, str] = {}
-    for entry in data["units"]:
-        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str) or not entry["text"].strip():
-            raise fail(f"bad unit entry {entry!r}")
-        text, kind = entry["text"], entry.get("kind", "count")
-        if kind not in {"count", "money", "other"}:
-            raise fail(f"unit {text!r} has unknown kind {kind!r}")
+    for entry in data.units:
+        text, kind = entry.text, entry.kind
         guard = r"(?!\w)"
-        if entry.get("not_before"):
-            guard += r"(?!\s+(?:" + _alt(entry["not_before"]) + r")(?!\w))"
+        if entry.not_before:
+            guard += r"(?!\s+(?:" + _alt(entry.not_before) + r")(?!\w))"
         if len(text) == 1:
             guard += r"(?!\))"  # "đ)" opens an enumerated item, it is not a currency
         alts.append((len(text), _phrase(text) + guard))
@@ -224,13 +235,20 @@ class _Draft:
     qualifier: str | None = None
 
 
-def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str) -> list[Fact]:
-    """Every figure of the document, in text order, with its value, kind, unit, precision and quote."""
+def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str,
+                    layout: Layout | None = None) -> list[Fact]:
+    """Every figure of the document, in text order, with its value, kind, unit, precision and quote.
+
+    `layout` is the text's parsed structure (`pipeline.structure.layout.build_layout(t)`, built here
+    when not given): its tables give the cells, its page-number and running-header lines hold none.
+    """
     g = grammar()
     text = t.text
-    excluded = _Spans(_excluded_spans(text, g))
+    layout = layout if layout is not None else build_layout(t)
+    debris = [(a.start, a.end) for a in layout.asides if a.kind != "note"]
+    excluded = _Spans(_excluded_spans(text, g) + debris)
     tokens = find_numbers(text)
-    cells = _table_cells(text)
+    cells = _table_cells(text, layout)
     cell_starts = [s for s, _, _ in cells]
     drafts: list[_Draft] = []
     label_end = -1  # end of the last label number, so that "mức độ 3, 4" drops the 4 too
@@ -308,55 +326,20 @@ def _excluded_spans(text: str, g: Grammar) -> list[tuple[int, int]]:
     return spans
 
 
-def _table_cells(text: str) -> list[tuple[int, int, _Cell]]:
-    """(start, end, cell) for every cell of every block of tab- or pipe-separated rows."""
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
+def _table_cells(text: str, layout: Layout) -> list[tuple[int, int, _Cell]]:
+    """(start, end, cell) for every cell of every table of the layout, with what a bare number in
+    it needs: its column's header, whether the first column counts rows, the table's unit note."""
     out: list[tuple[int, int, _Cell]] = []
-    for style, group in itertools.groupby(lines, key=lambda ln: _row_style(ln[1])):
-        if not style:
-            continue
-        rows = [_cells(off, line) for off, line in group]
-        header = [c.strip() for _, _, c in rows[0]]
-        counter = _is_counter([r[0][2].strip() for r in rows if r])
-        top = rows[0][0][0]
+    for table in layout.tables:
+        top = table.rows[0].cells[0].start
         above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, max(0, top - 1))))  # the two lines above
-        note = _UNIT_NOTE.search(text, max(0, above), top) or _UNIT_NOTE.search(" ".join(header))
+        note = _UNIT_NOTE.search(text, max(0, above), top) or _UNIT_NOTE.search(" ".join(table.header))
         unit_note = note.group("u").strip() if note else ""
-        for row in rows:
-            for col, (s, e, _c) in enumerate(row):
-                out.append((s, e, _Cell(col, header[col] if col < len(header) else "", counter, unit_note)))
+        for row in table.rows:
+            for c in row.cells:
+                out.append((c.start, c.end,
+                            _Cell(c.column, table.header_of(c.column), table.counter_column, unit_note)))
     return out
-
-
-def _row_style(line: str) -> str:
-    """"pipe" or "tab" for a table row, "" for prose; a change of style starts another table."""
-    if line.lstrip().startswith("|") and line.count("|") >= 3:
-        return "pipe"
-    return "tab" if "\t" in line.strip("\t ") else ""
-
-
-def _cells(off: int, line: str) -> list[tuple[int, int, str]]:
-    cells, start = [], 0
-    for m in _SPLIT_CELLS.finditer(line):
-        cells.append((off + start, off + m.start(), line[start:m.start()]))
-        start = m.end()
-    cells.append((off + start, off + len(line), line[start:]))
-    if line.lstrip().startswith("|"):  # "| a | b |": drop the empty edges
-        cells = cells[1:]
-        if cells and not cells[-1][2].strip():
-            cells = cells[:-1]
-    return cells
-
-
-def _is_counter(first_col: list[str]) -> bool:
-    """A first column that counts rows 1, 2, 3 ... (the STT column even without its header)."""
-    nums = [int(c) for c in first_col if c.isdigit() and len(c) <= 3]
-    steps = sum(1 for a, b in itertools.pairwise(nums) if b == a + 1)
-    return len(nums) >= 2 and steps >= max(1, len(nums) // 2)
 
 
 def _cell_at(cells: list[tuple[int, int, _Cell]], starts: list[int], pos: int) -> _Cell | None:

@@ -18,11 +18,20 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from extractors.entities import extract_entities
+from extractors.figures import extract_figures
+from extractors.meaning import annotate_facts
+from extractors.metadata import extract_metadata
+from pipeline import store
+from pipeline.check import run_checks
 from pipeline.errors import BaocaoError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
 from pipeline.loaders.pagepool import page_budget
-from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
+from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, Page, doc_id_for, ocr_tag
+from pipeline.normalize import normalize
 from pipeline.ocr.repair import load_rules as load_ocr_rules
+from pipeline.structure.layout import build_layout
+from pipeline.structure.tree import segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,22 +135,15 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) 
 
 def analyze(loaded: Loaded) -> DocResult:
     """normalize → segment → extract → meaning → check for one loaded document; raises BaocaoError."""
-    from extractors.entities import extract_entities
-    from extractors.figures import extract_figures
-    from extractors.meaning import annotate_facts
-    from extractors.metadata import extract_metadata
-    from pipeline.check import run_checks
-    from pipeline.normalize import normalize
-    from pipeline.segment import segment
-
     p = loaded.path
     t1 = time.perf_counter()
     norm = _stage("normalize", p, normalize, loaded)
     t2 = time.perf_counter()
+    layout = _stage("structure", p, build_layout, norm)  # parsed once; every later stage reads it
     sections = tuple(_stage("segment", p, segment, norm))
     t3 = time.perf_counter()
     meta = _stage("metadata", p, extract_metadata, norm, sections)
-    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id))
+    facts = tuple(_stage("extract", p, extract_figures, norm, sections, loaded.doc_id, layout))
     facts = mark_ocr_facts(facts, loaded, norm)
     t4 = time.perf_counter()
     entities = tuple(_stage("entities", p, extract_entities, norm, sections))
@@ -170,8 +172,6 @@ Năm 2023 tiếp nhận 1.200 hồ sơ, trong đó trực tuyến 900 hồ sơ, 
 
 def warm_up() -> None:
     """Build every stage's caches in this process (before forking workers that inherit them)."""
-    from pipeline.model import Page
-
     sample = Loaded(path="<warm-up>", sha256="0" * 64, source_kind="text", pages=(Page(1, _WARM_UP_TEXT),))
     with contextlib.suppress(BaocaoError):  # a broken stage shows up, with its file, on real documents
         analyze(sample)
@@ -251,8 +251,6 @@ def ingest(
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at `db`; returns what happened."""
-    from pipeline import store
-
     started = time.perf_counter()
     summary = Summary()
     files = discover(Path(p) for p in paths)
@@ -306,8 +304,6 @@ def ingest(
 
 
 def _fail(con, summary: Summary, failure: Failure) -> None:
-    from pipeline import store
-
     store.record_error(con, failure.path, failure.sha256, failure.stage, failure.error)
     summary.errors += 1
     summary.failures.append(failure)

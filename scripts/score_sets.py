@@ -5,7 +5,9 @@ Each set is ingested afresh into `build/eval-<set>.duckdb` with the installed `b
 help real text without hurting our own?". Sets whose folders are absent (a user's clone has no
 ../shared) are listed as skipped.
 
-    python scripts/score_sets.py [--shared ../shared] [--only real1,real2] [--keep]
+    python scripts/score_sets.py [--shared ../shared] [--only real1,real2] [--renders build/renders]
+
+Per-document misses: `baocao eval --db build/eval-<set>.duckdb --gold <gold> -v`.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from pathlib import Path
 COLUMNS = ("fact P/R", "metric", "subject", "period", "meta", "relations R", "mismatch R/P", "head P/R")
 
 
-def _sets(shared: Path) -> list[tuple[str, Path, Path]]:
+def _sets(shared: Path, renders: Path | None) -> list[tuple[str, Path, Path]]:
     out = [("corpus", Path("corpus"), Path("corpus"))]
+    if renders is not None:  # PDF, DOCX and scans of corpus/, scored against corpus/'s own gold
+        out.append(("renders", renders, Path("corpus")))
     out.append(("seeds", shared / "seeds", shared / "gold"))
     for dev in sorted((shared / "dev").glob("*/docs")):
         out.append((dev.parent.name, dev, dev.parent / "gold"))
@@ -51,12 +55,13 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--only", default="", help="comma-separated set names")
     ap.add_argument("--build", type=Path, default=Path("build"))
+    ap.add_argument("--renders", type=Path, default=None, help="folder of `baocao render corpus/` output")
     args = ap.parse_args()
     baocao = shutil.which("baocao") or str(Path(sys.executable).with_name("baocao"))
     only = {s for s in args.only.split(",") if s}
     args.build.mkdir(parents=True, exist_ok=True)
     lines = [("set", *COLUMNS)]
-    for name, docs, gold in _sets(args.shared):
+    for name, docs, gold in _sets(args.shared, args.renders):
         if only and name not in only:
             continue
         if not docs.is_dir() or not gold.is_dir():

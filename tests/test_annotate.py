@@ -11,7 +11,7 @@ from extractors.entities import extract_entities
 from extractors.figures import extract_figures
 from extractors.meaning import annotate_facts
 from pipeline.model import DocMeta, Fact, NormText
-from pipeline.segment import segment
+from pipeline.structure.tree import segment
 
 HUYEN = DocMeta(issuer="UBND huyện Tân Phước", place="Tân Phước", title="Báo cáo kết quả cải cách hành chính năm 2022",
                 issued_date=date(2022, 12, 10), issued_date_text="2022-12-10")

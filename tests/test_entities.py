@@ -9,7 +9,7 @@ import pytest
 
 from extractors.entities import build_nlp, extract_entities
 from pipeline.model import NormText
-from pipeline.segment import segment
+from pipeline.structure.tree import segment
 
 
 def ents(text: str):

@@ -1,4 +1,4 @@
-"""Behaviour of pipeline.segment: which lines are headings, their labels, levels, paths and spans."""
+"""Behaviour of pipeline.structure.headings and .tree: which lines are headings, their labels, levels, paths, spans."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import yaml
 
 from pipeline.errors import ConfigError
 from pipeline.model import NormText, stable_id
-from pipeline.segment import DEFAULT_RULES_PATH, load_heading_rules, segment
+from pipeline.structure.headings import DEFAULT_RULES_PATH, load_heading_rules
+from pipeline.structure.tree import segment
 
 PREAMBLE = (
     "Thực hiện chỉ đạo của cấp trên về việc tổng hợp tình hình ứng dụng công nghệ thông tin, "
