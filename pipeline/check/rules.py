@@ -51,6 +51,18 @@ class Tolerance(Strict):
     ocr_confusions: dict[str, str] = Field(default_factory=dict)
 
 
+class CandidateRules(Strict):
+    """How candidate readings are proposed and chosen (pipeline/check/candidates.py, select.py)."""
+
+    passage_lines: int = 6
+    headline_chars: int = 300
+    plausible: float = 0.3
+    strong: float = 0.75
+    margin: float = 0.15
+    cues: dict[str, float] = Field(default_factory=dict)
+    base_words: Words = Field(default_factory=list)
+
+
 class Bilingual(Strict):
     vi: Annotated[str, Field(min_length=1)]
     en: Annotated[str, Field(min_length=1)]
@@ -85,6 +97,8 @@ class ChecksFile(Strict):
     label_synonyms: dict[str, str]
     qualifiers: dict[Literal["lower_bound", "upper_bound", "approximate"], Words]
     tolerance: Tolerance
+    candidates: CandidateRules = Field(default_factory=CandidateRules)
+    percent_targets: Words = Field(default_factory=list)
     messages: dict[str, StatusMessages]
     reasons: dict[str, Bilingual]
     finders: list[str]
@@ -117,6 +131,8 @@ class Rules:
     attribute_groups: tuple[tuple[str, re.Pattern[str]], ...]
     change_re: re.Pattern[str]
     percent_of_other_re: re.Pattern[str]
+    base_words_re: re.Pattern[str]
+    percent_target_re: re.Pattern[str]
     not_unit: frozenset[str]
     qualifier_kind: dict[str, str]
     qualifier_re: re.Pattern[str]
@@ -176,6 +192,8 @@ def _compile(path: str, cfg: ChecksFile) -> Rules:
             attribute_groups=tuple((name, _whole(words)) for name, words in cfg.attribute_groups.items()),
             change_re=_whole(cfg.change_words),
             percent_of_other_re=re.compile(r"[\s*]*" + _words_re(cfg.percent_of_other) + r"(?!\w)", re.I),
+            base_words_re=_whole(cfg.candidates.base_words or ["tổng số"]),
+            percent_target_re=_whole(cfg.percent_targets or ["phấn đấu"]),
             not_unit=frozenset(cfg.not_unit_words),
             qualifier_kind=quals,
             qualifier_re=re.compile(r"(?<!\w)" + _words_re(list(quals)) + r"\s*$", re.I),

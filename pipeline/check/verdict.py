@@ -186,6 +186,17 @@ def evaluate(
     return _make_check(t, sections, rel, doc_id, rules, status, shown, shown_j, reason_key, reason_args)
 
 
+def holds(rel: Relation, rules: Rules) -> bool:
+    """Whether the primary reading of a relation is consistent (FORMAT.md's rounding, intervals and
+    hedges): what the selection of candidate readings asks of each reading."""
+    j = judge(rel, rel.operands, rel.stated, rules)
+    if j.expected is None:
+        return False
+    if j.fits:
+        return True
+    return bool(rel.approximate) and _approximate_verdict(rel, j, rules) == "ok"
+
+
 def _used_reason(key: str) -> str:
     return {"footnote_reading": "footnote_used"}.get(key, key)
 

@@ -1,0 +1,200 @@
+"""Candidates: every plausible reading of a stated figure, each with the structural cues that support it.
+
+Why candidates rather than "the nearest figure": real reports put the base of a percent in the same
+clause, an earlier sentence of the paragraph ("… tiếp nhận N hồ sơ. Trong đó, có M hồ sơ trực tuyến
+(đạt tỷ lệ p%)"), the headline, or just after the percent ("… (đạt p%), hồ sơ đến hạn N hồ sơ"), and
+mix counted nouns (hồ sơ, văn bản, xã, máy tính). A finder proposes each reading as a `Candidate`
+(its operands, the cues found, a score from the cue weights of checks.yaml `candidates.cues`);
+`pipeline.check.select.choose` then keeps the reading that fits, or says how strongly the best
+unfitting one is supported.
+
+How a finder uses it (the percent finder in `shares.py` is the first user):
+
+    cands = share_candidates(doc, part, pct)            # or build Candidate(...) of its own
+    choice = choose(cands, lambda c: fits(c))           # pipeline/check/select.py
+    if choice: relation = ... choice.candidate.operands, strong=choice.strong,
+                              confidence=choice.confidence
+
+For a sum, `operands` are the parts and `stated` the total; `Candidate.score` comes from `score_of`
+with the finder's own cue names (each must be a key of `candidates.cues`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.catalog import load_catalog
+from pipeline.check.clauses import bridge_ok
+from pipeline.check.passage import BULLET_RE, SHARE_WORDS, Fig, Passage, clean, compatible
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One reading of a stated figure: the operands it relates (share: part, whole), the cues found."""
+
+    operands: tuple[Fig, ...]
+    stated: Fig
+    cues: tuple[str, ...]
+    score: float
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(f.total_value for f in self.operands)
+
+
+def score_of(cues: Iterable[str], weights: Mapping[str, float]) -> float:
+    """The sum of the cues' weights, clamped to 0–1 (how strongly the structure supports a reading)."""
+    return min(1.0, max(0.0, sum(weights.get(c, 0.0) for c in cues)))
+
+
+@lru_cache(maxsize=4)
+def _bases_by_metric(_version: int = 0) -> dict[str, frozenset[str]]:
+    """metrics.yaml read as "what may a figure of metric m be a share of": the denominator of a rate
+    whose numerator counts m, the broader metric m refines, the metric m is listed as a part of."""
+    cat = load_catalog()
+    out: dict[str, set[str]] = {}
+    for m in cat.metrics.values():
+        for n in m.numerator:
+            if m.denominator:
+                out.setdefault(n, set()).add(m.denominator)
+        if m.broader:
+            out.setdefault(m.key, set()).add(m.broader)
+        for p in m.parts:
+            out.setdefault(p, set()).add(m.key)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def passage_start(doc: Passage, pos: int) -> int:
+    """Where the passage holding `pos` begins: its paragraph, and the paragraph before when this one
+    continues it (opens with "Trong đó", a bullet or a lower-case word); never across a heading."""
+    max_lines = doc.rules.config.candidates.passage_lines
+    i = doc.line_index(pos)
+    first = i
+    j = i - 1
+    steps = 0
+    while j >= 0 and steps < max_lines:
+        if doc.is_heading(j):
+            break
+        if doc.blank(j):
+            if not _continues(doc, first):
+                break
+        else:
+            first = j
+            steps += 1
+        j -= 1
+    return doc.lines[first][0]
+
+
+def _continues(doc: Passage, i: int) -> bool:
+    s, e = doc.lines[i]
+    line = clean(doc.text[s:e]).lstrip(" \t")
+    if BULLET_RE.match(line) or (line[:1].islower()):
+        return True
+    return bool(doc.rules.parts_re.match(line))
+
+
+def headline_figs(doc: Passage, before: int) -> list[Fig]:
+    """The figures of the document's first line (a news headline, a title), when it ends before `before`."""
+    for s, e in doc.lines:
+        if doc.text[s:e].strip():
+            if e <= before and e - s <= doc.rules.config.candidates.headline_chars:
+                return doc.figs_between(s, e)
+            return []
+    return []
+
+
+def _whole_ok(f: Fig, part: Fig) -> bool:
+    if f is part or f.kind == "percent" or not (f.countlike or (f.kind == "ratio" and f.num is not None)):
+        return False
+    return f.total_value >= part.value and f.total_value > 0
+
+
+def _unit_cue(a: str | None, b: str | None) -> str:
+    if a is None or b is None:
+        return "unit_unknown"
+    return "same_unit" if compatible(a, b) else "other_unit"
+
+
+def _named_whole(doc: Passage, pct: Fig) -> str | None:
+    """ "chiếm 85% số xã", "đạt 60% tổng số hồ sơ": the noun the percent says it is a share of."""
+    m = _NAMED_WHOLE.match(doc.text[pct.end : pct.end + 40])
+    return m.group(1).lower() if m else None
+
+
+_NAMED_WHOLE = re.compile(r"[\s*]*(?:của\s+)?(?:tổng\s+)?số\s+(?:lượng\s+)?([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)", re.I)
+
+
+def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
+    """Every plausible (part, whole) reading of "<part> … chiếm/đạt/tỷ lệ <pct>", best first.
+
+    Wholes come from the part's sentence, the earlier sentences of its passage, the headline and the
+    rest of the sentence after the percent; each is typed by its counted noun and metric family."""
+    weights = doc.rules.config.candidates.cues
+    text = doc.text
+    bases = _bases_by_metric()
+    sent_lo = doc.sentence_start(part.start)
+    lo = passage_start(doc, part.start)
+    named = _named_whole(doc, pct)
+    sent_end = _sentence_end(doc, pct.end)
+    before = [f for f in doc.figs_between(lo, part.start) if _whole_ok(f, part)]
+    after = [f for f in doc.figs_between(pct.end, sent_end) if _whole_ok(f, part)]
+    head = [f for f in headline_figs(doc, lo) if _whole_ok(f, part)]
+    pcts = [f for f in doc.figs if f.kind == "percent"]
+    nearest = next((f for f in reversed(before) if _unit_cue(f.unit, part.unit) == "same_unit"), None)
+    out: list[Candidate] = []
+    for where, figs in (("before", before), ("after", after), ("headline", head)):
+        for f in figs:
+            cues: list[str] = []
+            if where == "before":
+                cues.append("same_sentence" if f.start >= sent_lo else "same_passage")
+                if doc.rules.parts_re.search(clean(text[f.end : part.start])):
+                    cues.append("parts_connective")
+            else:
+                cues.append("after_percent" if where == "after" else "headline")
+            if f is nearest:
+                cues.append("nearest")
+            cues.append(_unit_cue(f.unit, part.unit))
+            if named is not None:
+                if f.unit is None or not compatible(f.unit, named):
+                    continue  # "85% số xã" is a share of a count of xã
+                cues.append("named_whole")
+            floor = sent_lo if where == "before" and f.start >= sent_lo else 0
+            clause = re.split(r"[,;(:]", text[max(floor, f.start - 60) : f.start])[-1]
+            if doc.rules.base_words_re.search(clause):
+                cues.append("total_word")
+            if doc.rules.change_re.search(clause):
+                cues.append("change")
+            if part.metric and f.metric:
+                if f.metric in bases.get(part.metric, ()):
+                    cues.append("metric_base")
+                elif f.metric == part.metric:
+                    cues.append("metric_same")
+            if _has_own_share(doc, f, pcts, pct):
+                cues.append("own_share")
+            if f.period and part.period and not _same_period(f.period, part.period):
+                cues.append("other_period")
+            out.append(Candidate((part, f), pct, tuple(cues), score_of(cues, weights)))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _has_own_share(doc: Passage, f: Fig, pcts: list[Fig], pct: Fig) -> bool:
+    """A figure followed by its own percent ("4.157 hồ sơ (đạt 99,71%)") is a part, not the base."""
+    nxt = doc.next_fig(f.end)
+    if nxt is None or nxt.kind != "percent" or nxt is pct:
+        return False
+    return bridge_ok(doc, doc.text[f.end : nxt.start], max_words=SHARE_WORDS)
+
+
+def _sentence_end(doc: Passage, pos: int) -> int:
+    """The end of the clause run after `pos`: the next full stop or semicolon, else the line's end."""
+    e = doc.lines[doc.line_index(pos)][1]
+    m = re.search(r"[.!?…;](?=\s|$)", doc.text[pos:e])
+    return pos + m.start() if m else e
+
+
+def _same_period(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a) or a[:4] == b[:4]
