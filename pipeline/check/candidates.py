@@ -46,8 +46,13 @@ class Candidate:
 
 
 def score_of(cues: Iterable[str], weights: Mapping[str, float]) -> float:
-    """The sum of the cues' weights, clamped to 0–1 (how strongly the structure supports a reading)."""
-    return min(1.0, max(0.0, sum(weights.get(c, 0.0) for c in cues)))
+    """The sum of the cues' weights (not clamped, so that readings rank apart; `confidence` clamps)."""
+    return sum(weights.get(c, 0.0) for c in cues)
+
+
+def confidence(score: float) -> float:
+    """A score as the 0–1 confidence stored on the check row."""
+    return min(1.0, max(0.0, score))
 
 
 @lru_cache(maxsize=4)
@@ -96,6 +101,19 @@ def _continues(doc: Passage, i: int) -> bool:
     return bool(doc.rules.parts_re.match(line))
 
 
+def _topic_start(doc: Passage, lo: int, sent_lo: int) -> int:
+    """ "Trong khi đó, …", "Ngoài ra, …": a sentence opening a new topic ends the search for a base."""
+    pat = doc.rules.topic_breakers_re
+    last = lo
+    for m in pat.finditer(doc.text, lo, sent_lo + 40):
+        if m.start() > sent_lo:
+            break
+        before = clean(doc.text[max(lo, m.start() - 3) : m.start()])
+        if m.start() == lo or re.search(r"[.!?…:;]\s*$|\n\s*$|^\s*$", before):
+            last = m.start()
+    return last
+
+
 def headline_figs(doc: Passage, before: int) -> list[Fig]:
     """The figures of the document's first line (a news headline, a title), when it ends before `before`."""
     for s, e in doc.lines:
@@ -115,16 +133,32 @@ def _whole_ok(f: Fig, part: Fig) -> bool:
 def _unit_cue(a: str | None, b: str | None) -> str:
     if a is None or b is None:
         return "unit_unknown"
-    return "same_unit" if compatible(a, b) else "other_unit"
+    return "same_unit" if compatible(_noun(a), _noun(b)) else "other_unit"
+
+
+def _noun(unit: str) -> str:
+    """A counted noun with the catalog's abbreviations expanded ("HS" -> "hồ sơ")."""
+    return " ".join(load_catalog().expand(unit.lower().split()))
 
 
 def _named_whole(doc: Passage, pct: Fig) -> str | None:
-    """ "chiếm 85% số xã", "đạt 60% tổng số hồ sơ": the noun the percent says it is a share of."""
-    m = _NAMED_WHOLE.match(doc.text[pct.end : pct.end + 40])
-    return m.group(1).lower() if m else None
+    """ "chiếm 85% số xã", "đạt 60% tổng số hồ sơ", "chiếm 35% lực lượng lao động": the noun the
+    percent names as its whole (a function word after the percent names none)."""
+    after = doc.text[pct.end : pct.end + 40]
+    m = _NAMED_WHOLE.match(after)
+    if m:
+        return m.group(1).lower()
+    m = _NOUN_AFTER.match(after)
+    if not m:
+        return None
+    words = m.group(1).lower().split()
+    if words[0] in doc.rules.not_unit or doc.rules.percent_of_other_re.match(after):
+        return None
+    return words[0] if len(words) == 1 or words[1] in doc.rules.not_unit else " ".join(words)
 
 
 _NAMED_WHOLE = re.compile(r"[\s*]*(?:của\s+)?(?:tổng\s+)?số\s+(?:lượng\s+)?([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)", re.I)
+_NOUN_AFTER = re.compile(r"[ \t]+([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)")
 
 
 def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
@@ -136,21 +170,28 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
     text = doc.text
     bases = _bases_by_metric()
     sent_lo = doc.sentence_start(part.start)
-    lo = passage_start(doc, part.start)
+    lo = _topic_start(doc, passage_start(doc, part.start), sent_lo)
     named = _named_whole(doc, pct)
     sent_end = _sentence_end(doc, pct.end)
     before = [f for f in doc.figs_between(lo, part.start) if _whole_ok(f, part)]
     after = [f for f in doc.figs_between(pct.end, sent_end) if _whole_ok(f, part)]
     head = [f for f in headline_figs(doc, lo) if _whole_ok(f, part)]
-    pcts = [f for f in doc.figs if f.kind == "percent"]
     nearest = next((f for f in reversed(before) if _unit_cue(f.unit, part.unit) == "same_unit"), None)
+    adjacent = before[-1] if before and before[-1].start >= sent_lo and _next_count(doc, before[-1]) is part else None
+    head_of_parts = _connective_head(doc, before, lo, part)
     out: list[Candidate] = []
+    seen: set[int] = set()
     for where, figs in (("before", before), ("after", after), ("headline", head)):
         for f in figs:
+            if f.start in seen:
+                continue
+            seen.add(f.start)
             cues: list[str] = []
             if where == "before":
                 cues.append("same_sentence" if f.start >= sent_lo else "same_passage")
-                if doc.rules.parts_re.search(clean(text[f.end : part.start])):
+                if f is adjacent:
+                    cues.append("adjacent")
+                if f is head_of_parts:
                     cues.append("parts_connective")
             else:
                 cues.append("after_percent" if where == "after" else "headline")
@@ -158,7 +199,7 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
                 cues.append("nearest")
             cues.append(_unit_cue(f.unit, part.unit))
             if named is not None:
-                if f.unit is None or not compatible(f.unit, named):
+                if f.unit is None or not compatible(_noun(f.unit), _noun(named)):
                     continue  # "85% số xã" is a share of a count of xã
                 cues.append("named_whole")
             floor = sent_lo if where == "before" and f.start >= sent_lo else 0
@@ -172,16 +213,36 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
                     cues.append("metric_base")
                 elif f.metric == part.metric:
                     cues.append("metric_same")
-            if _has_own_share(doc, f, pcts, pct):
-                cues.append("own_share")
+            if "metric_base" not in cues and "parts_connective" not in cues and _has_own_share(doc, f, pct):
+                cues.append("own_share")  # a total may carry its own share of a larger one
             if f.period and part.period and not _same_period(f.period, part.period):
                 cues.append("other_period")
             out.append(Candidate((part, f), pct, tuple(cues), score_of(cues, weights)))
-    out.sort(key=lambda c: -c.score)
+    # best first; between equals the closer whole (the later one before the part, the earlier after it)
+    out.sort(key=lambda c: (-c.score, abs(c.operands[1].start - part.start)))
     return out
 
 
-def _has_own_share(doc: Passage, f: Fig, pcts: list[Fig], pct: Fig) -> bool:
+def _connective_head(doc: Passage, before: list[Fig], lo: int, part: Fig) -> Fig | None:
+    """ "X …, trong đó … <part>": the figure a parts connective hangs on is the last one before it."""
+    conn = None
+    for m in doc.rules.parts_re.finditer(doc.text, lo, part.start):
+        conn = m
+    if conn is None:
+        return None
+    heads = [f for f in before if f.end <= conn.start()]
+    return heads[-1] if heads else None
+
+
+def _next_count(doc: Passage, f: Fig) -> Fig | None:
+    """The next figure after f that is not a percent."""
+    i = doc.figs.index(f) + 1
+    while i < len(doc.figs) and doc.figs[i].kind == "percent":
+        i += 1
+    return doc.figs[i] if i < len(doc.figs) else None
+
+
+def _has_own_share(doc: Passage, f: Fig, pct: Fig) -> bool:
     """A figure followed by its own percent ("4.157 hồ sơ (đạt 99,71%)") is a part, not the base."""
     nxt = doc.next_fig(f.end)
     if nxt is None or nxt.kind != "percent" or nxt is pct:

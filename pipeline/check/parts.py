@@ -45,7 +45,8 @@ def share_relation(
     rule: str = "share_of_total",
     confidence: float = 1.0,
 ) -> Relation:
-    ids = part.fact_ids + share.fact_ids + (base_fig.fact_ids if base_fig else ())
+    # the stated share last: one relation per claim (dedupe keys on the last fact)
+    ids = part.fact_ids + (base_fig.fact_ids if base_fig else ()) + share.fact_ids
     alts = list(readings)
     for v, reason, args in part.alts:
         alts.append(Reading((v, base), share.value, reason, args, reportable=reason == "footnote_reading"))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipeline.check.precision import half_width
+from pipeline.check.precision import half_width, without_scale
 from pipeline.check.rules import Rules
 from pipeline.model import Fact, NormText, Section
 
@@ -324,7 +324,9 @@ class Passage:
             r"[ \t]*(?:\*\*)?[ \t]*([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)", self.text[f.char_end : f.char_end + 40]
         )
         written = None
-        quoted_unit = bool(re.search(r"\d[^\W\d_]*[\s,]*[^\W\d_]", self.text[f.char_start : f.char_end]))
+        # "4,52 ngàn HS": the scale word is part of the number, the noun after it is the unit
+        quoted = without_scale(self.text[f.char_start : f.char_end])
+        quoted_unit = bool(re.search(r"\d[^\W\d_]*[\s,]*[^\W\d_]", quoted))
         if m and not quoted_unit and self.text[f.char_end : f.char_end + 1] in " \t*":
             w = m.group(1).lower().split()
             if w[0] not in self.rules.not_unit:

@@ -28,3 +28,8 @@ def half_width(quote: str, decimals: int) -> float:
     if decimals <= 0 and scale == 1.0:
         return 0.0
     return 0.5 * 10.0 ** -max(decimals, 0) * scale
+
+
+def without_scale(quote: str) -> str:
+    """The quote with a scale word after its digits removed ("4,52 ngàn" -> "4,52")."""
+    return _SCALE_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)].rstrip(), quote)

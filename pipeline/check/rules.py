@@ -61,6 +61,7 @@ class CandidateRules(Strict):
     margin: float = 0.15
     cues: dict[str, float] = Field(default_factory=dict)
     base_words: Words = Field(default_factory=list)
+    topic_breakers: Words = Field(default_factory=list)
 
 
 class Bilingual(Strict):
@@ -133,6 +134,7 @@ class Rules:
     percent_of_other_re: re.Pattern[str]
     base_words_re: re.Pattern[str]
     percent_target_re: re.Pattern[str]
+    topic_breakers_re: re.Pattern[str]
     not_unit: frozenset[str]
     qualifier_kind: dict[str, str]
     qualifier_re: re.Pattern[str]
@@ -194,6 +196,7 @@ def _compile(path: str, cfg: ChecksFile) -> Rules:
             percent_of_other_re=re.compile(r"[\s*]*" + _words_re(cfg.percent_of_other) + r"(?!\w)", re.I),
             base_words_re=_whole(cfg.candidates.base_words or ["tổng số"]),
             percent_target_re=_whole(cfg.percent_targets or ["phấn đấu"]),
+            topic_breakers_re=_whole(cfg.candidates.topic_breakers or ["trong khi đó"]),
             not_unit=frozenset(cfg.not_unit_words),
             qualifier_kind=quals,
             qualifier_re=re.compile(r"(?<!\w)" + _words_re(list(quals)) + r"\s*$", re.I),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.check.candidates import Candidate
+from pipeline.check.candidates import Candidate, confidence
 from pipeline.check.rules import Rules
 
 
@@ -32,14 +32,14 @@ def choose(cands: Sequence[Candidate], fits: Callable[[Candidate], bool], rules:
     """The fitting candidate with the best support (at least `plausible`), else the best candidate,
     strong only when its score reaches `strong` and leads the next one by `margin`."""
     cfg = rules.config.candidates
-    plausible = [c for c in sorted(cands, key=lambda c: -c.score) if c.score >= cfg.plausible]
+    plausible = [c for c in cands if c.score >= cfg.plausible]  # the finder's order: best first
     if not plausible:
         return None
     best = plausible[0]
     fitting = next((c for c in plausible if fits(c)), None)
     if fitting is not None:
         others = tuple(c for c in plausible if c is not fitting)
-        return Choice(fitting, True, fitting.score, True, others)
+        return Choice(fitting, True, confidence(fitting.score), True, others)
     second = plausible[1].score if len(plausible) > 1 else 0.0
     strong = best.score >= cfg.strong and best.score - second >= cfg.margin
-    return Choice(best, False, best.score, strong, tuple(plausible[1:]))
+    return Choice(best, False, confidence(best.score), strong, tuple(plausible[1:]))

@@ -134,6 +134,8 @@ def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int])
             continue
         if not bridge_ok(doc, text[part.end : pct.start], max_words=SHARE_WORDS):
             continue
+        if _closes_aside(text, part, pct):
+            continue  # "(cấp tỉnh a, cấp huyện b), đạt p%": the percent is of what precedes the aside
         lo = doc.sentence_start(part.start)
         label = _clause_label(text, lo, part.start)
         if doc.rules.change_re.search(label) or doc.rules.percent_of_other_re.match(text, pct.end):
@@ -141,6 +143,7 @@ def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int])
         if doc.rules.change_re.search(text[part.end : pct.start]) or _is_target(doc, lo, pct):
             continue  # "so với cùng kỳ tăng 5%", "phấn đấu đạt 90%": a change or a target, not a share
         cands = share_candidates(doc, part, pct) + _named_total_candidates(doc, figs, k, lo)
+        cands.sort(key=lambda c: -c.score)  # stable: the candidates' own order breaks ties
         choice = choose(cands, lambda c: _fits(doc, c), doc.rules)
         if choice is not None:
             used_pct.add(pct.start)
@@ -151,6 +154,13 @@ def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int])
             used_pct.add(pct.start)
             out.append(rel)
     return out
+
+
+def _closes_aside(text: str, part: Fig, pct: Fig) -> bool:
+    """Whether a parenthesis opened before the part closes before the percent."""
+    gap = text[part.end : pct.start]
+    close = gap.find(")")
+    return close >= 0 and "(" not in gap[:close]
 
 
 def _is_target(doc: Passage, lo: int, pct: Fig) -> bool:
@@ -209,7 +219,8 @@ def _chosen_relation(doc: Passage, choice: Choice) -> Relation:
         whole,
         connective="base: " + "+".join(c.cues),
         strong=choice.strong,
-        span_start=min(whole.start, part.start),
+        # the quote holds the base when it is in the part's sentence; otherwise it starts at the part
+        span_start=whole.start if whole.start >= doc.sentence_start(part.start) else part.start,
         note=note,
         note_args=args,
         rule="ratio_percent",
