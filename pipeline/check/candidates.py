@@ -101,6 +101,13 @@ def _continues(doc: Passage, i: int) -> bool:
     return bool(doc.rules.parts_re.match(line))
 
 
+def names_other_whole(doc: Passage, pct: Fig, whole: Fig) -> bool:
+    """Whether the percent names a whole that the figure does not count ("chiếm 21,3% lực lượng lao
+    động" after a total of "người" in a scheme): the percent is then of something not in the text."""
+    named = _named_whole(doc, pct)
+    return named is not None and whole.unit is not None and not compatible(_noun(whole.unit), _noun(named))
+
+
 def _topic_start(doc: Passage, lo: int, sent_lo: int) -> int:
     """ "Trong khi đó, …", "Ngoài ra, …": a sentence opening a new topic ends the search for a base."""
     pat = doc.rules.topic_breakers_re
@@ -154,6 +161,8 @@ def _named_whole(doc: Passage, pct: Fig) -> str | None:
     words = m.group(1).lower().split()
     if words[0] in doc.rules.not_unit or doc.rules.percent_of_other_re.match(after):
         return None
+    if doc.rules.total_words_re.match(m.group(1)) or doc.rules.base_words_re.match(m.group(1)):
+        return None  # "chiếm 40% tổng số": the whole is the total itself
     return words[0] if len(words) == 1 or words[1] in doc.rules.not_unit else " ".join(words)
 
 
@@ -199,11 +208,11 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
                 cues.append("nearest")
             cues.append(_unit_cue(f.unit, part.unit))
             if named is not None:
-                if f.unit is None or not compatible(_noun(f.unit), _noun(named)):
+                if f.unit is not None and not compatible(_noun(f.unit), _noun(named)):
                     continue  # "85% số xã" is a share of a count of xã
                 cues.append("named_whole")
             floor = sent_lo if where == "before" and f.start >= sent_lo else 0
-            clause = re.split(r"[,;(:]", text[max(floor, f.start - 60) : f.start])[-1]
+            clause = re.split(r"[,;(:\n]|[.!?…]\s", text[max(floor, f.start - 60) : f.start])[-1]
             if doc.rules.base_words_re.search(clause):
                 cues.append("total_word")
             if doc.rules.change_re.search(clause):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.check.clauses import bridge_ok, norm_label
+from pipeline.check.candidates import names_other_whole
 from pipeline.check.passage import Fig, Part, PartList, Passage, clean
 from pipeline.check.relation import Reading, Relation
 
@@ -134,6 +135,8 @@ def relations_from_list(doc: Passage, lst: PartList) -> list[Relation]:
     if shares:
         for p in shares:
             assert p.share is not None
+            if total is not None and names_other_whole(doc, p.share, total):
+                continue  # "…, chiếm 21,3% lực lượng lao động": a share of a whole not in the text
             if total is not None:
                 readings: tuple[Reading, ...] = ()
                 if len(parts) >= 2 and abs(psum - total.total_value) > 1e-9:

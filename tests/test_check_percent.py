@@ -1,0 +1,95 @@
+"""Percent bases as candidates, then a choice; thresholds, targets and changes; FORMAT.md intervals.
+
+Sentences are composed for these tests in the patterns of real reports (names and numbers invented).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.figures import extract_figures
+from pipeline.check.run import run_checks
+from pipeline.model import Check, NormText
+
+
+def run_text(text: str) -> list[Check]:
+    t = NormText(text=text)
+    return run_checks(t, [], extract_figures(t, [], "doc"), "doc")
+
+
+# ---------------------------------------------------------------------------------------------
+# Percent bases: candidates, then a choice (pipeline/check/candidates.py, select.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _percent_checks(text: str) -> list:
+    return [c for c in run_text(text) if c.rule in ("ratio_percent", "share_of_total")]
+
+
+def test_base_of_a_share_in_the_previous_sentence_is_the_figure_that_fits() -> None:
+    text = (
+        "Trong quý II, Trung tâm đã tiếp nhận 2.000 hồ sơ và giải quyết 1.900 hồ sơ. Trong đó, hồ sơ giải "
+        "quyết trước hạn là 1.500 hồ sơ (chiếm tỷ lệ 75%)."
+    )
+    c = next(c for c in _percent_checks(text) if c.stated == 75.0)
+    assert c.status == "ok" and c.operands == (1500.0, 2000.0)
+    assert 0.0 < c.confidence <= 1.0
+
+
+def test_base_after_the_percent_in_the_same_sentence() -> None:
+    text = (
+        "Tiếp nhận mới 900 hồ sơ, hồ sơ trả trước và đúng hạn là 940 hồ sơ (đạt 94%), hồ sơ đến hạn "
+        "giải quyết 1.000 hồ sơ."
+    )
+    c = next(c for c in _percent_checks(text) if c.stated == 94.0)
+    assert c.status == "ok" and c.operands == (940.0, 1000.0)
+
+
+def test_strong_reading_that_does_not_fit_is_a_mismatch() -> None:
+    text = "Cấp xã tiếp nhận 4.000 hồ sơ, với 1.000 hồ sơ trực tuyến (đạt tỷ lệ 30%)."
+    c = next(c for c in _percent_checks(text) if c.stated == 30.0)
+    assert c.status == "mismatch" and c.operands == (1000.0, 4000.0)
+    assert c.severity == pytest.approx(c.confidence * 0.05)
+
+
+def test_unclear_base_that_does_not_fit_is_unverifiable_with_the_reason() -> None:
+    text = (
+        "Năm 2024 tiếp nhận 3.000 hồ sơ. Đã giải quyết 2.800 hồ sơ. Số hồ sơ có kết quả qua bưu chính là "
+        "500 hồ sơ (chiếm 40%)."
+    )
+    c = next(c for c in _percent_checks(text) if c.stated == 40.0)
+    assert c.status == "unverifiable" and "base" in c.reason
+
+
+def test_percent_naming_its_whole_takes_only_wholes_of_that_noun() -> None:
+    text = "Toàn tỉnh có 120 xã và 4.000 hộ; 90 xã đạt chuẩn, chiếm 75% số xã."
+    c = next(c for c in _percent_checks(text) if c.stated == 75.0)
+    assert c.operands == (90.0, 120.0) and c.status == "ok"
+
+
+def test_percent_of_a_whole_not_in_the_text_is_not_checked() -> None:
+    text = "Tổng số người tham gia bảo hiểm là 5.000 người; trong đó bắt buộc 4.100 người, chiếm 21,3% lực lượng lao động."
+    assert not [c for c in _percent_checks(text) if c.stated == 21.3]
+
+
+def test_threshold_met_by_each_unit_is_not_a_share() -> None:
+    text = "Có 7/8 xã, phường đạt tỷ lệ hồ sơ trễ hạn dưới 2%."
+    assert not _percent_checks(text)
+
+
+def test_targets_and_changes_are_not_shares() -> None:
+    text = "Đã giải quyết 800 hồ sơ, phấn đấu đạt 95%. Tiếp nhận 600 hồ sơ, so với cùng kỳ tăng 12%."
+    assert not _percent_checks(text)
+
+
+def test_rounded_operand_is_an_interval() -> None:
+    # 2,35 ngàn stands for 2.345–2.355: 2.355/2.400 = 98,125% reaches the stated 98,1%
+    text = "Đã giải quyết 2.400 hồ sơ, trong đó đúng hạn 2,35 ngàn hồ sơ, đạt 98,1%."
+    c = next(c for c in _percent_checks(text) if c.stated == 98.1)
+    assert c.status == "ok"
+
+
+def test_rounded_parts_of_a_sum_meet_the_total_interval() -> None:
+    text = "Tiếp nhận 3,42 ngàn hồ sơ, trong đó trực tuyến 1,21 ngàn hồ sơ, trực tiếp 2,2 ngàn hồ sơ."
+    c = next(c for c in run_text(text) if c.rule == "sum_parts")
+    assert c.status == "ok"
