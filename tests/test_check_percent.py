@@ -68,7 +68,10 @@ def test_percent_naming_its_whole_takes_only_wholes_of_that_noun() -> None:
 
 
 def test_percent_of_a_whole_not_in_the_text_is_not_checked() -> None:
-    text = "Tổng số người tham gia bảo hiểm là 5.000 người; trong đó bắt buộc 4.100 người, chiếm 21,3% lực lượng lao động."
+    text = (
+        "Tổng số người tham gia bảo hiểm là 5.000 người; trong đó bắt buộc 4.100 người, "
+        "chiếm 21,3% lực lượng lao động."
+    )
     assert not [c for c in _percent_checks(text) if c.stated == 21.3]
 
 
@@ -93,3 +96,8 @@ def test_rounded_parts_of_a_sum_meet_the_total_interval() -> None:
     text = "Tiếp nhận 3,42 ngàn hồ sơ, trong đó trực tuyến 1,21 ngàn hồ sơ, trực tiếp 2,2 ngàn hồ sơ."
     c = next(c for c in run_text(text) if c.rule == "sum_parts")
     assert c.status == "ok"
+
+
+def test_share_of_a_plan_in_a_list_is_not_a_share_of_the_total() -> None:
+    text = "Tổng thu ngân sách đạt 120 tỷ đồng; trong đó, thu tại xã được 30 tỷ đồng, đạt 45% kế hoạch."
+    assert not [c for c in _percent_checks(text) if c.stated == 45.0]

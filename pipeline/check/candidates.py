@@ -103,7 +103,10 @@ def _continues(doc: Passage, i: int) -> bool:
 
 def names_other_whole(doc: Passage, pct: Fig, whole: Fig) -> bool:
     """Whether the percent names a whole that the figure does not count ("chiếm 21,3% lực lượng lao
-    động" after a total of "người" in a scheme): the percent is then of something not in the text."""
+    động" after a total of "người"), or a plan or another period ("đạt 43% kế hoạch"): the percent is
+    then of something not in the text."""
+    if doc.rules.percent_of_other_re.match(doc.text, pct.end):
+        return True  # "đạt 43% kế hoạch", "bằng 80% so với cùng kỳ"
     named = _named_whole(doc, pct)
     return named is not None and whole.unit is not None and not compatible(_noun(whole.unit), _noun(named))
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.check.clauses import bridge_ok, norm_label
 from pipeline.check.candidates import names_other_whole
+from pipeline.check.clauses import bridge_ok, norm_label
 from pipeline.check.passage import Fig, Part, PartList, Passage, clean
 from pipeline.check.relation import Reading, Relation
 
