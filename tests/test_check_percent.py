@@ -101,3 +101,26 @@ def test_rounded_parts_of_a_sum_meet_the_total_interval() -> None:
 def test_share_of_a_plan_in_a_list_is_not_a_share_of_the_total() -> None:
     text = "Tổng thu ngân sách đạt 120 tỷ đồng; trong đó, thu tại xã được 30 tỷ đồng, đạt 45% kế hoạch."
     assert not [c for c in _percent_checks(text) if c.stated == 45.0]
+
+
+def test_headline_restating_a_body_share_is_checked_with_its_hedge() -> None:
+    text = (
+        "Huyện Tân Lộc: hồ sơ trực tuyến đạt hơn 60%\n\n"
+        "Trong tháng 5, huyện tiếp nhận 1.000 hồ sơ, trong đó có 620 hồ sơ trực tuyến, đạt tỷ lệ 62%."
+    )
+    head = [c for c in _percent_checks(text) if c.stated == 60.0]
+    assert len(head) == 1 and head[0].status == "ok" and head[0].operands == (620.0, 1000.0)
+
+
+def test_headline_bound_contradicted_by_the_body_is_a_mismatch() -> None:
+    text = (
+        "Xã Phú Hòa: thu thập thông tin đạt trên 90%\n\n"
+        "Xã có 5.000 hộ được điều tra, đã thu thập thông tin được 4.400 hộ, đạt tỷ lệ 90,2%."
+    )
+    head = next(c for c in _percent_checks(text) if c.stated == 90.0)
+    assert head.status == "mismatch"  # 4.400/5.000 = 88 % is not above 90 %
+
+
+def test_unhedged_headline_percent_matches_only_its_own_rounding() -> None:
+    text = "Tỉnh đạt 95% hồ sơ đúng hạn\n\nĐã giải quyết 2.000 hồ sơ, trong đó đúng hạn 1.860 hồ sơ, đạt 93%."
+    assert not [c for c in _percent_checks(text) if c.stated == 95.0]

@@ -124,14 +124,27 @@ def _topic_start(doc: Passage, lo: int, sent_lo: int) -> int:
     return last
 
 
-def headline_figs(doc: Passage, before: int) -> list[Fig]:
-    """The figures of the document's first line (a news headline, a title), when it ends before `before`."""
+def headline_lines(doc: Passage) -> list[tuple[int, int]]:
+    """The headline lines of a page: among its first few non-blank lines, the short ones that do not
+    end a sentence (a news title, a kicker with a date line before it)."""
+    cfg = doc.rules.config.candidates
+    out: list[tuple[int, int]] = []
+    seen = 0
     for s, e in doc.lines:
-        if doc.text[s:e].strip():
-            if e <= before and e - s <= doc.rules.config.candidates.headline_chars:
-                return doc.figs_between(s, e)
-            return []
-    return []
+        line = doc.text[s:e].strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > cfg.headline_lines:
+            break
+        if len(line) <= cfg.headline_chars and not line.endswith((".", ":", ";")):
+            out.append((s, e))
+    return out
+
+
+def headline_figs(doc: Passage, before: int) -> list[Fig]:
+    """The figures of the headline lines that end before `before`."""
+    return [f for s, e in headline_lines(doc) if e <= before for f in doc.figs_between(s, e)]
 
 
 def _whole_ok(f: Fig, part: Fig) -> bool:

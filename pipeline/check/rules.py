@@ -56,6 +56,7 @@ class CandidateRules(Strict):
 
     passage_lines: int = 6
     headline_chars: int = 300
+    headline_lines: int = 3
     plausible: float = 0.3
     strong: float = 0.75
     margin: float = 0.15

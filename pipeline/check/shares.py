@@ -8,12 +8,13 @@ Why after the list finders: a percent a list already explains is not explained a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from pipeline.check.candidates import Candidate, score_of, share_candidates
+from pipeline.check.candidates import Candidate, headline_lines, score_of, share_candidates
 from pipeline.check.clauses import bridge_ok, has_sentence_break, norm_label
 from pipeline.check.parts import approx, plain_number, share_relation
 from pipeline.check.passage import BULLET_RE, SHARE_WORDS, WORD_RE, Fig, Passage, clean, compatible
-from pipeline.check.relation import Relation
+from pipeline.check.relation import PERCENT_RULES, Relation
 from pipeline.check.select import Choice, choose
 from pipeline.check.verdict import holds
 from pipeline.model import section_at
@@ -255,3 +256,51 @@ def _same_subject_share(doc: Passage, part: Fig, pct: Fig) -> Relation | None:
 
 
 # "<count> <up to 14 words>[,] gồm:|là|:|(" — each word followed by a space, or by ", " before the opener
+
+
+def headline_shares(doc: Passage, used_pct: set[int], found: list[Relation]) -> list[Relation]:
+    """A headline restating a share the body states ("… đạt hơn 99%" over "… 4.186/4.215 hồ sơ, đạt
+    99,3%"): the headline's percent, with its own hedge and precision, is checked on the body's operands.
+    The body relation restated is the first whose percent the headline's rounds to (or, hedged, bounds
+    or approximates within the relative band)."""
+    out: list[Relation] = []
+    band = doc.rules.tolerance.approximate_relative
+    body = [r for r in found if r.rule in PERCENT_RULES]
+    for s, e in headline_lines(doc):
+        for pct in doc.figs_between(s, e):
+            if pct.kind != "percent" or pct.start in used_pct or doc.rules.percent_of_other_re.match(doc.text, pct.end):
+                continue
+            kind, word = approx(doc, [pct])
+            same = next((r for r in body if r.char_start > e and _restates(kind, pct, r.stated, band)), None)
+            if same is None:
+                continue
+            used_pct.add(pct.start)
+            out.append(
+                replace(
+                    same,
+                    stated=pct.value,
+                    char_start=pct.start,
+                    char_end=pct.end,
+                    fact_ids=tuple(i for i in same.fact_ids if i not in pct.fact_ids)[:-1] + pct.fact_ids,
+                    connective="headline restating the body",
+                    decimals=(pct.decimals,),
+                    approximate=kind,
+                    qualifier=word,
+                    hedge_on_stated=True if kind else None,
+                    readings=(),
+                    confidence=min(same.confidence, 0.8),
+                )
+            )
+    return out
+
+
+def _restates(kind: str | None, pct: Fig, body: float, band: float) -> bool:
+    """Whether a headline percent (hedged by `kind`) restates a body percent."""
+    x = pct.value
+    if kind is None:
+        return abs(body - x) <= 0.5 * 10.0**-pct.decimals + 1e-9
+    if kind == "lower_bound":
+        return x - 1e-9 <= body <= x * (1 + band)
+    if kind == "upper_bound":
+        return x * (1 - band) <= body <= x + 1e-9
+    return abs(body - x) <= band * abs(x) + 1e-9
