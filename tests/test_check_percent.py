@@ -124,3 +124,9 @@ def test_headline_bound_contradicted_by_the_body_is_a_mismatch() -> None:
 def test_unhedged_headline_percent_matches_only_its_own_rounding() -> None:
     text = "Tỉnh đạt 95% hồ sơ đúng hạn\n\nĐã giải quyết 2.000 hồ sơ, trong đó đúng hạn 1.860 hồ sơ, đạt 93%."
     assert not [c for c in _percent_checks(text) if c.stated == 95.0]
+
+
+def test_messages_name_the_hedge_that_applied() -> None:
+    c = next(c for c in run_text("Có 50/100 xã, đạt trên 70%.") if c.rule == "ratio_percent")
+    assert c.status == "mismatch"
+    assert '"trên"' in c.message_vi and "lower bound" in c.message_en

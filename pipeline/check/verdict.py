@@ -8,8 +8,11 @@ the audit. So
 - an ambiguous reading (which base a share refers to, a footnote marker glued to a number, a digit OCR
   may have misread) is never a mismatch when another plausible reading fits: that is `unverifiable`
   with the reason; a mismatch is reported only when no reading fits;
-- an approximate figure ("trên 85%") is checked by direction and is a mismatch only when clearly
-  contradicted; a relation whose wording is not certain (`strong=False`) is never a mismatch.
+- a hedged stated figure is an inequality or a band (FORMAT.md): "hơn/trên X" holds when the computed
+  value reaches X − tolerance, "dưới/chưa đến X" when it stays under X + tolerance, "khoảng/gần/xấp
+  xỉ/ước X" when it is within 5 % of X; a hedged operand only bounds the computed value (never a
+  mismatch); figures written with decimals or a scale word are intervals; a relation whose wording is
+  not certain (`strong=False`) is never a mismatch.
 """
 
 from __future__ import annotations
@@ -161,7 +164,9 @@ def evaluate(
             status, reason_key, reason_args = "unverifiable", alt.reason, alt.args
         elif rel.approximate:
             status = _approximate_verdict(rel, j, rules)
-            if status != "mismatch":
+            if _stated_hedge_decides(rel):
+                reason_key, reason_args = f"hedge_{rel.approximate}", (("x", rel.qualifier or ""),)
+            elif status != "mismatch":
                 reason_key, reason_args = "approximate", (("x", rel.qualifier or ""),)
         elif not rel.strong:
             status = "unverifiable"
@@ -182,7 +187,8 @@ def evaluate(
             if shown is not primary:
                 reason_key, reason_args = _used_reason(shown.reason), shown.args
     if status == "ok" and rel.approximate and reason_key is None:
-        reason_key, reason_args = "approximate", (("x", rel.qualifier or ""),)
+        key = f"hedge_{rel.approximate}" if _stated_hedge_decides(rel) else "approximate"
+        reason_key, reason_args = key, (("x", rel.qualifier or ""),)
     return _make_check(t, sections, rel, doc_id, rules, status, shown, shown_j, reason_key, reason_args)
 
 
@@ -199,6 +205,13 @@ def holds(rel: Relation, rules: Rules) -> bool:
 
 def _used_reason(key: str) -> str:
     return {"footnote_reading": "footnote_used"}.get(key, key)
+
+
+def _stated_hedge_decides(rel: Relation) -> bool:
+    """Whether the verdict follows the hedge on the stated figure (FORMAT.md), so the message names it."""
+    if rel.hedge_on_stated is False or rel.rule not in (*PERCENT_RULES, "shares_exceed_total", "sum_parts"):
+        return False
+    return not (rel.hedge_on_stated is None and rel.rule == "sum_parts")
 
 
 def _approximate_verdict(rel: Relation, j: Judgement, rules: Rules) -> str:
