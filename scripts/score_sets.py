@@ -61,6 +61,7 @@ def main() -> int:
     only = {s for s in args.only.split(",") if s}
     args.build.mkdir(parents=True, exist_ok=True)
     lines = [("set", *COLUMNS)]
+    fields = [("metadata", *META_FIELDS)]  # a second table: metadata accuracy per field
     for name, docs, gold in _sets(args.shared, args.renders):
         if only and name not in only:
             continue
@@ -73,11 +74,23 @@ def main() -> int:
                        stdout=subprocess.DEVNULL)
         res = subprocess.run([baocao, "eval", "--db", str(db), "--gold", str(gold), "--json"],
                              check=True, capture_output=True, text=True)
-        lines.append((name, *_row(json.loads(res.stdout))))
-    widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
-    for r in lines:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        scores = json.loads(res.stdout)
+        lines.append((name, *_row(scores)))
+        fields.append((name, *_field_row(scores)))
+    for table in (lines, fields if len(fields) > 1 else []):
+        widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))] if table else []
+        for r in table:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
     return 0
+
+
+META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_date", "signer", "title")
+
+
+def _field_row(scores: dict) -> list[str]:
+    """Metadata accuracy per field (issue 18), from `baocao eval --json`'s all.metadata_fields."""
+    got = scores["all"].get("metadata_fields", {})
+    return [f"{got[f]['accuracy']:.2f}" if f in got else "-" for f in META_FIELDS]
 
 
 if __name__ == "__main__":

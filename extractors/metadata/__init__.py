@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from extractors.header import apply_header  # header reader: layouts A-D, news pages (issue 18)
 from extractors.metadata.agency import (
     Agency,
     _agency_before_verb,
@@ -80,7 +81,8 @@ def extract_metadata(t: NormText, sections: Sequence[Section] = ()) -> DocMeta:
             field = _recase(agency.head, agency.field, text)
             issuer = Agency(agency.head, field, agency.level, agency.name).render()
 
-    return DocMeta(
+    # Header reader (issue 18): its fields fill or override these, by extractors/header's precedence.
+    return apply_header(DocMeta(
         doc_number=number,
         doc_type=lay.doc_type or _kind_from_number(number, rules),
         title=find_title(lay, text, rules),
@@ -90,4 +92,4 @@ def extract_metadata(t: NormText, sections: Sequence[Section] = ()) -> DocMeta:
         issued_date=dl.value,
         issued_date_text=dl.text,
         signer=find_signer(lay, rules),
-    )
+    ), text)

@@ -83,6 +83,7 @@ class DocScore:
     name: str
     metadata: Acc = field(default_factory=Acc)
     meta_wrong: list[str] = field(default_factory=list)
+    meta_fields: dict[str, Acc] = field(default_factory=dict)  # per metadata field (issue 18)
     headings: PR = field(default_factory=PR)
     heading_levels: PR = field(default_factory=PR)
     facts: PR = field(default_factory=PR)
@@ -103,6 +104,8 @@ class Scores:
         t = DocScore(name)
         for d in self.docs if docs is None else docs:
             t.metadata.merge(d.metadata)
+            for f, acc in d.meta_fields.items():
+                t.meta_fields.setdefault(f, Acc()).merge(acc)
             for name in ("headings", "heading_levels", "facts", "relations", "mismatches"):
                 getattr(t, name).add(getattr(d, name))
             for name in ("metric", "subject", "period"):
@@ -117,7 +120,9 @@ class Scores:
                 "metric": d.metric.as_dict(), "subject": d.subject.as_dict(), "period": d.period.as_dict(),
                 "relations": d.relations.as_dict(), "mismatches": d.mismatches.as_dict(),
             }
-        return {"all": one(self.total()), "documents": {d.name: one(d) for d in self.docs},
+        total = self.total()
+        every = one(total) | {"metadata_fields": {f: a.as_dict() for f, a in total.meta_fields.items()}}
+        return {"all": every, "documents": {d.name: one(d) for d in self.docs},
                 "missing": self.missing}
 
 
@@ -163,6 +168,7 @@ def _score_metadata(score: DocScore, gold: dict, row: dict) -> None:
         ours = row.get("issued_date_text") if f == "issued_date" else row.get(f)
         ok = _fold(g) == _fold(ours)
         score.metadata.add(ok)
+        score.meta_fields.setdefault(f, Acc()).add(ok)
         if not ok:
             score.meta_wrong.append(f"{f}: gold={g!r} ours={ours!r}")
 
@@ -339,6 +345,8 @@ def format_scores(scores: Scores, *, verbose: bool = False) -> str:
         f"relations {t.relations.tp}/{t.relations.tp + t.relations.fn}; mismatches tp={t.mismatches.tp} "
         f"fp={t.mismatches.fp} fn={t.mismatches.fn}"
     )
+    if t.meta_fields:
+        lines.append("metadata by field: " + ", ".join(f"{f} {a.value:.2f}" for f, a in t.meta_fields.items()))
     if scores.missing:
         lines.append("gold without a stored document: " + ", ".join(scores.missing))
     if verbose:

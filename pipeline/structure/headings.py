@@ -472,6 +472,12 @@ def _make_cand(
         rest, title_line = _next_text_line(text, lines, i, rules.max_title_chars)
     elif rule.text_start is not None and not rule.text_start.match(rest):
         return None
+    # Issue 18: a heading line broken after its first word ("Điều 1. Ban" / "hành kèm theo …") keeps
+    # its full text: the lower-case line that continues it is part of the heading.
+    if rule.text_may_follow and title_line is None and len(rest.split()) == 1 and rest[-1].isalpha() \
+            and _continues_lower(text, lines, i):
+        nxt, title_line = _next_text_line(text, lines, i, rules.max_title_chars)
+        rest = f"{rest} {nxt}".strip()
     heading = _heading_text(rest, rules.max_title_chars)
     if not heading and not rule.text_may_follow:
         return None
