@@ -130,3 +130,18 @@ def test_messages_name_the_hedge_that_applied() -> None:
     c = next(c for c in run_text("Có 50/100 xã, đạt trên 70%.") if c.rule == "ratio_percent")
     assert c.status == "mismatch"
     assert '"trên"' in c.message_vi and "lower bound" in c.message_en
+
+
+def test_percent_stated_before_its_total_and_part() -> None:
+    text = (
+        "Tỷ lệ hồ sơ của các phòng ban được giải quyết đúng hạn đạt 98,5%; trong đó, tổng số hồ sơ đã giải "
+        "quyết xong là 4.000 hồ sơ, số hồ sơ giải quyết đúng hạn là 3.940 hồ sơ."
+    )
+    c = next(c for c in _percent_checks(text) if c.stated == 98.5)
+    assert c.status == "ok" and c.operands == (3940.0, 4000.0)
+
+
+def test_denominator_of_a_fraction_is_a_base_in_its_own_noun() -> None:
+    text = "Toàn tỉnh có 450 điểm bưu điện/500 xã, phường, đạt tỷ lệ 90%. Còn 50 xã, phường chưa có điểm, chiếm 10%."
+    c = next(c for c in _percent_checks(text) if c.stated == 10.0)
+    assert c.status == "ok" and c.operands == (50.0, 500.0)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.catalog import load_catalog
@@ -147,6 +147,22 @@ def headline_figs(doc: Passage, before: int) -> list[Fig]:
     return [f for s, e in headline_lines(doc) if e <= before for f in doc.figs_between(s, e)]
 
 
+def _wholes_of(doc: Passage, f: Fig) -> list[Fig]:
+    """The wholes a figure offers: itself, and for a fraction "9.690 đài/10.599 xã" its denominator too,
+    counted in the noun written after it."""
+    if f.kind != "ratio" or f.den is None:
+        return [f]
+    seg = doc.text[f.start : f.end + 40]
+    slash = re.search(r"/\s*\d[\d.,]*", seg)
+    m = _NOUN_LIST.match(seg, slash.end()) if slash else None
+    unit = m.group(1).lower() if m else None
+    # the denominator first: the nearest figure, the head of a "trong đó", stays the fraction itself
+    return [replace(f, kind="count", value=f.den, num=None, den=None, unit=unit, metric=None), f]
+
+
+_NOUN_LIST = re.compile(r"[ \t]*([^\W\d_]+(?:[ \t]*,?[ \t]*[^\W\d_]+){0,3})")
+
+
 def _whole_ok(f: Fig, part: Fig) -> bool:
     if f is part or f.kind == "percent" or not (f.countlike or (f.kind == "ratio" and f.num is not None)):
         return False
@@ -198,19 +214,19 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
     lo = _topic_start(doc, passage_start(doc, part.start), sent_lo)
     named = _named_whole(doc, pct)
     sent_end = _sentence_end(doc, pct.end)
-    before = [f for f in doc.figs_between(lo, part.start) if _whole_ok(f, part)]
+    before = [g for f in doc.figs_between(lo, part.start) for g in _wholes_of(doc, f) if _whole_ok(g, part)]
     after = [f for f in doc.figs_between(pct.end, sent_end) if _whole_ok(f, part)]
     head = [f for f in headline_figs(doc, lo) if _whole_ok(f, part)]
     nearest = next((f for f in reversed(before) if _unit_cue(f.unit, part.unit) == "same_unit"), None)
     adjacent = before[-1] if before and before[-1].start >= sent_lo and _next_count(doc, before[-1]) is part else None
     head_of_parts = _connective_head(doc, before, lo, part)
     out: list[Candidate] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, float]] = set()
     for where, figs in (("before", before), ("after", after), ("headline", head)):
         for f in figs:
-            if f.start in seen:
+            if (f.start, f.total_value) in seen:
                 continue
-            seen.add(f.start)
+            seen.add((f.start, f.total_value))
             cues: list[str] = []
             if where == "before":
                 cues.append("same_sentence" if f.start >= sent_lo else "same_passage")
@@ -238,7 +254,11 @@ def share_candidates(doc: Passage, part: Fig, pct: Fig) -> list[Candidate]:
                     cues.append("metric_base")
                 elif f.metric == part.metric:
                     cues.append("metric_same")
-            if "metric_base" not in cues and "parts_connective" not in cues and _has_own_share(doc, f, pct):
+            is_den = f.kind == "count" and f.end > f.start and any(
+                g.kind == "ratio" and g.start == f.start for g in doc.figs_between(f.start, f.end)
+            )
+            linked = "metric_base" in cues or "parts_connective" in cues
+            if not is_den and not linked and _has_own_share(doc, f, pct):
                 cues.append("own_share")  # a total may carry its own share of a larger one
             if f.period and part.period and not _same_period(f.period, part.period):
                 cues.append("other_period")

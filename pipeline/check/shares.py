@@ -129,11 +129,14 @@ def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int])
     out: list[Relation] = []
     text = doc.text
     figs = doc.figs
-    for k in range(1, len(figs)):
-        pct, part = figs[k], figs[k - 1]
-        if pct.kind != "percent" or pct.start in used_pct or not part.countlike:
+    for k in range(len(figs)):
+        pct, part = figs[k], figs[k - 1] if k else figs[k]
+        if pct.kind != "percent" or pct.start in used_pct:
             continue
-        if not bridge_ok(doc, text[part.end : pct.start], max_words=SHARE_WORDS):
+        if k == 0 or not part.countlike or not bridge_ok(doc, text[part.end : pct.start], max_words=SHARE_WORDS):
+            rel = _operands_after(doc, figs, k, used_pct)
+            if rel is not None:
+                out.append(rel)
             continue
         if _closes_aside(text, part, pct):
             continue  # "(cấp tỉnh a, cấp huyện b), đạt p%": the percent is of what precedes the aside
@@ -155,6 +158,33 @@ def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int])
             used_pct.add(pct.start)
             out.append(rel)
     return out
+
+
+def _operands_after(doc: Passage, figs: list[Fig], k: int, used_pct: set[int]) -> Relation | None:
+    """ "Tỷ lệ … đúng hạn đạt 99,7%; trong đó, tổng số hồ sơ đã giải quyết là N hồ sơ, số hồ sơ giải
+    quyết đúng hạn là M hồ sơ": the percent first, then its total (named by a total word) and its part."""
+    pct = figs[k]
+    text = doc.text
+    if k + 2 >= len(figs):
+        return None
+    whole, part = figs[k + 1], figs[k + 2]
+    lead = clean(text[pct.end : whole.start])
+    if not doc.rules.parts_re.search(lead) or re.search(r"[.!?…]\s", lead) or len(WORD_RE.findall(lead)) > SHARE_WORDS:
+        return None
+    if not (whole.countlike and part.countlike and whole.unit and part.unit and compatible(whole.unit, part.unit)):
+        return None
+    if not doc.rules.total_words_re.search(lead) or part.value > whole.value:
+        return None
+    between = clean(text[whole.end : part.start])
+    if re.search(r"[.!?…;]\s", between) or len(WORD_RE.findall(between)) > SHARE_WORDS:
+        return None
+    cues = ("after_percent", "parts_connective", "total_word", "same_unit")
+    c = Candidate((part, whole), pct, cues, score_of(cues, doc.rules.config.candidates.cues))
+    choice = choose([c], lambda c: _fits(doc, c), doc.rules)
+    if choice is None:
+        return None
+    used_pct.add(pct.start)
+    return replace(_chosen_relation(doc, choice), char_start=pct.start, char_end=part.end)
 
 
 def _closes_aside(text: str, part: Fig, pct: Fig) -> bool:
