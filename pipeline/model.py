@@ -196,6 +196,7 @@ class Check:
     reason: str | None = None  # why unverifiable, when it is
     section_id: str | None = None
     severity: float = 0.0  # relative size of the discrepancy, for ordering "worst first"
+    confidence: float = 1.0  # how strongly the text's structure supports this reading (0–1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,10 +50,11 @@ def severity(
 ) -> float:
     """The ranking of one failed check, 0 ≤ severity < 1 (0 for a check that holds or cannot be judged).
 
-    `confidence` is the check stage's own confidence in the structure when it gives one; otherwise the
-    check's reason key (e.g. `base_nearby`) looks it up in severity.yaml, 1.0 when there is none.
+    `confidence` is the check stage's own confidence in the structure (checks.confidence); the check's
+    reason key (e.g. `base_nearby`) may lower it further through severity.yaml. The lesser of the two
+    counts, 1.0 when neither says anything.
     """
     r = rules()
     weight = r.rule_weight.get(rule, r.default_rule_weight)
-    sure = confidence if confidence is not None else r.reason_confidence.get(reason or "", 1.0)
+    sure = min(1.0 if confidence is None else confidence, r.reason_confidence.get(reason or "", 1.0))
     return weight * max(0.0, min(sure, 1.0)) * gap_score(rule, diff, expected, r)

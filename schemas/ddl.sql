@@ -105,8 +105,11 @@ CREATE TABLE IF NOT EXISTS checks (
     fact_ids    VARCHAR[],
     reason      VARCHAR,                   -- why unverifiable
     section_id  VARCHAR,
-    severity    DOUBLE                     -- relative size of the discrepancy, for "worst first"
+    severity    DOUBLE,                    -- confidence × size of the gap, for "worst first"
+    confidence  DOUBLE                     -- how strongly the structure supports the reading, 0–1
 );
+-- databases created before the column existed
+ALTER TABLE checks ADD COLUMN IF NOT EXISTS confidence DOUBLE;
 
 CREATE TABLE IF NOT EXISTS entities (
     doc_id      VARCHAR,

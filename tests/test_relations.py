@@ -413,3 +413,4 @@ def test_the_check_stage_depends_on_extractors_never_the_reverse() -> None:
         if p.name != "recheck.py":
             bad = ("pipeline.store", "pipeline.read", "pipeline.cli", "pipeline.queries", "pipeline.ingest")
             assert not any(m.startswith(bad) for m in imports(p)), p
+

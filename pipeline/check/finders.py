@@ -34,7 +34,7 @@ from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
-from pipeline.check.shares import complement_shares, nearby_share_relations, share_lists
+from pipeline.check.shares import complement_shares, headline_shares, nearby_share_relations, share_lists
 from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tables import table_rates, table_relations
 from pipeline.config import config_error
@@ -194,6 +194,11 @@ def _nearby_shares(f: Found) -> None:
 @finder("complement_shares")
 def _complement_shares(f: Found) -> None:
     f.relations.extend(complement_shares(f.doc, f.used_pct))
+
+
+@finder("headline_shares")
+def _headline_shares(f: Found) -> None:
+    f.relations.extend(headline_shares(f.doc, f.used_pct, f.relations))
 
 
 @finder("list_counts")

@@ -35,6 +35,8 @@ def fraction_relations(doc: Passage, used_pct: set[int]) -> list[Relation]:
                 pct = g
         if pct is None or pct.start in used_pct:
             continue
+        if pct.start > f.end and _threshold(doc, f, pct):
+            continue
         used_pct.add(pct.start)
         alts: list[Reading] = []
         for v, reason, args in f.num_alts:
@@ -55,8 +57,20 @@ def fraction_relations(doc: Passage, used_pct: set[int]) -> list[Relation]:
                 approximate=kind,
                 qualifier=word,
                 readings=tuple(alts),
+                hedge_on_stated=bool(pct.qualifier) and not f.qualifier if kind else None,
             )
         )
     return out
 
 
+
+
+def _threshold(doc: Passage, f: Fig, pct: Fig) -> bool:
+    """ "9/9 huyện đạt tỷ lệ dưới 10%": units counted by the fraction each meet a bound on their own rate;
+    the bound is a threshold, not the share the fraction gives (no punctuation between them, the rate
+    named, the percent a bound)."""
+    gap = clean(doc.text[f.end : pct.start])
+    if re.search(r"[,;(:=]", gap) or not re.search(r"(?<!\w)(?:tỷ|tỉ)\s+lệ(?!\w)", gap, re.I):
+        return False
+    kind, _ = approx(doc, [pct])
+    return kind in ("lower_bound", "upper_bound")

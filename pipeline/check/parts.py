@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.check.candidates import names_other_whole
 from pipeline.check.clauses import bridge_ok, norm_label
 from pipeline.check.intervals import sum_fits
 from pipeline.check.passage import Fig, Part, PartList, Passage, clean
@@ -44,8 +45,10 @@ def share_relation(
     note: str | None = None,
     note_args: tuple[tuple[str, str], ...] = (),
     rule: str = "share_of_total",
+    confidence: float = 1.0,
 ) -> Relation:
-    ids = part.fact_ids + share.fact_ids + (base_fig.fact_ids if base_fig else ())
+    # the stated share last: one relation per claim (dedupe keys on the last fact)
+    ids = part.fact_ids + (base_fig.fact_ids if base_fig else ()) + share.fact_ids
     alts = list(readings)
     for v, reason, args in part.alts:
         alts.append(Reading((v, base), share.value, reason, args, reportable=reason == "footnote_reading"))
@@ -72,6 +75,12 @@ def share_relation(
         readings=tuple(alts),
         note=note,
         note_args=note_args,
+        spans=(part.half, base_fig.half if base_fig is not None else 0.0),
+        # a hedged operand makes the computed value a bound too: only the stated hedge can decide
+        hedge_on_stated=bool(share.qualifier) and not (part.qualifier or (base_fig and base_fig.qualifier))
+        if kind
+        else None,
+        confidence=confidence,
     )
 
 
@@ -123,12 +132,19 @@ def relations_from_list(doc: Passage, lst: PartList) -> list[Relation]:
                 readings=tuple(alts),
                 note="approximate" if rounded else None,
                 note_args=(("x", "=" + rounded),) if rounded else (),
+                spans=tuple(p.fig.half for p in parts),
+                stated_span=total.half,
+                hedge_on_stated=bool(total.qualifier) and not any(p.fig.qualifier for p in parts)
+                if kind
+                else None,
             )
         )
     shares = [p for p in parts if p.share is not None]
     if shares:
         for p in shares:
             assert p.share is not None
+            if total is not None and names_other_whole(doc, p.share, total):
+                continue  # "…, chiếm 21,3% lực lượng lao động": a share of a whole not in the text
             if total is not None:
                 readings: tuple[Reading, ...] = ()
                 if len(parts) >= 2 and abs(psum - total.total_value) > 1e-9:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extractors.catalog import load_catalog
+from pipeline.check.precision import half_width, without_scale
 from pipeline.check.rules import Rules
 from pipeline.model import Fact, NormText, Section
 
@@ -49,6 +50,7 @@ class Fig:
     section_id: str | None = None
     metric: str | None = None
     subject: str | None = None
+    half: float = 0.0  # FORMAT.md: a figure with decimals or a scale word is ± half its last digit
 
     @property
     def countlike(self) -> bool:
@@ -258,6 +260,7 @@ class Passage:
                 fig.alts = self._alt_readings(
                     self._digits(f.char_start, f.char_end), fig.value, _ocr_doubt(f), last=True
                 )
+                fig.half = half_width(text[f.char_start : f.char_end], int(f.decimals or 0))
                 figs.append(fig)
         return self._join_fractions(figs)
 
@@ -322,7 +325,9 @@ class Passage:
             r"[ \t]*(?:\*\*)?[ \t]*([^\W\d_]+(?:[ \t]+[^\W\d_]+)?)", self.text[f.char_end : f.char_end + 40]
         )
         written = None
-        quoted_unit = bool(re.search(r"\d[^\W\d_]*[\s,]*[^\W\d_]", self.text[f.char_start : f.char_end]))
+        # "4,52 ngàn HS": the scale word is part of the number, the noun after it is the unit
+        quoted = without_scale(self.text[f.char_start : f.char_end])
+        quoted_unit = bool(re.search(r"\d[^\W\d_]*[\s,]*[^\W\d_]", quoted))
         if m and not quoted_unit and self.text[f.char_end : f.char_end + 1] in " \t*":
             w = m.group(1).lower().split()
             if w[0] not in self.rules.not_unit:

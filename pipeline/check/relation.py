@@ -49,6 +49,14 @@ class Relation:
     readings: tuple[Reading, ...] = ()  # alternatives to the primary reading
     note: str | None = None  # reason key that qualifies the primary reading (e.g. total_not_stated)
     note_args: tuple[tuple[str, str], ...] = ()
+    # FORMAT.md's intervals: half the width a figure written with decimals or a scale word stands for
+    # ("4,52 ngàn" = 4.515–4.525), per operand (empty: all exact) and for the stated figure of a sum
+    spans: tuple[float, ...] = ()
+    stated_span: float = 0.0
+    # whether the hedge ("hơn", "dưới", "khoảng") is on the stated figure (True), on an operand
+    # (False) or not known (None: the finder did not say)
+    hedge_on_stated: bool | None = None
+    confidence: float = 1.0  # how strongly the structure supports this reading (0–1), stored on the row
 
 
 # ----------------------------------------------------------------------------------------------

@@ -46,9 +46,23 @@ class Tolerance(Strict):
     accept_truncation: bool = True
     sum_absolute: float = 0.0
     float_epsilon: float = 1e-9
-    approximate_margin_points: float = 1.0
+    approximate_relative: float = 0.05  # FORMAT.md: "khoảng/gần/xấp xỉ/ước X" is X ± 5 %
     ocr_doubtful_confidence: float = 0.9
     ocr_confusions: dict[str, str] = Field(default_factory=dict)
+
+
+class CandidateRules(Strict):
+    """How candidate readings are proposed and chosen (pipeline/check/candidates.py, select.py)."""
+
+    passage_lines: int = 6
+    headline_chars: int = 300
+    headline_lines: int = 3
+    plausible: float = 0.3
+    strong: float = 0.75
+    margin: float = 0.15
+    cues: dict[str, float] = Field(default_factory=dict)
+    base_words: Words = Field(default_factory=list)
+    topic_breakers: Words = Field(default_factory=list)
 
 
 class Bilingual(Strict):
@@ -85,6 +99,8 @@ class ChecksFile(Strict):
     label_synonyms: dict[str, str]
     qualifiers: dict[Literal["lower_bound", "upper_bound", "approximate"], Words]
     tolerance: Tolerance
+    candidates: CandidateRules = Field(default_factory=CandidateRules)
+    percent_targets: Words = Field(default_factory=list)
     messages: dict[str, StatusMessages]
     reasons: dict[str, Bilingual]
     finders: list[str]
@@ -117,6 +133,9 @@ class Rules:
     attribute_groups: tuple[tuple[str, re.Pattern[str]], ...]
     change_re: re.Pattern[str]
     percent_of_other_re: re.Pattern[str]
+    base_words_re: re.Pattern[str]
+    percent_target_re: re.Pattern[str]
+    topic_breakers_re: re.Pattern[str]
     not_unit: frozenset[str]
     qualifier_kind: dict[str, str]
     qualifier_re: re.Pattern[str]
@@ -176,6 +195,9 @@ def _compile(path: str, cfg: ChecksFile) -> Rules:
             attribute_groups=tuple((name, _whole(words)) for name, words in cfg.attribute_groups.items()),
             change_re=_whole(cfg.change_words),
             percent_of_other_re=re.compile(r"[\s*]*" + _words_re(cfg.percent_of_other) + r"(?!\w)", re.I),
+            base_words_re=_whole(cfg.candidates.base_words or ["tổng số"]),
+            percent_target_re=_whole(cfg.percent_targets or ["phấn đấu"]),
+            topic_breakers_re=_whole(cfg.candidates.topic_breakers or ["trong khi đó"]),
             not_unit=frozenset(cfg.not_unit_words),
             qualifier_kind=quals,
             qualifier_re=re.compile(r"(?<!\w)" + _words_re(list(quals)) + r"\s*$", re.I),

@@ -8,11 +8,15 @@ Why after the list finders: a percent a list already explains is not explained a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from pipeline.check.candidates import Candidate, headline_lines, score_of, share_candidates
 from pipeline.check.clauses import bridge_ok, has_sentence_break, norm_label
 from pipeline.check.parts import approx, plain_number, share_relation
 from pipeline.check.passage import BULLET_RE, SHARE_WORDS, WORD_RE, Fig, Passage, clean, compatible
-from pipeline.check.relation import Relation
+from pipeline.check.relation import PERCENT_RULES, Relation
+from pipeline.check.select import Choice, choose
+from pipeline.check.verdict import holds
 from pipeline.model import section_at
 
 
@@ -118,83 +122,215 @@ def _clause_label(text: str, lo: int, pos: int) -> str:
 
 
 def nearby_share_relations(doc: Passage, used_pct: set[int], in_lists: set[int]) -> list[Relation]:
-    """A part with its share but no enclosing total: "Số lượng máy tính: 406 máy; Số máy tính có …:
-    300 máy đạt tỷ lệ: 75%" (the base is the figure before it in the same unit) or per-subject lines
-    whose base is the same subject's line above."""
+    """A part with its share but no enclosing list: "<part> …, chiếm/đạt/tỷ lệ <p%>". The base is chosen
+    among every plausible whole of the passage (`share_candidates`, `choose`): the reading that fits,
+    else the best-supported one, a mismatch only when it is strong. Per-subject lines whose base is the
+    same subject's line above ("Xã A: 5.366 người" … "Xã A: 4.676 thuê bao") come last."""
     out: list[Relation] = []
     text = doc.text
     figs = doc.figs
-    for k in range(1, len(figs)):
-        pct, part = figs[k], figs[k - 1]
-        if pct.kind != "percent" or pct.start in used_pct or not part.countlike or part.start in in_lists:
+    for k in range(len(figs)):
+        pct, part = figs[k], figs[k - 1] if k else figs[k]
+        if pct.kind != "percent" or pct.start in used_pct:
             continue
-        if not bridge_ok(doc, text[part.end : pct.start], max_words=SHARE_WORDS):
+        if k == 0 or not part.countlike or not bridge_ok(doc, text[part.end : pct.start], max_words=SHARE_WORDS):
+            rel = _operands_after(doc, figs, k, used_pct)
+            if rel is not None:
+                out.append(rel)
             continue
+        if _closes_aside(text, part, pct):
+            continue  # "(cấp tỉnh a, cấp huyện b), đạt p%": the percent is of what precedes the aside
         lo = doc.sentence_start(part.start)
         label = _clause_label(text, lo, part.start)
         if doc.rules.change_re.search(label) or doc.rules.percent_of_other_re.match(text, pct.end):
             continue  # "tăng 150 hồ sơ (50%)", "đạt 96% kế hoạch": measured against something else
-        cands: list[tuple[Fig, str, bool]] = []
-        # (1) an earlier figure of the same sentence, same unit, larger
-        for f in reversed(doc.figs_between(lo, part.start)):
-            if (
-                f.countlike
-                and f.unit is not None
-                and part.unit is not None
-                and compatible(f.unit, part.unit)
-                and f.value >= part.value
-            ):
-                fw = [
-                    w
-                    for w in norm_label(doc, _clause_label(text, lo, f.start))
-                    if w not in ("số", "lượng", "tổng")
-                ]
-                pw = norm_label(doc, label)
-                contained = bool(fw) and any(pw[j : j + len(fw)] == tuple(fw) for j in range(len(pw)))
-                # "tiếp nhận 500 hồ sơ, đã giải quyết 480 hồ sơ, đạt 96%": the figure just before, same noun
-                adjacent = f is figs[k - 2] and len(re.findall(r"[,;]", text[f.end : part.start])) <= 1
-                cands.append((f, "base_nearby", contained or adjacent))
-                break
-        if not cands:
-            # "486 người; tổng số máy tính … 471 máy, tỷ lệ 96,91%": a rate across units, base unsure
-            prev = [f for f in doc.figs_between(lo, part.start) if f.countlike and f.value >= part.value]
-            if prev:
-                cands.append((prev[-1], "base_nearby", False))
-        # (2) the same subject's line above in this section ("Xã A: 5.366 người" … "Xã A: 4.676 thuê bao")
-        li = doc.line_index(part.start)
-        subj = _line_label(doc, li)
-        if subj and not cands:
-            sec = section_at(doc.sections, part.start)
-            floor = sec.char_start if sec else 0
-            j = li - 1
-            while j >= 0 and doc.lines[j][0] >= floor and li - j <= 40:
-                if _line_label(doc, j) == subj:
-                    s, e = doc.lines[j]
-                    prev = [f for f in doc.figs_between(s, e) if f.countlike and f.value >= part.value]
-                    if prev:
-                        cands.append((prev[0], "base_from_subject", False))
-                        break
-                j -= 1
-        if not cands:
+        if doc.rules.change_re.search(text[part.end : pct.start]) or _is_target(doc, lo, pct):
+            continue  # "so với cùng kỳ tăng 5%", "phấn đấu đạt 90%": a change or a target, not a share
+        cands = share_candidates(doc, part, pct) + _named_total_candidates(doc, figs, k, lo)
+        cands.sort(key=lambda c: -c.score)  # stable: the candidates' own order breaks ties
+        choice = choose(cands, lambda c: _fits(doc, c), doc.rules)
+        if choice is not None:
+            used_pct.add(pct.start)
+            out.append(_chosen_relation(doc, choice))
             continue
-        base, why, strong = cands[0]
-        used_pct.add(pct.start)
-        out.append(
-            share_relation(
-                doc,
-                part,
-                pct,
-                base.value,
-                base,
-                connective=why,
-                strong=strong,
-                span_start=base.start,
-                note=None if strong else why,
-                note_args=(("y", plain_number(base.value)),),
-                rule="ratio_percent",
-            )
-        )
+        rel = _same_subject_share(doc, part, pct)
+        if rel is not None:
+            used_pct.add(pct.start)
+            out.append(rel)
     return out
 
 
+def _operands_after(doc: Passage, figs: list[Fig], k: int, used_pct: set[int]) -> Relation | None:
+    """ "Tỷ lệ … đúng hạn đạt 99,7%; trong đó, tổng số hồ sơ đã giải quyết là N hồ sơ, số hồ sơ giải
+    quyết đúng hạn là M hồ sơ": the percent first, then its total (named by a total word) and its part."""
+    pct = figs[k]
+    text = doc.text
+    if k + 2 >= len(figs):
+        return None
+    whole, part = figs[k + 1], figs[k + 2]
+    lead = clean(text[pct.end : whole.start])
+    if not doc.rules.parts_re.search(lead) or re.search(r"[.!?…]\s", lead) or len(WORD_RE.findall(lead)) > SHARE_WORDS:
+        return None
+    if not (whole.countlike and part.countlike and whole.unit and part.unit and compatible(whole.unit, part.unit)):
+        return None
+    if not doc.rules.total_words_re.search(lead) or part.value > whole.value:
+        return None
+    between = clean(text[whole.end : part.start])
+    if re.search(r"[.!?…;]\s", between) or len(WORD_RE.findall(between)) > SHARE_WORDS:
+        return None
+    cues = ("after_percent", "parts_connective", "total_word", "same_unit")
+    c = Candidate((part, whole), pct, cues, score_of(cues, doc.rules.config.candidates.cues))
+    choice = choose([c], lambda c: _fits(doc, c), doc.rules)
+    if choice is None:
+        return None
+    used_pct.add(pct.start)
+    return replace(_chosen_relation(doc, choice), char_start=pct.start, char_end=part.end)
+
+
+def _closes_aside(text: str, part: Fig, pct: Fig) -> bool:
+    """Whether a parenthesis opened before the part closes before the percent."""
+    gap = text[part.end : pct.start]
+    close = gap.find(")")
+    return close >= 0 and "(" not in gap[:close]
+
+
+def _is_target(doc: Passage, lo: int, pct: Fig) -> bool:
+    """ "phấn đấu đạt 90%", "chỉ tiêu … 95%", "không quá 3%": a target or threshold in the percent's clause."""
+    clause = re.split(r"[,;(]", doc.text[lo : pct.start])[-1]
+    return bool(doc.rules.percent_target_re.search(clause))
+
+
+def _named_total_candidates(doc: Passage, figs: list[Fig], k: int, lo: int) -> list[Candidate]:
+    """ "số hồ sơ A là a và tổng số hồ sơ B là b, chiếm p%": the figure before the percent is named as the
+    total, the part is the earlier figure of the sentence counting the same noun."""
+    total = figs[k - 1]
+    text = doc.text
+    clause = re.split(r"[,;(]|(?<!\w)và(?!\w)", text[lo : total.start])[-1]
+    if not doc.rules.total_words_re.search(clause):
+        return []
+    out: list[Candidate] = []
+    for g in reversed(figs[: k - 1]):
+        if g.start < lo:
+            break
+        if g.countlike and g.value <= total.value and g.unit and total.unit and compatible(g.unit, total.unit):
+            cues = ("same_sentence", "same_unit", "named_total", "total_word")
+            out.append(Candidate((g, total), figs[k], cues, score_of(cues, doc.rules.config.candidates.cues)))
+            break
+    return out
+
+
+def _fits(doc: Passage, c: Candidate) -> bool:
+    part, whole = c.operands
+    return holds(_trial(doc, part, c.stated, whole), doc.rules)
+
+
+def _trial(doc: Passage, part: Fig, pct: Fig, whole: Fig, **kw: object) -> Relation:
+    return share_relation(
+        doc, part, pct, whole.total_value, whole, connective="base", strong=True, span_start=whole.start,
+        rule="ratio_percent", **kw,  # type: ignore[arg-type]
+    )
+
+
+def _chosen_relation(doc: Passage, choice: Choice) -> Relation:
+    c = choice.candidate
+    part, whole = c.operands
+    note: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
+    conf = f"{choice.confidence:.2f}"
+    if choice.fits and choice.others and choice.others[0].score > c.score:
+        note, args = "base_chosen", (("y", plain_number(whole.total_value)), ("n", "=" + conf))
+    elif not choice.fits and not choice.strong:
+        others = ", ".join(plain_number(o.operands[1].total_value) for o in choice.others[:3]) or "-"
+        note, args = "base_ambiguous", (("y", plain_number(whole.total_value)), ("x", "=" + others))
+    return share_relation(
+        doc,
+        part,
+        c.stated,
+        whole.total_value,
+        whole,
+        connective="base: " + "+".join(c.cues),
+        strong=choice.strong,
+        # the quote holds the base when it is in the part's sentence; otherwise it starts at the part
+        span_start=whole.start if whole.start >= doc.sentence_start(part.start) else part.start,
+        note=note,
+        note_args=args,
+        rule="ratio_percent",
+        confidence=choice.confidence,
+    )
+
+
+def _same_subject_share(doc: Passage, part: Fig, pct: Fig) -> Relation | None:
+    """The same subject's line above in this section is the base ("Xã A: 5.366 người" … "Xã A: 4.676
+    thuê bao, đạt 87,1%"); never certain, so never a mismatch."""
+    li = doc.line_index(part.start)
+    subj = _line_label(doc, li)
+    if not subj:
+        return None
+    sec = section_at(doc.sections, part.start)
+    floor = sec.char_start if sec else 0
+    j = li - 1
+    while j >= 0 and doc.lines[j][0] >= floor and li - j <= 40:
+        if _line_label(doc, j) == subj:
+            s, e = doc.lines[j]
+            prev = [f for f in doc.figs_between(s, e) if f.countlike and f.value >= part.value]
+            if prev:
+                base = prev[0]
+                return share_relation(
+                    doc, part, pct, base.value, base, connective="base_from_subject", strong=False,
+                    span_start=base.start, note="base_from_subject",
+                    note_args=(("y", plain_number(base.value)),), rule="ratio_percent", confidence=0.3,
+                )
+            return None
+        j -= 1
+    return None
+
+
 # "<count> <up to 14 words>[,] gồm:|là|:|(" — each word followed by a space, or by ", " before the opener
+
+
+def headline_shares(doc: Passage, used_pct: set[int], found: list[Relation]) -> list[Relation]:
+    """A headline restating a share the body states ("… đạt hơn 99%" over "… 4.186/4.215 hồ sơ, đạt
+    99,3%"): the headline's percent, with its own hedge and precision, is checked on the body's operands.
+    The body relation restated is the first whose percent the headline's rounds to (or, hedged, bounds
+    or approximates within the relative band)."""
+    out: list[Relation] = []
+    band = doc.rules.tolerance.approximate_relative
+    body = [r for r in found if r.rule in PERCENT_RULES]
+    for s, e in headline_lines(doc):
+        for pct in doc.figs_between(s, e):
+            if pct.kind != "percent" or pct.start in used_pct or doc.rules.percent_of_other_re.match(doc.text, pct.end):
+                continue
+            kind, word = approx(doc, [pct])
+            same = next((r for r in body if r.char_start > e and _restates(kind, pct, r.stated, band)), None)
+            if same is None:
+                continue
+            used_pct.add(pct.start)
+            out.append(
+                replace(
+                    same,
+                    stated=pct.value,
+                    char_start=pct.start,
+                    char_end=pct.end,
+                    fact_ids=tuple(i for i in same.fact_ids if i not in pct.fact_ids)[:-1] + pct.fact_ids,
+                    connective="headline restating the body",
+                    decimals=(pct.decimals,),
+                    approximate=kind,
+                    qualifier=word,
+                    hedge_on_stated=True if kind else None,
+                    readings=(),
+                    confidence=min(same.confidence, 0.8),
+                )
+            )
+    return out
+
+
+def _restates(kind: str | None, pct: Fig, body: float, band: float) -> bool:
+    """Whether a headline percent (hedged by `kind`) restates a body percent."""
+    x = pct.value
+    if kind is None:
+        return abs(body - x) <= 0.5 * 10.0**-pct.decimals + 1e-9
+    if kind == "lower_bound":
+        return x - 1e-9 <= body <= x * (1 + band)
+    if kind == "upper_bound":
+        return x * (1 - band) <= body <= x + 1e-9
+    return abs(body - x) <= band * abs(x) + 1e-9

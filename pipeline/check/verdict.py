@@ -8,8 +8,11 @@ the audit. So
 - an ambiguous reading (which base a share refers to, a footnote marker glued to a number, a digit OCR
   may have misread) is never a mismatch when another plausible reading fits: that is `unverifiable`
   with the reason; a mismatch is reported only when no reading fits;
-- an approximate figure ("trên 85%") is checked by direction and is a mismatch only when clearly
-  contradicted; a relation whose wording is not certain (`strong=False`) is never a mismatch.
+- a hedged stated figure is an inequality or a band (FORMAT.md): "hơn/trên X" holds when the computed
+  value reaches X − tolerance, "dưới/chưa đến X" when it stays under X + tolerance, "khoảng/gần/xấp
+  xỉ/ước X" when it is within 5 % of X; a hedged operand only bounds the computed value (never a
+  mismatch); figures written with decimals or a scale word are intervals; a relation whose wording is
+  not certain (`strong=False`) is never a mismatch.
 """
 
 from __future__ import annotations
@@ -39,30 +42,33 @@ def percent_fits(stated: float, computed: float, decimals: int, rules: Rules | N
 
 
 def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules) -> Judgement:
-    """Does one reading of a relation hold, and by how much does it miss?"""
+    """Does one reading of a relation hold, and by how much does it miss?
+
+    Operands written with decimals or a scale word are intervals (`Relation.spans`): the reading holds
+    when some value of the interval fits (FORMAT.md; XBRL Calculations 1.1 for sums)."""
     tol = rules.tolerance
     eps = tol.float_epsilon
+    spans = _spans(rel, operands)
     if rel.rule in PERCENT_RULES:
         a, b = operands
         if b == 0:
             return Judgement(False, None, math.nan, 0.0)
         k = rel.decimals[0] if rel.decimals else 0
         expected = 100.0 * a / b
-        return Judgement(
-            percent_fits(stated, expected, k, rules),
-            expected,
-            stated - expected,
-            tol.percent_half_unit * 10**-k,
-        )
+        half = tol.percent_half_unit * 10**-k
+        lo, hi = percent_range(a, b, spans[0], spans[1])
+        fits = percent_fits(stated, expected, k, rules) or lo - half - eps <= stated <= hi + half + eps
+        return Judgement(fits, expected, stated - expected, half)
     if rel.rule == "sum_parts":
         expected = float(sum(operands))
-        # exact: only float noise is forgiven (a 1-đồng slip in 18 billion is still a slip)
-        allowed = tol.sum_absolute + max(1e-6, 1e-13 * abs(expected))
+        # exact: only float noise is forgiven (a 1-đồng slip in 18 billion is still a slip), unless the
+        # figures are written rounded ("5,65 ngàn"): then the intervals must meet
+        allowed = tol.sum_absolute + max(1e-6, 1e-13 * abs(expected)) + sum(spans) + rel.stated_span
         return Judgement(
             abs(stated - expected) <= allowed,
             expected,
             stated - expected,
-            tol.sum_absolute,
+            tol.sum_absolute + sum(spans) + rel.stated_span,
         )
     if rel.rule == "shares_exceed_total":
         expected = float(sum(operands))
@@ -83,9 +89,46 @@ def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules)
     raise ValueError(f"unknown rule {rel.rule}")
 
 
-def severity(rule: str, diff: float, expected: float | None, reason: str | None = None) -> float:
+def _spans(rel: Relation, operands: Sequence[float]) -> tuple[float, ...]:
+    return rel.spans if len(rel.spans) == len(operands) else (0.0,) * len(operands)
+
+
+def percent_range(a: float, b: float, ha: float = 0.0, hb: float = 0.0) -> tuple[float, float]:
+    """The percents a/b can give when a and b stand for a ± ha and b ± hb."""
+    lo_b, hi_b = b + hb, b - hb
+    lo = 100.0 * max(a - ha, 0.0) / lo_b if lo_b > 0 else 0.0
+    hi = 100.0 * (a + ha) / hi_b if hi_b > 0 else math.inf
+    return lo, hi
+
+
+def hedge_fits(kind: str, stated: float, lo: float, hi: float, tolerance: float, rules: Rules) -> bool:
+    """FORMAT.md's hedges on the stated figure X: "hơn/trên X" holds when the computed value reaches
+    X − tolerance, "dưới/chưa đến X" when it stays under X + tolerance, "khoảng/gần/xấp xỉ/ước X" when it
+    is within the relative band (5 %) of X. `lo`–`hi` is what the operands give (an interval when they
+    are written rounded)."""
+    eps = rules.tolerance.float_epsilon
+    if kind == "lower_bound":
+        return hi >= stated - tolerance - eps
+    if kind == "upper_bound":
+        return lo <= stated + tolerance + eps
+    band = rules.tolerance.approximate_relative * abs(stated)
+    return lo <= stated + band + tolerance + eps and hi >= stated - band - tolerance - eps
+
+
+def computed_range(rel: Relation, operands: Sequence[float], j: Judgement) -> tuple[float, float]:
+    """The interval the operands give for the stated figure (a point when they are exact)."""
+    spans = _spans(rel, operands)
+    if rel.rule in PERCENT_RULES:
+        return percent_range(operands[0], operands[1], spans[0], spans[1])
+    e = j.expected if j.expected is not None else math.nan
+    w = sum(spans) if rel.rule == "sum_parts" else 0.0
+    return e - w, e + w
+
+
+def severity(rule: str, diff: float, expected: float | None, reason: str | None = None,
+             confidence: float | None = None) -> float:
     """How bad a discrepancy is, to list the worst first (pipeline.severity, schemas/severity.yaml)."""
-    return rank.severity(rule, diff, expected, reason)
+    return rank.severity(rule, diff, expected, reason, confidence)
 
 
 def ocr_unsure(facts: Sequence[Fact]) -> dict[str, Fact]:
@@ -118,7 +161,9 @@ def evaluate(
             status, reason_key, reason_args = "unverifiable", alt.reason, alt.args
         elif rel.approximate:
             status = _approximate_verdict(rel, j, rules)
-            if status != "mismatch":
+            if _stated_hedge_decides(rel):
+                reason_key, reason_args = f"hedge_{rel.approximate}", (("x", rel.qualifier or ""),)
+            elif status != "mismatch":
                 reason_key, reason_args = "approximate", (("x", rel.qualifier or ""),)
         elif not rel.strong:
             status = "unverifiable"
@@ -139,34 +184,50 @@ def evaluate(
             if shown is not primary:
                 reason_key, reason_args = _used_reason(shown.reason), shown.args
     if status == "ok" and rel.approximate and reason_key is None:
-        reason_key, reason_args = "approximate", (("x", rel.qualifier or ""),)
+        key = f"hedge_{rel.approximate}" if _stated_hedge_decides(rel) else "approximate"
+        reason_key, reason_args = key, (("x", rel.qualifier or ""),)
     return _make_check(t, sections, rel, doc_id, rules, status, shown, shown_j, reason_key, reason_args)
+
+
+def holds(rel: Relation, rules: Rules) -> bool:
+    """Whether the primary reading of a relation is consistent (FORMAT.md's rounding, intervals and
+    hedges): what the selection of candidate readings asks of each reading."""
+    j = judge(rel, rel.operands, rel.stated, rules)
+    if j.expected is None:
+        return False
+    if j.fits:
+        return True
+    return bool(rel.approximate) and _approximate_verdict(rel, j, rules) == "ok"
 
 
 def _used_reason(key: str) -> str:
     return {"footnote_reading": "footnote_used"}.get(key, key)
 
 
+def _stated_hedge_decides(rel: Relation) -> bool:
+    """Whether the verdict follows the hedge on the stated figure (FORMAT.md), so the message names it."""
+    if rel.hedge_on_stated is False or rel.rule not in (*PERCENT_RULES, "shares_exceed_total", "sum_parts"):
+        return False
+    return not (rel.hedge_on_stated is None and rel.rule == "sum_parts")
+
+
 def _approximate_verdict(rel: Relation, j: Judgement, rules: Rules) -> str:
-    """ "trên 85%" bounds the truth from below: it holds when the numbers give at least 85%; it is a
-    mismatch only when they fall short by more than the margin (clearly contradicted)."""
-    if rel.rule not in (*PERCENT_RULES, "shares_exceed_total"):
-        # "hơn 10.841 camera, trong đó hơn 8.192 …, hơn 2.649 …": bounds add up to bounds; only an
-        # exact fit says anything
+    """A hedged figure is an inequality or a band, never an equality (FORMAT.md). A hedge on the stated
+    figure decides the verdict by `hedge_fits`; a hedge on an operand only bounds the computed value, so
+    a reading that does not fit exactly is unverifiable, not a mismatch."""
+    kind = rel.approximate or "approximate"
+    if rel.hedge_on_stated is False or rel.rule not in (*PERCENT_RULES, "shares_exceed_total", "sum_parts"):
         return "ok" if abs(j.diff) <= j.tolerance + 1e-9 else "unverifiable"
-    margin = rules.tolerance.approximate_margin_points
-    short = -j.diff  # expected - stated
-    if rel.approximate == "lower_bound" and rel.rule in PERCENT_RULES:
-        if short >= -j.tolerance:
-            return "ok"
-        return "mismatch" if -short > margin + j.tolerance else "unverifiable"
-    if rel.approximate == "upper_bound" and rel.rule in PERCENT_RULES:
-        if short <= j.tolerance:
-            return "ok"
-        return "mismatch" if short > margin + j.tolerance else "unverifiable"
-    if abs(j.diff) <= j.tolerance:
+    if rel.hedge_on_stated is None and rel.rule == "sum_parts":
+        # a finder that does not say where the hedge is: bounds added up are only bounds
+        return "ok" if abs(j.diff) <= j.tolerance + 1e-9 else "unverifiable"
+    if rel.rule == "shares_exceed_total":
+        lo = hi = j.expected if j.expected is not None else math.nan
+    else:
+        lo, hi = computed_range(rel, rel.operands, j)
+    if hedge_fits(kind, rel.stated, lo, hi, j.tolerance, rules):
         return "ok"
-    return "mismatch" if abs(j.diff) > 5 * margin + j.tolerance else "unverifiable"
+    return "mismatch" if rel.strong else "unverifiable"
 
 
 def error_check(
@@ -214,5 +275,7 @@ def _make_check(
         fact_ids=rel.fact_ids,
         reason=(f"{reason_en} [{rel.connective}]" if reason_en else f"[{rel.connective}]"),
         section_id=sec.section_id if sec else None,
-        severity=0.0 if status == "ok" else round(severity(rel.rule, j.diff, j.expected, reason_key), 9),
+        severity=0.0 if status == "ok"
+        else round(severity(rel.rule, j.diff, j.expected, reason_key, rel.confidence), 9),
+        confidence=round(min(max(rel.confidence, 0.0), 1.0), 6),
     )

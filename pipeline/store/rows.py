@@ -15,6 +15,7 @@ FACT_COLUMNS = (
 CHECK_COLUMNS = (
     "check_id", "rule", "status", "stated", "expected", "tolerance", "operands", "message_vi", "message_en", "quote",
     "char_start", "char_end", "page", "fact_ids", "reason", "section_id", "severity",
+    "confidence",
 )
 SECTION_COLUMNS = (
     "section_id", "parent_id", "level", "label", "heading", "path", "char_start", "char_end", "page", "kind",
