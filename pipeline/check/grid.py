@@ -19,8 +19,9 @@ from pipeline.config import Strict, load_model
 from pipeline.structure.tables import Table
 
 MIN_ROWS = 3  # a block of fewer rows is not a table the checks read
+_RESTART_ROWS = 3
 
-_EMPTY = regex.compile(r"[-–—…x]|\.{2,3}|", regex.IGNORECASE)  # a cell that reports nothing
+_EMPTY = regex.compile(r"[-–—…x]|\.{2,3}", regex.IGNORECASE)  # a cell that reports nothing
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _MARKS = regex.compile(r"^[\s\-–+*•·.:)(]*(?:\d{1,2}[.)]\s*|[a-zđ][.)]\s+)?")
 
@@ -116,14 +117,15 @@ def grid_of(doc: Passage, table: Table) -> Grid:
             continue
         figs = tuple(None if table.counter_column and c.column == 0 else _cell_fig(doc, c.start, c.end)
                      for c in row.cells)  # a row counter is no figure of the table
-        empty = tuple(f is None and bool(_EMPTY.fullmatch(c.text)) for c, f in zip(row.cells, figs, strict=True))
+        empty = tuple(f is None and bool(c.text) and bool(_EMPTY.fullmatch(c.text))
+                      for c, f in zip(row.cells, figs, strict=True))
         filled = [c.text for c in row.cells if c.text]
         if row.section or len(filled) <= 1:  # one cell: a section row even if it holds "= 100"
             rows.append(GridRow(i, row.start, row.end, " ".join(filled), (), (), True))
             continue
-        first = next((k for k, f in enumerate(figs) if f is not None), len(figs))
+        first = next((k for k, f in enumerate(figs) if f is not None or empty[k]), len(figs))
         label = " ".join(c.text for c in row.cells[:first] if c.text)
-        rows.append(GridRow(i, row.start, row.end, label, figs, empty, first == len(figs)))
+        rows.append(GridRow(i, row.start, row.end, label, figs, empty, first == len(figs) and not any(empty)))
     return Grid(table, tuple(rows), _years(table, width), width)
 
 
@@ -145,14 +147,45 @@ def member_of(words: Words, label: str) -> str | None:
 
 def blocks(words: Words, grid: Grid) -> list[tuple[str, list[GridRow]]]:
     """The table's rows split at index and structure section rows: ("values" | "index" | "structure",
-    the data rows of that block). Other section rows (category names, units) stay inside a block."""
+    the data rows of that block). Other section rows (category names, units) stay inside a block.
+    Where the row labels start over with no section row before, a new block begins; a section row
+    that ends the table then names that block (flowed PDF text prints the title after it)."""
     out: list[tuple[str, list[GridRow]]] = [("values", [])]
-    for row in grid.rows:
+    repeated = False  # the last block began where the row labels start over, under no section row
+    rows = grid.rows
+    for r, row in enumerate(rows):
         if row.section:
-            kind = ("index" if words.index.search(row.label) else
-                    "structure" if words.structure.search(row.label) else None)
-            if kind and (kind != out[-1][0] or out[-1][1]):
+            kind = _section_kind(words, row)
+            if kind and repeated and all(x.section for x in rows[r:]):  # a title printed after its block
+                out[-1] = (kind, out[-1][1])
+                repeated = False
+            elif kind and (kind != out[-1][0] or out[-1][1]):
                 out.append((kind, []))
+                repeated = False
             continue
+        block = out[-1][1]
+        if _starts_over(block, rows, r):
+            out.append(("values", []))
+            repeated = True
         out[-1][1].append(row)
     return [(k, rs) for k, rs in out if rs]
+
+
+def _section_kind(words: Words, row: GridRow) -> str | None:
+    return "index" if words.index.search(row.label) else "structure" if words.structure.search(row.label) else None
+
+
+def label_key(label: str) -> str:
+    return " ".join(bare_label(label).casefold().replace("–", "-").split())
+
+
+def _starts_over(block: Sequence[GridRow], rows: Sequence[GridRow], r: int) -> bool:
+    """Whether rows[r] opens with the block's first word and the _RESTART_ROWS labels after it repeat
+    those after the block's first row: the table starts its row labels over (a second block printed
+    without a section row before it; one sub-level's "Công lập, Ngoài công lập" repeating is not)."""
+    if len(block) < _RESTART_ROWS + 1:
+        return False
+    ahead = [x for x in rows[r + 1:] if not x.section][:_RESTART_ROWS]
+    first = label_key(block[0].label).split()[:1]
+    return (label_key(rows[r].label).split()[:1] == first and len(ahead) == _RESTART_ROWS
+            and [label_key(x.label) for x in ahead] == [label_key(x.label) for x in block[1:1 + _RESTART_ROWS]])

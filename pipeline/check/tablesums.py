@@ -11,7 +11,9 @@ years. Rules, column by column, never across columns of different rows' units:
   (the table does not state that part);
 - a total row (its label is a `total_labels` word, with at most a short gloss) sums the top rows of
   its block — those that are no breakdown member and stand before any "Trong đó" row — below it when
-  it opens the block, above it when it closes it;
+  it opens the block, above it when it closes it. A block's first row with no total word ("Số lớp
+  học" over its levels) is read as their total only when it is, exactly, in more than half of at
+  least `_MIN_UNLABELLED_COLUMNS` columns — then every column is checked, the others as mismatches;
 - an index block: its k-th row is the k-th row of the values block before it, and its cell in a
   column is that column over the previous one times 100 — only where the header's years make the
   previous column the previous year (a "2010 | 2014" step is not a year-on-year index).
@@ -21,11 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.check.grid import Grid, GridRow, Words, bare_label, blocks, member_of
+from pipeline.check.grid import Grid, GridRow, Words, bare_label, blocks, label_key, member_of
 from pipeline.check.passage import Fig
 from pipeline.check.relation import Relation
 from pipeline.check.verdict import percent_fits
 
+_MIN_UNLABELLED_COLUMNS = 3  # columns an unlabelled first row must total before it is read as a total
 _MAX_GLOSS_WORDS = 3  # "Tổng số - Total": the words a total label may carry after its total word
 
 
@@ -102,6 +105,9 @@ def _is_total(words: Words, label: str) -> bool:
 def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
     """A total row (first or last of its block) = sum of the block's top rows, per column."""
     totals = [k for k, r in enumerate(rows) if _is_total(words, r.label)]
+    unlabelled = not totals and len(rows) > 2
+    if unlabelled:
+        totals = [0]  # a first row with no total word: a total only if the table bears it out
     if len(totals) != 1 or totals[0] not in (0, len(rows) - 1):
         return []
     k = totals[0]
@@ -114,7 +120,12 @@ def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[
             top.append(r)
     if len(top) < 2:
         return []
-    return [_sum_relation(t, parts, "bảng: dòng tổng cộng") for t, parts in _column_sums(rows[k], top, grid.width)]
+    sums = _column_sums(rows[k], top, grid.width)
+    if unlabelled:
+        fits = sum(1 for t, parts in sums if abs(sum(p.value for p in parts) - t.value) < 1e-9)
+        if len(sums) < _MIN_UNLABELLED_COLUMNS or 2 * fits <= len(sums):
+            return []
+    return [_sum_relation(t, parts, "bảng: dòng tổng cộng") for t, parts in sums]
 
 
 def _pairs(values: Sequence[GridRow], index: Sequence[GridRow]) -> list[tuple[GridRow, GridRow]]:
@@ -125,17 +136,14 @@ def _pairs(values: Sequence[GridRow], index: Sequence[GridRow]) -> list[tuple[Gr
     out: list[tuple[GridRow, GridRow]] = []
     k = 0
     for x in index:
-        key = _key(x.label)
-        j = next((j for j in range(k, len(values)) if _key(values[j].label) == key), None)
+        key = label_key(x.label)
+        j = next((j for j in range(k, len(values)) if label_key(values[j].label) == key), None)
         if j is None:
             continue
         out.append((values[j], x))
         k = j + 1
     return out
 
-
-def _key(label: str) -> str:
-    return " ".join(bare_label(label).casefold().replace("–", "-").split())
 
 
 def index_ratios(words: Words, grid: Grid, used_pct: set[int]) -> list[Relation]:

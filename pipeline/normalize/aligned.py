@@ -2,6 +2,9 @@
 set with runs of spaces (text copied out of a PDF, a statistics page, a fixed-width listing), and
 those lines rewritten with a tab between cells.
 
+The same holds for a table written one cell a line (`pipeline.structure.stacked`): its lines must
+not be joined into paragraphs, so `stacked_rows` tells them.
+
 Why in normalization: tidying collapses every run of spaces, which would erase the column
 boundaries; prose loses nothing when its double spaces go, a table loses its columns. So before
 tidying, the lines of an aligned block get tabs (which tidying keeps) and become table lines that
@@ -20,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import regex
+
+from pipeline.structure.stacked import find_stacked
 
 MIN_ROWS = 3
 MAX_INSIDE = 2
@@ -67,3 +72,18 @@ def aligned_rows(lines: Sequence[str]) -> frozenset[int]:
 def tab_cells(line: str) -> str:
     """The line with a tab at each run of 2+ spaces between cells (its indentation kept)."""
     return _GAP.sub("\t", line)
+
+
+def stacked_rows(lines: Sequence[str]) -> frozenset[int]:
+    """Indices of the lines of a stacked table (one cell a line), blank lines aside."""
+    kept = [i for i, line in enumerate(lines) if line.strip()]
+    text = "\n".join(lines[i].strip() for i in kept)
+    spans, pos = [], 0
+    for i in kept:
+        n = len(lines[i].strip())
+        spans.append((pos, pos + n))
+        pos += n + 1
+    out: set[int] = set()
+    for t in find_stacked(text, spans, frozenset()):
+        out.update(kept[k] for k, (s, _) in enumerate(spans) if t.start <= s <= t.end)
+    return frozenset(out)

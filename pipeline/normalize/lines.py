@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from pipeline.normalize.aligned import aligned_rows, tab_cells
+from pipeline.normalize.aligned import aligned_rows, stacked_rows, tab_cells
 from pipeline.normalize.markup import (
     _ASCII_TO_SUP,
     _BOLD_LINE,
@@ -133,6 +133,7 @@ def _page_lines(text: str, page: int, sink: NoteSink | None) -> list[_Line | Non
     out: list[_Line | None] = []
     raws = _balance_bold(_clean_chars(text).split("\n"))
     aligned = aligned_rows(raws)  # space-aligned table rows keep their columns as tabs
+    stacked = stacked_rows(raws)  # a table written one cell a line keeps its lines
     for i, raw in enumerate(raws):
         if i in aligned:
             raw = tab_cells(raw)
@@ -142,7 +143,10 @@ def _page_lines(text: str, page: int, sink: NoteSink | None) -> list[_Line | Non
                 prev.bold = True  # "Heading\n=====": a setext heading
             out.append(None)
             continue
-        out.append(_make_line(raw, page, sink))
+        line = _make_line(raw, page, sink)
+        if line is not None and i in stacked:
+            line.kind = "table"
+        out.append(line)
     return out
 
 
