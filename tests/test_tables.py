@@ -148,3 +148,59 @@ def test_a_breakdown_with_an_empty_member_cell_is_not_summed_in_that_column() ->
     ])
     sums = [c for c in table_checks(raw) if c.rule == "sum_parts"]
     assert sorted(c.stated for c in sums) == [40.0, 42.0]
+
+
+_STACKED = "\n".join([
+    "Số giường bệnh",
+    "2018", "2019", "2020", "2021",
+    "Tổng số giường (Giường)",
+    "1.250", "1.300", "1.320", "1.410",
+    "Tuyến tỉnh -",
+    "Provincial",
+    "800", "820", "830", "900",
+    "Tuyến huyện -",
+    "District",
+    "300", "330 340", "350",
+    "Tuyến xã -", "Commune",
+    "150", "150", "150", "160",
+    "Tổng số giường -",
+    "97,00 104,00", "101,54", "106,82",
+    "Tuyến tỉnh -", "Provincial",
+    "98,10", "102,50", "101,22", "108,43",
+    "Tuyến huyện -", "District",
+    "95,40 110,00", "103,03", "102,94",
+    "Tuyến xã -", "Commune",
+    "-", "100,00", "100,00", "106,67",
+    "Chỉ số phát triển (Năm trước = 100) - %",
+])
+
+
+def test_a_table_written_one_cell_a_line_is_one_stacked_table() -> None:
+    (t,) = build_layout(NormText(text=_STACKED)).tables
+    assert t.style == "stacked"
+    assert [c.text for c in t.rows[3].cells] == ["Tuyến huyện - District", "300", "330", "340", "350"]
+    assert t.rows[-1].section
+
+
+def test_stacked_table_lines_are_not_joined_and_its_blocks_are_checked() -> None:
+    checks = table_checks(_STACKED)
+    sums = {(c.operands, c.stated): c.status for c in checks if c.rule == "sum_parts"}
+    assert sums[((800.0, 300.0, 150.0), 1250.0)] == "ok"
+    assert sums[((900.0, 350.0, 160.0), 1410.0)] == "ok"
+    ratios = {(c.operands, c.stated): c.status for c in checks if c.rule == "ratio_percent"}
+    assert ratios[((1300.0, 1250.0), 104.0)] == "ok"
+    assert ratios[((350.0, 340.0), 102.94)] == "ok"
+    assert ratios[((830.0, 820.0), 101.22)] == "ok"
+
+
+def test_an_unlabelled_first_row_is_a_total_only_when_most_columns_bear_it_out() -> None:
+    raw = "\n".join([
+        "| 2019 | 2020 | 2021 | |",
+        "Học sinh | 900 | 950 | 990 | |",
+        "Lớp 1 | 300 | 310 | 330 | |",
+        "Lớp 2 | 600 | 640 | 600 | |",
+    ])
+    sums = {c.stated: c.status for c in table_checks(raw) if c.rule == "sum_parts"}
+    assert sums == {900.0: "ok", 950.0: "ok", 990.0: "mismatch"}
+    unrelated = raw.replace("| 300 | 310 | 330 |", "| 200 | 210 | 230 |")
+    assert [c for c in table_checks(unrelated) if c.rule == "sum_parts"] == []
