@@ -204,3 +204,31 @@ def test_an_unlabelled_first_row_is_a_total_only_when_most_columns_bear_it_out()
     assert sums == {900.0: "ok", 950.0: "ok", 990.0: "mismatch"}
     unrelated = raw.replace("| 300 | 310 | 330 |", "| 200 | 210 | 230 |")
     assert [c for c in table_checks(unrelated) if c.rule == "sum_parts"] == []
+
+
+def test_a_structure_block_splits_one_hundred_percent_at_the_written_precision() -> None:
+    raw = "\n".join([
+        "| 2021 | 2022 | 2023 | |",
+        "Nông nghiệp | 410 | 420 | 400 | |",
+        "Công nghiệp | 300 | 330 | 350 | |",
+        "Dịch vụ | 290 | 250 | 250 | |",
+        "| Cơ cấu - % | |",
+        "Nông nghiệp | 41,0 | 42,0 | 40,0 | |",
+        "Công nghiệp | 30,0 | 33,0 | 35,0 | |",
+        "Dịch vụ | 29,0 | 25,0 | 26,0 | |",
+    ])
+    shares = {c.operands: c.status for c in checks_of(raw) if c.rule == "shares_exceed_total"}
+    assert shares[(41.0, 30.0, 29.0)] == "ok"
+    assert shares[(40.0, 35.0, 26.0)] == "mismatch"
+
+
+def test_a_breakdown_of_figures_with_decimals_is_no_mismatch_when_the_intervals_meet() -> None:
+    raw = "\n".join([
+        "| 2021 | 2022 | 2023 | |",
+        "Diện tích lúa | 12,4 | 12,6 | 12,9 | |",
+        "Nam | 6,2 | 6,3 | 6,0 | |",
+        "Nữ | 6,3 | 6,3 | 6,1 | |",
+    ])
+    status = {c.stated: c.status for c in table_checks(raw) if c.rule == "sum_parts"}
+    assert status[12.4] != "mismatch" and status[12.6] != "mismatch"
+    assert status[12.9] == "mismatch"

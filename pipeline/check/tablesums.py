@@ -36,9 +36,22 @@ def _countlike(f: Fig | None) -> bool:
     return f is not None and f.countlike and f.kind != "percent"
 
 
+def _half(f: Fig) -> float:
+    return 0.5 * 10.0 ** -f.decimals if f.decimals else 0.0
+
+
+def _intervals_meet(total: Fig, parts: Sequence[Fig]) -> bool:
+    """Whether the parts' intervals (± half a unit of the last written digit) add up to one that
+    meets the total's (FORMAT.md: figures with decimals are intervals, as XBRL Calculations 1.1)."""
+    spread = _half(total) + sum(_half(p) for p in parts)
+    return abs(sum(p.value for p in parts) - total.value) <= spread + 1e-9
+
+
 def _sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation:
     first = min([total, *parts], key=lambda f: f.start)
     last = max([total, *parts], key=lambda f: f.end)
+    # figures with decimals are intervals: a sum their intervals allow is no mismatch
+    rounded = any(f.decimals for f in [total, *parts]) and _intervals_meet(total, parts)
     return Relation(
         rule="sum_parts",
         operands=tuple(p.value for p in parts),
@@ -48,6 +61,7 @@ def _sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation
         fact_ids=tuple(i for x in [*parts, total] for i in x.fact_ids),
         connective=connective,
         decimals=(total.decimals,),
+        strong=not rounded,
     )
 
 
@@ -178,10 +192,43 @@ def index_ratios(words: Words, grid: Grid, used_pct: set[int]) -> list[Relation]
     return out
 
 
+def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
+    """A structure block ("Cơ cấu - %"): the top rows of each column split one whole, 100 % (or the
+    total row's figure), within the precision each share is written to."""
+    top = [r for r in rows if r.index not in children and not _is_total(words, r.label)]
+    totals = [r for r in rows if _is_total(words, r.label)]
+    out: list[Relation] = []
+    if len(top) < 2:
+        return out
+    for c in range(grid.width):
+        shares = [r.fig(c) for r in top]
+        if not all(f is not None and not f.qualifier for f in shares):
+            continue
+        figs = [f for f in shares if f is not None]
+        whole = totals[0].fig(c) if totals else None
+        first, last = min(figs, key=lambda f: f.start), max(figs, key=lambda f: f.end)
+        out.append(Relation(
+            rule="shares_exceed_total",
+            operands=tuple(f.value for f in figs),
+            stated=whole.value if whole is not None else 100.0,
+            char_start=min(first.start, whole.start) if whole is not None else first.start,
+            char_end=last.end,
+            fact_ids=tuple(i for f in figs for i in f.fact_ids) + (whole.fact_ids if whole is not None else ()),
+            connective="bảng: cơ cấu (%)",
+            decimals=tuple(f.decimals for f in figs),
+        ))
+    return out
+
+
 def table_sums(words: Words, grid: Grid) -> list[Relation]:
-    """Breakdown and total-row sums of every values block of the table."""
+    """Breakdown and total-row sums of every values block of the table, shares of its structure
+    blocks."""
     out: list[Relation] = []
     for kind, rows in blocks(words, grid):
+        if kind == "structure":
+            _, children = breakdown_sums(words, grid, rows)
+            out += structure_shares(words, grid, rows, children)
+            continue
         if kind != "values":
             continue
         rels, children = breakdown_sums(words, grid, rows)
