@@ -29,7 +29,8 @@ from pipeline.check.relation import Relation
 from pipeline.check.verdict import percent_fits
 
 _MIN_UNLABELLED_COLUMNS = 3  # columns an unlabelled first row must total before it is read as a total
-_MAX_GLOSS_WORDS = 3  # "Tổng số - Total": the words a total label may carry after its total word
+_MAX_GLOSS_WORDS = 3
+_TOTAL_ROW = "bảng: dòng tổng cộng"  # "Tổng số - Total": the words a total label may carry after its total word
 
 
 def _countlike(f: Fig | None) -> bool:
@@ -65,15 +66,15 @@ def _sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation
     )
 
 
-def _column_sums(parent: GridRow, children: Sequence[GridRow], width: int) -> list[tuple[Fig, list[Fig]]]:
-    """(total, parts) of every column where the parent and every child hold a count."""
+def _column_sums(parent: GridRow, children: Sequence[GridRow], width: int) -> list[tuple[int, Fig, list[Fig]]]:
+    """(column, total, parts) of every column where the parent and every child hold a count."""
     out = []
     for c in range(width):
         t = parent.fig(c)
         parts = [ch.fig(c) for ch in children]
         if not _countlike(t) or not all(_countlike(p) for p in parts):
             continue
-        out.append((t, [p for p in parts if p is not None]))
+        out.append((c, t, [p for p in parts if p is not None]))
     return out
 
 
@@ -106,7 +107,7 @@ def breakdown_sums(words: Words, grid: Grid, rows: Sequence[GridRow]) -> tuple[l
             continue
         children.update(k.index for k in kids)
         names = " + ".join(bare_label(k.label) for k in kids)
-        for total, parts in _column_sums(row, kids, grid.width):
+        for _, total, parts in _column_sums(row, kids, grid.width):
             out.append(_sum_relation(total, parts, f"bảng: {bare_label(row.label)} = {names}"))
     return out, children
 
@@ -136,10 +137,11 @@ def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[
         return []
     sums = _column_sums(rows[k], top, grid.width)
     if unlabelled:
-        fits = sum(1 for t, parts in sums if abs(sum(p.value for p in parts) - t.value) < 1e-9)
+        fits = sum(1 for _, t, parts in sums if abs(sum(p.value for p in parts) - t.value) < 1e-9)
         if len(sums) < _MIN_UNLABELLED_COLUMNS or 2 * fits <= len(sums):
             return []
-    return [_sum_relation(t, parts, "bảng: dòng tổng cộng") for t, parts in sums]
+    return [_sum_relation(t, parts, _TOTAL_ROW + (f" / {h.lower()}" if (h := grid.table.header_of(c)) else ""))
+            for c, t, parts in sums]
 
 
 def _pairs(values: Sequence[GridRow], index: Sequence[GridRow]) -> list[tuple[GridRow, GridRow]]:
