@@ -232,3 +232,24 @@ def test_a_breakdown_of_figures_with_decimals_is_no_mismatch_when_the_intervals_
     status = {c.stated: c.status for c in table_checks(raw) if c.rule == "sum_parts"}
     assert status[12.4] != "mismatch" and status[12.6] != "mismatch"
     assert status[12.9] == "mismatch"
+
+
+def test_a_total_column_sums_the_other_columns_of_each_row() -> None:
+    raw = "\n".join([
+        "Đơn vị\tTổng số\tCấp huyện\tCấp xã",
+        "Huyện Tân Phước\t95\t40\t55",
+        "Huyện Gò Công\t120\t50\t60",
+        "Huyện Cái Bè\t88\t30\t58",
+    ])
+    sums = {c.stated: c.status for c in table_checks(raw) if c.rule == "sum_parts"}
+    assert sums == {95.0: "ok", 120.0: "mismatch", 88.0: "ok"}
+
+
+def test_a_total_column_beside_a_rate_column_is_not_summed() -> None:
+    raw = "\n".join([
+        "Đơn vị\tTổng số\tTrực tuyến\tTỷ lệ (%)",
+        "Xã Long Hòa\t200\t150\t75",
+        "Xã Long Phú\t100\t40\t40",
+        "Xã Long Hải\t50\t25\t50",
+    ])
+    assert [c for c in table_checks(raw) if c.rule == "sum_parts"] == []

@@ -14,6 +14,8 @@ years. Rules, column by column, never across columns of different rows' units:
   it opens the block, above it when it closes it. A block's first row with no total word ("Số lớp
   học" over its levels) is read as their total only when it is, exactly, in more than half of at
   least `_MIN_UNLABELLED_COLUMNS` columns — then every column is checked, the others as mismatches;
+- a first or last value column headed by a total word sums the other value columns of its row,
+  unless a column is a percent, rate or index column or the cells carry different units;
 - an index block: its k-th row is the k-th row of the values block before it, and its cell in a
   column is that column over the previous one times 100 — only where the header's years make the
   previous column the previous year (a "2010 | 2014" step is not a year-on-year index).
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import regex
+
 from pipeline.check.grid import Grid, GridRow, Words, bare_label, blocks, label_key, member_of
 from pipeline.check.passage import Fig
 from pipeline.check.relation import Relation
@@ -30,6 +34,7 @@ from pipeline.check.verdict import percent_fits
 
 _MIN_UNLABELLED_COLUMNS = 3  # columns an unlabelled first row must total before it is read as a total
 _MAX_GLOSS_WORDS = 3
+_PERCENT_HEAD = regex.compile(r"%|tỷ lệ|tỉ lệ|cơ cấu|chỉ số|bình quân", regex.IGNORECASE)
 _TOTAL_ROW = "bảng: dòng tổng cộng"  # "Tổng số - Total": the words a total label may carry after its total word
 
 
@@ -222,6 +227,42 @@ def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children
     return out
 
 
+def _column_heads(grid: Grid) -> dict[int, str]:
+    """Header text of each column, from header rows as wide as the table (a row that lacks the label
+    cell cannot be placed column by column)."""
+    heads: dict[int, str] = {}
+    for row in grid.table.rows[:grid.table.header_rows]:
+        if len(row.cells) == grid.width:
+            for c in row.cells:
+                heads[c.column] = f"{heads.get(c.column, '')} {c.text}".strip()
+    return heads
+
+
+def total_column_sums(words: Words, grid: Grid) -> list[Relation]:
+    """A first or last value column headed "Tổng số" is, row by row, the sum of the other value
+    columns — when none of them is a percent or rate column and all hold counts of one unit."""
+    heads = _column_heads(grid)
+    data = [r for r in grid.rows if not r.section]
+    valued = sorted({c for r in data for c, f in enumerate(r.figs) if f is not None or r.empty[c]})
+    if len(valued) < 3:
+        return []
+    totals = [c for c in (valued[0], valued[-1]) if _is_total(words, heads.get(c, ""))]
+    if len(totals) != 1 or any(_PERCENT_HEAD.search(heads.get(c, "")) for c in valued):
+        return []
+    t_col = totals[0]
+    out: list[Relation] = []
+    for r in data:
+        total = r.fig(t_col)
+        parts = [r.fig(c) for c in valued if c != t_col]
+        if not _countlike(total) or not all(_countlike(p) for p in parts):
+            continue
+        figs = [p for p in parts if p is not None]
+        if total is None or len({f.unit for f in [total, *figs] if f.unit}) > 1:
+            continue
+        out.append(_sum_relation(total, figs, f"bảng: cột {heads.get(t_col, '').lower()} / {bare_label(r.label)}"))
+    return out
+
+
 def table_sums(words: Words, grid: Grid) -> list[Relation]:
     """Breakdown and total-row sums of every values block of the table, shares of its structure
     blocks."""
@@ -236,7 +277,7 @@ def table_sums(words: Words, grid: Grid) -> list[Relation]:
         rels, children = breakdown_sums(words, grid, rows)
         out += rels
         out += total_sums(words, grid, rows, children)
-    return out
+    return out + total_column_sums(words, grid)
 
 
 def fits_ratio(x: Fig | None, y: Fig | None, p: Fig | None) -> bool:
