@@ -37,7 +37,7 @@ import regex
 from pydantic import Field, StrictInt, StrictStr
 
 from extractors.furniture import Furniture, furniture_spans
-from extractors.numbers import MULTIPLIERS, find_numbers
+from extractors.numbers import MULTIPLIERS, find_numbers, join_space_groups
 from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
 from pipeline.structure.layout import Layout, build_layout
@@ -254,9 +254,9 @@ def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str,
     layout = layout if layout is not None else build_layout(t)
     debris = [(a.start, a.end) for a in layout.asides if a.kind != "note"]
     excluded = _Spans(_excluded_spans(text, g) + debris)
-    tokens = find_numbers(text)
     cells = _table_cells(text, layout)
     cell_starts = [s for s, _, _ in cells]
+    tokens = join_space_groups(find_numbers(text), text, [(s, e) for s, e, _ in cells])
     drafts: list[_Draft] = []
     label_end = -1  # end of the last label number, so that "mức độ 3, 4" drops the 4 too
 

@@ -28,6 +28,9 @@ the value; `decimals` still describes the digits as written.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
+
 import regex
 
 from pipeline.model import NumberToken
@@ -162,4 +165,45 @@ def find_numbers(text: str) -> list[NumberToken]:
             out.append(NumberToken(text=m.group(0), value=value, char_start=m.start(), char_end=m.end(),
                                    decimals=decimals, is_percent=bool(pct)))
         last_factor = factor if mult else 0.0
+    return out
+
+
+_SPACE_GROUPED = regex.compile(r"[-+]?\d{1,3}(?:[ \u00a0]\d{3})+")
+
+
+def join_space_groups(tokens: list[NumberToken], text: str, cells: Sequence[tuple[int, int]]) -> list[NumberToken]:
+    """Tokens with the numbers of table cells grouped by spaces ("230 065", as statistics tables and
+    PDF copies write thousands) read as one number each.
+
+    Only inside a cell (`cells`: sorted (start, end) spans) whose whole text is such a number, with
+    groups of exactly three digits: in prose "năm 2023 có 125 xã" is two numbers, and a cell "12 35"
+    is not a grouped number at all.
+    """
+    if not cells:
+        return tokens
+    starts = [s for s, _ in cells]
+    out: list[NumberToken] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        k = bisect.bisect_right(starts, tok.char_start) - 1
+        if k >= 0 and tok.char_start < cells[k][1]:
+            a, b = cells[k]
+            body = text[a:b].strip()
+            lead = a + len(text[a:b]) - len(text[a:b].lstrip())
+            m = _SPACE_GROUPED.fullmatch(body)
+            if m and tok.char_start <= lead + 1:
+                end = lead + len(body)
+                j = i
+                while j < len(tokens) and tokens[j].char_end <= end:
+                    j += 1
+                if j - i >= 2:
+                    digits = regex.sub(r"[^\d]", "", body)
+                    sign = -1.0 if body.startswith("-") else 1.0
+                    out.append(NumberToken(text=text[tok.char_start:end], value=sign * float(digits),
+                                           char_start=tok.char_start, char_end=end, decimals=0))
+                    i = j
+                    continue
+        out.append(tok)
+        i += 1
     return out

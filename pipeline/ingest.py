@@ -150,7 +150,7 @@ def analyze(loaded: Loaded) -> DocResult:
     entities = tuple(_stage("entities", p, extract_entities, norm, sections))
     facts = tuple(_stage("annotate", p, annotate_facts, norm, sections, facts, meta, entities))
     t5 = time.perf_counter()
-    checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id))
+    checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id, layout))
     t6 = time.perf_counter()
     timings = {"normalize": t2 - t1, "segment": t3 - t2, "extract": t4 - t3, "meaning": t5 - t4,
                "check": t6 - t5}

@@ -39,6 +39,8 @@ from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tables import table_rates, table_relations
 from pipeline.config import config_error
 from pipeline.model import Fact, NormText, Section
+from pipeline.structure.layout import Layout, build_layout
+from pipeline.structure.tables import Table
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Found:
     relations: list[Relation] = field(default_factory=list)
     used_pct: set[int] = field(default_factory=set)  # percents already explained by a relation
     in_lists: set[int] = field(default_factory=set)  # figures that are parts of a list
+    tables: Sequence[Table] = ()  # the document structure's tables
 
 
 Finder = Callable[[Found], None]
@@ -86,12 +89,15 @@ def find_relations(
     *,
     rules: Rules | None = None,
     catalog: Sequence[CatalogRelation] | None = None,
+    layout: Layout | None = None,
 ) -> list[Relation]:
-    """Every arithmetic relation the text's structure makes checkable, in document order."""
+    """Every arithmetic relation the text's structure makes checkable, in document order; `layout` is
+    the text's parsed structure (built here when not given)."""
     rules = rules or load_rules()
     found = Found(
         Passage(t, sections, facts, rules),
         catalog if catalog is not None else catalog_identities(load_catalog()),
+        tables=(layout if layout is not None else build_layout(t)).tables,
     )
     for run in ordered_finders(rules):
         run(found)
@@ -168,12 +174,12 @@ def _formulas(f: Found) -> None:
 
 @finder("tables")
 def _tables(f: Found) -> None:
-    f.relations.extend(table_relations(f.doc, f.used_pct))
+    f.relations.extend(table_relations(f.doc, f.tables, f.used_pct))
 
 
 @finder("table_rates")
 def _table_rates(f: Found) -> None:
-    f.relations.extend(table_rates(f.doc, f.used_pct))
+    f.relations.extend(table_rates(f.doc, f.tables, f.used_pct))
 
 
 @finder("share_lists")

@@ -14,14 +14,17 @@ from pipeline.check.finders import find_relations, ordered_finders
 from pipeline.check.rules import load_rules
 from pipeline.check.verdict import error_check, evaluate, ocr_unsure
 from pipeline.model import Check, Fact, NormText, Section
+from pipeline.structure.layout import Layout
 
 
-def run_checks(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], doc_id: str) -> list[Check]:
-    """All checks of one document, in text order."""
+def run_checks(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], doc_id: str,
+               layout: Layout | None = None) -> list[Check]:
+    """All checks of one document, in text order; `layout` is the text's parsed structure (built by
+    the finders when not given)."""
     rules = load_rules()
     ordered_finders(rules)  # an unknown finder name is a configuration error, not a finder bug
     try:
-        relations = find_relations(t, sections, facts, rules=rules)
+        relations = find_relations(t, sections, facts, rules=rules, layout=layout)
     except Exception:  # a finder bug must not lose the document; its facts are still stored
         return []
     checks: list[Check] = []

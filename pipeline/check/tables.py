@@ -1,151 +1,80 @@
-"""Tables written as text (tabs or pipes): a totals row is the sum of its column, a percent column is
-the ratio of two other columns.
+"""Tables of the document structure (tab, pipe, space-aligned and PDF/DOCX cells, one model): their
+sums (`pipeline.check.tablesums`), percent columns and the rates stated after a table.
 
-Why a private table reader: it is the check stage's own table parse, to be replaced by the shared
-document structure; it reads only cells and the figures inside them.
+Why here: the finders registered as "tables" and "table_rates" in checks.yaml; they read the tables
+`pipeline.structure` parsed once (`Layout.tables`), as grids of figures (`pipeline.check.grid`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from pipeline.check.clauses import norm_label
-from pipeline.check.passage import Fig, Passage, clean
+from pipeline.check.grid import Grid, GridRow, grids, load_words
+from pipeline.check.passage import Passage
 from pipeline.check.relation import Relation
-from pipeline.check.verdict import percent_fits
+from pipeline.check.tablesums import fits_ratio, index_ratios, table_sums
+from pipeline.structure.tables import Table
+
+_PERCENT_HEADER = re.compile(r"tỷ lệ|tỉ lệ|%|cơ cấu", re.I)
 
 
-@dataclass(slots=True)
-class _Table:
-    rows: list[list[tuple[int, int, str]]]  # cells: (start, end, text)
-    header: list[str]
-    body: list[int]  # indices of body rows
-    total: int | None  # index of the totals row
+def _percent_columns(grid: Grid) -> list[int]:
+    header = grid.table.header
+    body = [r for r in grid.rows if not r.section]
+    return [
+        c for c in range(grid.width)
+        if (c < len(header) and _PERCENT_HEADER.search(header[c]))
+        or any((f := r.fig(c)) is not None and f.kind == "percent" for r in body)
+    ]
 
 
-_TOTAL_ROW = re.compile(
-    r"^\W*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:huyện|tỉnh|xã|thành\s+phố|thị\s+xã))\W*$", re.I
-)
-
-
-def _tables(doc: Passage) -> list[_Table]:
-    """Tab- or pipe-separated blocks of at least three rows, with their header and totals row."""
-    out: list[_Table] = []
-    block: list[list[tuple[int, int, str]]] = []
-    for s, e in [*doc.lines, (len(doc.text) + 1, len(doc.text) + 1)]:
-        line = doc.text[s:e] if s <= len(doc.text) else ""
-        cells = _cells(line, s)
-        if cells is not None:
-            if not all(re.fullmatch(r"[\s:|-]*", c[2]) for c in cells):  # skip |---|---|
-                block.append(cells)
+def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
+    """A percent column that is, row by row, the ratio of two other columns (the pair that fits at
+    least two thirds of the rows is taken as the column's meaning)."""
+    out: list[Relation] = []
+    pct_cols = _percent_columns(grid)
+    rows: list[GridRow] = [r for r in grid.rows if not r.section]
+    for c in pct_cols:
+        best: tuple[int, int, int] | None = None
+        for a in range(grid.width):
+            for b in range(grid.width):
+                if a == b or a in pct_cols or b in pct_cols:
+                    continue
+                n = sum(1 for r in rows if fits_ratio(r.fig(a), r.fig(b), r.fig(c)))
+                if best is None or n > best[0]:
+                    best = (n, a, b)
+        if best is None or best[0] < max(2, math.ceil(2 * len(rows) / 3)):
             continue
-        if len(block) >= 3:
-            out.append(_make_table(doc, block))
-        block = []
+        _, a, b = best
+        for r in rows:
+            x, y, p = r.fig(a), r.fig(b), r.fig(c)
+            if x is None or y is None or p is None or not x.countlike or not y.countlike:
+                continue
+            used_pct.add(p.start)
+            out.append(Relation(
+                rule="ratio_percent",
+                operands=(x.value, y.value),
+                stated=p.value,
+                char_start=min(x.start, y.start),
+                char_end=p.end,
+                fact_ids=x.fact_ids + y.fact_ids + p.fact_ids,
+                connective="bảng: cột tỷ lệ",
+                decimals=(p.decimals,),
+            ))
     return out
 
 
-def _cells(line: str, off: int) -> list[tuple[int, int, str]] | None:
-    if "\t" in line:
-        sep = "\t"
-    elif line.strip().startswith("|") and line.count("|") >= 3:
-        sep = "|"
-    else:
-        return None
-    cells, pos = [], 0
-    for part in line.split(sep):
-        cells.append((off + pos, off + pos + len(part), clean(part).strip()))
-        pos += len(part) + 1
-    if sep == "|":
-        cells = cells[1:-1] if not cells[-1][2] else cells[1:]
-    return cells
-
-
-def _make_table(doc: Passage, block: list[list[tuple[int, int, str]]]) -> _Table:
-    first = block[0]
-    has_fig = any(doc.figs_between(a, b) for a, b, _ in first)
-    header = [] if has_fig else [c[2].lower() for c in first]
-    rows = block
-    total = next((i for i, r in enumerate(rows) if i > 0 and any(_TOTAL_ROW.match(c[2]) for c in r)), None)
-    start = 0 if has_fig else 1
-    body = [i for i in range(start, total if total is not None else len(rows))]
-    return _Table(rows=rows, header=header, body=body, total=total)
-
-
-def _cell_fig(doc: Passage, cell: tuple[int, int, str]) -> Fig | None:
-    figs = [f for f in doc.figs_between(cell[0], cell[1] + 1) if f.start < cell[1]]
-    return figs[0] if len(figs) == 1 else None
-
-
-def table_relations(doc: Passage, used_pct: set[int]) -> list[Relation]:
-    """A totals row must be the sum of its column; a percent column the ratio of two others."""
+def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -> list[Relation]:
+    """Sums (breakdowns, total rows), index blocks and percent columns of every table."""
+    words = load_words()
     out: list[Relation] = []
-    for tb in _tables(doc):
-        width = max(len(r) for r in tb.rows)
-        grid = [[_cell_fig(doc, r[c]) if c < len(r) else None for c in range(width)] for r in tb.rows]
-        pct_cols = [
-            c
-            for c in range(width)
-            if (c < len(tb.header) and re.search(r"tỷ lệ|tỉ lệ|%", tb.header[c]))
-            or any(grid[i][c] is not None and grid[i][c].kind == "percent" for i in tb.body)
-        ]
-        if tb.total is not None and len(tb.body) >= 2:
-            for c in range(width):
-                t = grid[tb.total][c]
-                col = [grid[i][c] for i in tb.body]
-                if (
-                    c in pct_cols
-                    or t is None
-                    or not t.countlike
-                    or any(x is None or not x.countlike for x in col)
-                ):
-                    continue
-                figs = [x for x in col if x is not None]
-                out.append(
-                    Relation(
-                        rule="sum_parts",
-                        operands=tuple(x.value for x in figs),
-                        stated=t.value,
-                        char_start=figs[0].start,
-                        char_end=t.end,
-                        fact_ids=tuple(i for x in [*figs, t] for i in x.fact_ids),
-                        connective="bảng: dòng tổng cộng"
-                        + (f" / {tb.header[c]}" if c < len(tb.header) else ""),
-                        decimals=(t.decimals,),
-                    )
-                )
-        rows = tb.body + ([tb.total] if tb.total is not None else [])
-        for c in pct_cols:
-            best: tuple[int, int, int] | None = None
-            for a in range(width):
-                for b in range(width):
-                    if a == b or a in pct_cols or b in pct_cols:
-                        continue
-                    n = sum(1 for i in rows if _cell_ratio_fits(grid[i][a], grid[i][b], grid[i][c]))
-                    if best is None or n > best[0]:
-                        best = (n, a, b)
-            if best is None or best[0] < max(2, math.ceil(2 * len(rows) / 3)):
-                continue
-            _, a, b = best
-            for i in rows:
-                x, y, p = grid[i][a], grid[i][b], grid[i][c]
-                if x is None or y is None or p is None or not x.countlike or not y.countlike:
-                    continue
-                used_pct.add(p.start)
-                out.append(
-                    Relation(
-                        rule="ratio_percent",
-                        operands=(x.value, y.value),
-                        stated=p.value,
-                        char_start=min(x.start, y.start),
-                        char_end=p.end,
-                        fact_ids=x.fact_ids + y.fact_ids + p.fact_ids,
-                        connective="bảng: cột tỷ lệ",
-                        decimals=(p.decimals,),
-                    )
-                )
+    for grid in grids(doc, tables):
+        out += table_sums(words, grid)
+        out += index_ratios(words, grid, used_pct)
+        out += percent_columns(grid, used_pct)
     return out
 
 
@@ -154,17 +83,20 @@ _RATE_PHRASE = re.compile(
 )
 
 
-def table_rates(doc: Passage, used_pct: set[int]) -> list[Relation]:
+def table_rates(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -> list[Relation]:
     """ "Như vậy, tỷ lệ máy tính trên cán bộ, công chức đạt 95,2%" after a table: a rate of the totals
     row, its columns named by their headers (also as initials: "CBCC" = cán bộ, công chức)."""
     out: list[Relation] = []
-    for tb in _tables(doc):
-        if tb.total is None or not tb.header:
+    for grid in grids(doc, tables):
+        tb = grid.table
+        if tb.total_row is None or tb.header_rows == 0:
             continue
-        row = tb.rows[tb.total]
-        totals = {c: f for c in range(len(row)) if (f := _cell_fig(doc, row[c])) is not None and f.countlike}
-        heads = {c: norm_label(doc, tb.header[c]) for c in totals if c < len(tb.header)}
-        after = row[-1][1]
+        total = next((r for r in grid.rows if r.index == tb.total_row), None)
+        if total is None:
+            continue
+        totals = {c: f for c, f in enumerate(total.figs) if f is not None and f.countlike}
+        heads = {c: norm_label(doc, tb.header[c].lower()) for c in totals if c < len(tb.header)}
+        after = total.end
         stop = len(doc.text)
         for h in doc.heading_starts:
             if after < h < stop:
@@ -193,7 +125,7 @@ def table_rates(doc: Passage, used_pct: set[int]) -> list[Relation]:
                     rule="ratio_percent",
                     operands=(num.value, den.value),
                     stated=pct.value,
-                    char_start=row[0][0],
+                    char_start=total.start,
                     char_end=pct.end,
                     fact_ids=num.fact_ids + den.fact_ids + pct.fact_ids,
                     connective="bảng: tỷ lệ theo dòng tổng cộng",
@@ -215,11 +147,3 @@ def _names(doc: Passage, header: tuple[str, ...], term: str) -> bool:
         initials = "".join(w[0] for w in tw)
         return header[0] in initials
     return False
-
-
-def _cell_ratio_fits(x: Fig | None, y: Fig | None, p: Fig | None) -> bool:
-    if x is None or y is None or p is None or not x.countlike or not y.countlike or not y.value:
-        return False
-    return percent_fits(p.value, 100.0 * x.value / y.value, p.decimals)
-
-

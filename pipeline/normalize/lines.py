@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from pipeline.normalize.aligned import aligned_rows, stacked_rows, tab_cells
 from pipeline.normalize.markup import (
     _ASCII_TO_SUP,
     _BOLD_LINE,
@@ -122,7 +123,7 @@ def _make_line(raw: str, page: int, sink: NoteSink | None) -> _Line | None:
     s = _tidy_spaces(s)
     if not s.strip():
         return None
-    if kind == "text" and ("\t" in s or s.startswith("|")):
+    if kind == "text" and ("\t" in s or s.startswith("|") or s.count("|") >= 3):
         kind = "table"
     return _Line(text=s, page=page, kind=kind, bold=bold, label=bool(_LABEL_START.match(s)))
 
@@ -130,14 +131,22 @@ def _make_line(raw: str, page: int, sink: NoteSink | None) -> _Line | None:
 def _page_lines(text: str, page: int, sink: NoteSink | None) -> list[_Line | None]:
     """One page's source lines, cleaned; None stands for a blank line."""
     out: list[_Line | None] = []
-    for raw in _balance_bold(_clean_chars(text).split("\n")):
+    raws = _balance_bold(_clean_chars(text).split("\n"))
+    aligned = aligned_rows(raws)  # space-aligned table rows keep their columns as tabs
+    stacked = stacked_rows(raws)  # a table written one cell a line keeps its lines
+    for i, raw in enumerate(raws):
+        if i in aligned:
+            raw = tab_cells(raw)
         if _SETEXT.match(raw):
             prev = out[-1] if out else None
             if prev is not None and prev.kind == "text" and not prev.label:
                 prev.bold = True  # "Heading\n=====": a setext heading
             out.append(None)
             continue
-        out.append(_make_line(raw, page, sink))
+        line = _make_line(raw, page, sink)
+        if line is not None and i in stacked:
+            line.kind = "table"
+        out.append(line)
     return out
 
 

@@ -14,7 +14,7 @@ for one was not a table for the other). The definitions, where they disagreed, a
   which marker styles nest in the running list, as a word processor's list levels do: a new style
   goes one deeper, a style already open returns to its level. A non-item line closes the list unless
   it ends with ":" (it introduces the next items, which then hang under it: `intro`);
-- **tables**: see `pipeline.structure.tables`;
+- **tables**: see `pipeline.structure.tables` (and `pipeline.structure.stacked`, one cell a line);
 - **asides** are lines that carry no figure of the report: running headers and page numbers typed
   into the body of a DOCX or a text file (`page_number`, `running_header`), and the spans
   normalization already set aside (`note`: footnote bodies moved to the end, running headers it
@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.model import NormText
+from pipeline.structure.stacked import find_stacked
 from pipeline.structure.tables import Cell, Table, find_tables, row_style
 
 _SENT_BREAK = regex.compile(r"[.!?…](?:\*\*|\*)?(?=\s)")
@@ -278,9 +279,13 @@ def build_layout(t: NormText) -> Layout:
     asides += [Aside(s, e, "note") for s, e in t.asides]
     asides.sort(key=lambda a: (a.start, a.end))
     debris = set(pages) | set(headers)
-    tables = find_tables(text, [(ln.start, ln.end) for ln in lines], frozenset(debris))
+    spans = [(ln.start, ln.end) for ln in lines]
+    tables = find_tables(text, spans, frozenset(debris))
+    taken = frozenset(debris) | {i for i, (s, _) in enumerate(spans) if any(t.start <= s <= t.end for t in tables)}
+    tables = sorted([*tables, *find_stacked(text, spans, taken)], key=lambda t: t.start)
     starts = tuple(ln.start for ln in lines)
-    rows = {bisect.bisect_right(starts, r.start) - 1 for tb in tables for r in tb.rows}
+    rows = {k for tb in tables for r in tb.rows
+            for k in range(bisect.bisect_right(starts, r.start) - 1, bisect.bisect_right(starts, r.end))}
     sentences = _sentences(text, lines, debris | rows)
     return Layout(
         lines=tuple(lines),

@@ -6,13 +6,18 @@ Why here and only here: the figure extractor, the meaning stage and the relation
 used to parse the rows each in their own way; the answers now come from one parse.
 
 - a **tab** row holds a tab between two cells (a tab only at the line's edges is indentation);
-- a **pipe** row starts with "|" and holds at least three pipes ("| a | b |"; the empty edges go);
+- a **pipe** row holds at least three pipes ("| a | b |", or "label | a | b |" as pages copied out
+  of a spreadsheet write it); the empty leading edge and every empty trailing cell go;
 - a **space** row holds two or more cells separated by runs of at least two spaces, and a block of
   at least `MIN_SPACE_ROWS` such consecutive lines counts only when the cells line up: every row has
   the same number of cells and, column by column, the cells of all rows share a character column
   (numbers set flush right and words set flush left both pass; prose with a double space does not).
 
 A block is a maximal run of consecutive rows of one style (a change of style starts another table).
+Up to `MAX_SECTION_LINES` short one-cell lines between two tab or pipe rows with the same number
+of cells (or one fewer: a header row has no cell over the label column) are **section rows** of
+the table (a category name, "Chỉ số phát triển (Năm trước = 100)", a unit row "Người – Person"),
+not the end of it: a yearbook splits one table into such sections.
 """
 
 from __future__ import annotations
@@ -24,11 +29,14 @@ from dataclasses import dataclass
 import regex
 
 MIN_SPACE_ROWS = 3
+MAX_SECTION_LINES = 3
+MAX_SECTION_CHARS = 90
 
 _SPLIT_CELLS = regex.compile(r"\t|\|")
 _SPACE_GAP = regex.compile(r"[ \u00a0]{2,}")
 _SEPARATOR_ROW = regex.compile(r"[\s:|+=-]*")  # "|---|:--:|"
 _NUMBER_CELL = regex.compile(r"[\s(]*[-+]?\d[\d.,\s]*%?[\s)]*")
+_YEAR = regex.compile(r"\s*(?:19|20)\d\d\s*")
 _TOTAL_CELL = regex.compile(
     r"^\W*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:huyện|tỉnh|xã|thành\s+phố|thị\s+xã))\W*$",
     regex.IGNORECASE,
@@ -52,12 +60,13 @@ class Row:
     end: int
     cells: tuple[Cell, ...]
     separator: bool  # a "|---|---|" rule between header and body
+    section: bool = False  # a one-cell line inside the table (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
     """A block of rows. `header` is the stripped text of the first row's cells (what a bare cell below
-    takes its unit from); `header_rows` counts the leading rows that hold no number; `total_row` is
+    takes its unit from); `header_rows` counts the leading rows that hold no number but years; `total_row` is
     the first later row whose some cell reads "Tổng cộng"/"Cộng"/"Toàn huyện" (None if none);
     `counter_column` says the first column counts rows 1, 2, 3 ... (an STT column, header or not)."""
 
@@ -77,7 +86,7 @@ class Table:
 def row_style(line: str) -> str:
     """"pipe" or "tab" for a separated row, "" otherwise (space rows need their neighbours, see
     `find_tables`)."""
-    if line.lstrip().startswith("|") and line.count("|") >= 3:
+    if line.count("|") >= 3:
         return "pipe"
     return "tab" if "\t" in line.strip("\t ") else ""
 
@@ -88,9 +97,10 @@ def _separated_cells(off: int, line: str) -> list[tuple[int, int]]:
         cells.append((off + start, off + m.start()))
         start = m.end()
     cells.append((off + start, off + len(line)))
-    if line.lstrip().startswith("|"):  # "| a | b |": drop the empty edges
-        cells = cells[1:]
-        if cells and not line[cells[-1][0] - off:cells[-1][1] - off].strip():
+    if "|" in line:  # "| a | b | |": drop the empty edges
+        if line.lstrip().startswith("|"):
+            cells = cells[1:]
+        while len(cells) > 1 and not line[cells[-1][0] - off:cells[-1][1] - off].strip():
             cells = cells[:-1]
     return cells
 
@@ -129,15 +139,17 @@ def _is_counter(first_col: list[str]) -> bool:
     return len(nums) >= 2 and steps >= max(1, len(nums) // 2)
 
 
-def _table(text: str, style: str, spans: list[tuple[int, int, list[tuple[int, int]]]]) -> Table:
+def _table(text: str, style: str, spans: list[tuple[int, int, list[tuple[int, int]]]],
+           sections: frozenset[int] = frozenset()) -> Table:
     rows: list[Row] = []
     for r, (s, e, cells) in enumerate(spans):
         cs = tuple(Cell(a, b, r, c, text[a:b].strip()) for c, (a, b) in enumerate(cells))
-        rows.append(Row(s, e, cs, bool(_SEPARATOR_ROW.fullmatch(text, s, e))))
+        rows.append(Row(s, e, cs, bool(_SEPARATOR_ROW.fullmatch(text, s, e)), s in sections))
     header = tuple(c.text for c in rows[0].cells)
     header_rows = 0
     for row in rows:
-        if any(_NUMBER_CELL.fullmatch(c.text) for c in row.cells if c.text):
+        numbers = [c.text for c in row.cells if c.text and _NUMBER_CELL.fullmatch(c.text)]
+        if numbers and not all(_YEAR.fullmatch(n) for n in numbers):  # a row of years is a header
             break
         header_rows += 1
     total = next((i for i, row in enumerate(rows) if i > 0 and any(_TOTAL_CELL.match(c.text) for c in row.cells)),
@@ -171,6 +183,7 @@ def find_tables(text: str, lines: Sequence[tuple[int, int]], skip: frozenset[int
             for i in run[k:j]:
                 styles[i], block[i] = "space", n_blocks
             k = j
+    sections = _section_lines(text, lines, styles, skip)
     out: list[Table] = []
     i = 0
     while i < len(lines):
@@ -180,6 +193,34 @@ def find_tables(text: str, lines: Sequence[tuple[int, int]], skip: frozenset[int
         if styles[i]:
             spans = [(s, e, space[k] if styles[i] == "space" else _separated_cells(s, text[s:e]))
                      for k, (s, e) in enumerate(lines[i:j], start=i)]
-            out.append(_table(text, styles[i], spans))
+            out.append(_table(text, styles[i], spans, sections))
         i = j
     return out
+
+
+def _section_lines(text: str, lines: Sequence[tuple[int, int]], styles: list[str],
+                   skip: frozenset[int]) -> frozenset[int]:
+    """Starts of the one-cell lines that sit inside a tab or pipe table (see the module docstring);
+    their style is set to the table's (in place)."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if styles[i] not in ("tab", "pipe"):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and j - i - 1 <= MAX_SECTION_LINES and not styles[j] and j not in skip:
+            s, e = lines[j]
+            body = text[s:e].strip()
+            if not body or len(body) > MAX_SECTION_CHARS or body.endswith((".", ":", ";")):
+                break
+            j += 1
+        if i + 1 < j < len(lines) and j - i - 1 <= MAX_SECTION_LINES and styles[j] == styles[i]:
+            before = len(_separated_cells(lines[i][0], text[lines[i][0]:lines[i][1]]))
+            after = len(_separated_cells(lines[j][0], text[lines[j][0]:lines[j][1]]))
+            if abs(before - after) <= 1:  # a header row lacks the label cell
+                for k in range(i + 1, j):
+                    styles[k] = styles[i]
+                    out.add(lines[k][0])
+        i = j if j > i + 1 else i + 1
+    return frozenset(out)
