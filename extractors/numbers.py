@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import replace
 
 import regex
 
@@ -172,22 +173,39 @@ _SPACE_GROUPED = regex.compile(r"[-+]?\d{1,3}(?:[ \u00a0]\d{3})+")
 
 
 def join_space_groups(tokens: list[NumberToken], text: str, cells: Sequence[tuple[int, int]]) -> list[NumberToken]:
-    """Tokens with the numbers of table cells grouped by spaces ("230 065", as statistics tables and
-    PDF copies write thousands) read as one number each.
+    """Tokens made to follow the table's cells (`cells`: sorted (start, end) spans): the table decides
+    where one number ends, not the spaces.
 
-    Only inside a cell (`cells`: sorted (start, end) spans) whose whole text is such a number, with
-    groups of exactly three digits: in prose "năm 2023 có 125 xã" is two numbers, and a cell "12 35"
-    is not a grouped number at all.
+    A space-grouped token that runs over a cell boundary is read again cell by cell (a stacked table's
+    "330 340" line holds two cells, not 330340); tokens inside one cell whose whole text is a number
+    grouped by spaces, in groups of exactly three digits, become that one number ("230 065" when the
+    prose reader split it). In prose "năm 2023 có 125 xã" stays two numbers and a cell "12 35" is no
+    grouped number at all.
     """
     if not cells:
         return tokens
     starts = [s for s, _ in cells]
+
+    def cell_of(pos: int) -> int | None:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k if k >= 0 and pos < cells[k][1] else None
+
+    split: list[NumberToken] = []
+    for tok in tokens:
+        first, last = cell_of(tok.char_start), cell_of(tok.char_end - 1)
+        if first is None or first == last:
+            split.append(tok)
+            continue
+        for k in range(first, (last if last is not None else first) + 1):
+            a, b = max(cells[k][0], tok.char_start), min(cells[k][1], tok.char_end)
+            split.extend(replace(t, char_start=t.char_start + a, char_end=t.char_end + a)
+                         for t in find_numbers(text[a:b]))
     out: list[NumberToken] = []
     i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        k = bisect.bisect_right(starts, tok.char_start) - 1
-        if k >= 0 and tok.char_start < cells[k][1]:
+    while i < len(split):
+        tok = split[i]
+        k = cell_of(tok.char_start)
+        if k is not None:
             a, b = cells[k]
             body = text[a:b].strip()
             lead = a + len(text[a:b]) - len(text[a:b].lstrip())
@@ -195,7 +213,7 @@ def join_space_groups(tokens: list[NumberToken], text: str, cells: Sequence[tupl
             if m and tok.char_start <= lead + 1:
                 end = lead + len(body)
                 j = i
-                while j < len(tokens) and tokens[j].char_end <= end:
+                while j < len(split) and split[j].char_end <= end:
                     j += 1
                 if j - i >= 2:
                     digits = regex.sub(r"[^\d]", "", body)
