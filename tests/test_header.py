@@ -294,7 +294,7 @@ def test_the_lead_subject_is_the_source_only_when_no_attribution_names_one() -> 
     lead = "(ABC) - Sau 6 tháng, Trung tâm Hành chính công tỉnh Yên Bái đã tiếp nhận 7.500 hồ sơ."
     assert attributed_source(lead, rules, lead) == "Trung tâm Hành chính công tỉnh Yên Bái"
     assert attributed_source(lead, rules) is None  # outside the lead, a subject is no source
-    placed = "Tại Trung tâm Phục vụ hành chính công tỉnh tiếp nhận mới 820 hồ sơ."
+    placed = "Tại Bộ phận Một cửa của tỉnh, trong quý đã nhận mới 820 hồ sơ."
     assert attributed_source(placed, rules, placed) is None  # "Tại X" is a place, not the reporting body
 
 
