@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import time
@@ -18,10 +19,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline.errors import BaocaoError
-from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
+from pipeline.errors import BaocaoError, BusyError, OutputError
+from pipeline.loaders import SUPPORTED_SUFFIXES, load
 from pipeline.loaders.pagepool import page_budget
-from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, doc_id_for, ocr_tag
+from pipeline.loaders.walk import Skipped, walk
+from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, ocr_tag
 from pipeline.ocr.repair import load_rules as load_ocr_rules
 
 
@@ -37,6 +39,8 @@ class Failure:
 class Summary:
     documents: int = 0  # newly stored
     unchanged: int = 0  # already stored, skipped
+    renamed: int = 0  # same bytes found at a new path, the old one gone: the stored row follows
+    pruned: int = 0  # stored paths gone from disk, removed (--prune)
     pages: int = 0
     facts: int = 0
     checks: int = 0
@@ -46,6 +50,8 @@ class Summary:
     ocr_problems: int = 0  # pages whose OCR timed out, failed or was unavailable
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # folder entries passed over (links, FIFOs, ...)
+    gone: list[str] = field(default_factory=list)  # stored paths no longer on disk, kept (no --prune)
 
     def line(self) -> str:
         parts = [
@@ -58,37 +64,32 @@ class Summary:
         ]
         if self.unchanged:
             parts.insert(1, f"{self.unchanged} unchanged")
+        if self.renamed:
+            parts.insert(1, f"{self.renamed} renamed")
+        if self.pruned:
+            parts.append(f"{self.pruned} pruned")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
         if self.ocr_pages:
             parts.append(f"{self.ocr_pages} OCR pages ({self.ocr_problems} with problems)")
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest: named files as given, folders recursively by supported suffix, sorted.
+def discover(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """Files to ingest (resolved): named files as given, folders recursively by supported suffix, sorted.
 
-    Hidden files, README files and gold annotations (`.json`) inside folders are not reports and are
-    skipped; a file named explicitly is always attempted.
+    See `pipeline.loaders.walk` for what is passed over and why; `ingest` also records what was skipped.
     """
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel) \
-                        and not f.name.lower().startswith("readme") \
-                        and f.suffix.lower() in SUPPORTED_SUFFIXES:
-                    found.append(f)
-        else:
-            found.append(p)  # missing or odd files are attempted and reported, not dropped
-    seen: set[Path] = set()
-    unique = []
-    for f in found:
-        key = f.resolve() if f.exists() else f
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+    return list(walk(paths, SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks).files)
+
+
+def _hash(path: Path) -> str | None:
+    """Content hash read in chunks (a large file is not held in memory); None if unreadable."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # the loader reports the error with its reason
 
 
 def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
@@ -103,10 +104,12 @@ def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
         raise BaocaoError(f"{type(e).__name__}: {e}", path=path, stage=name) from e
 
 
-def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) -> DocResult | Failure:
+def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1,
+                 doc_key: str | None = None) -> DocResult | Failure:
     """The whole per-document pipeline, pure of any database access (runs in workers).
 
-    `page_workers`: how many pages of this document may be OCR'd at once (threads in this process).
+    `page_workers`: how many pages of this document may be OCR'd at once (threads in this process);
+    `doc_key`: the doc_id ingest assigned when the content's own is taken by another path.
     """
     p = str(path)
     try:
@@ -114,6 +117,8 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) 
         with page_budget(page_workers):
             loaded = _stage("load", p, load, Path(p), ocr=ocr)
         load_seconds = time.perf_counter() - t0
+        if doc_key is not None:
+            loaded = replace(loaded, doc_key=doc_key)
     except BaocaoError as e:
         return Failure(path=p, sha256=None, stage=e.stage, error=e.message)
     try:
@@ -209,7 +214,7 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
     return tuple(out)
 
 
-def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
+def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
     """Results of `process_file` over `files` with `workers` cores.
 
     Documents are spread over worker processes; the pages of a scanned document are spread over
@@ -217,8 +222,8 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
     processes: a single document gets every worker, k < workers documents get workers // k each.
     """
     if workers <= 1 or len(files) <= 1:
-        for f in files:
-            yield process_file(f, ocr=ocr, page_workers=max(1, workers))
+        for f, key in files:
+            yield process_file(f, ocr=ocr, page_workers=max(1, workers), doc_key=key)
         return
     page_workers = max(1, workers // min(workers, len(files)))
     # Workers are forked from a warmed-up parent: the imports and caches (spaCy, grammars, the
@@ -229,8 +234,8 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
     with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool:
         pending: set[Future] = set()
         queue = iter(files)
-        for f in queue:
-            pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers))
+        for f, key in queue:
+            pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers, doc_key=key))
             if len(pending) >= workers * 2:
                 break
         while pending:
@@ -239,7 +244,8 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
                 yield fut.result()
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(process_file, nxt, ocr=ocr, page_workers=page_workers))
+                    pending.add(pool.submit(process_file, nxt[0], ocr=ocr, page_workers=page_workers,
+                                            doc_key=nxt[1]))
 
 
 def ingest(
@@ -249,60 +255,97 @@ def ingest(
     workers: int | None = None,
     ocr: str = "auto",
     on_progress: Callable[[str, int, int], None] | None = None,
+    prune: bool = False,
+    follow_symlinks: bool = False,
 ) -> Summary:
-    """Ingest files and folders into the database at `db`; returns what happened."""
+    """Ingest files and folders into the database at `db`; returns what happened.
+
+    The run is the database's one writer from the first scan to the last commit: the lock file is held
+    throughout, and the DuckDB connection is closed only while the worker pool forks.
+    """
     from pipeline import store
 
     started = time.perf_counter()
     summary = Summary()
-    files = discover(Path(p) for p in paths)
+    found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
+    summary.skipped = list(found.skipped)
     workers = workers or os.cpu_count() or 1
-    con = store.connect(db)
-    try:
-        todo: list[Path] = []
-        queued: set[str] = set()  # the same bytes twice in one run (a copy in another folder) count once
-        for f in files:
-            try:
-                sha = sha256_of(f.read_bytes())
-            except OSError:
-                todo.append(f)  # the loader reports the error with its reason
-                continue
-            if sha in queued or store.known_version(con, doc_id_for(sha)) is not None:
-                summary.unchanged += 1
-                continue
-            queued.add(sha)
-            todo.append(f)
-    finally:
-        # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
-        con.close()
-    total = len(todo)
-    con = None
-    try:
-        for i, res in enumerate(_run_all(todo, workers, ocr), 1):
-            if con is None:  # the pool has forked by the time the first result arrives
-                con = store.connect(db)
-            if isinstance(res, Failure):
-                _fail(con, summary, res)
-            else:
-                try:
-                    store.write_document(con, res)
-                except BaocaoError as e:
-                    _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
-                else:
-                    _count(summary, res)
-                    for page in res.loaded.pages:  # stored, but a person should know what was lost
-                        if page.status not in ("ok", "empty"):
-                            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
-                                               f"page {page.number}: {page.status}"
-                                               + (f" ({page.error})" if page.error else ""))
-            if on_progress:
-                name = res.path if isinstance(res, Failure) else res.loaded.path
-                on_progress(name, i, total)
-    finally:
-        if con is not None:
-            con.close()
+    with store.hold(db, exclusive=True):
+        con = store.connect(db)
+        try:
+            for bad in found.errors:
+                _fail(con, summary, Failure(bad.path, None, "load", bad.reason))
+            todo = _plan(con, found.files, summary, prune=prune)
+            if workers > 1 and len(todo) > 1:
+                # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
+                con.close()
+                con = None
+            total = len(todo)
+            for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+                if con is None:  # the pool has forked by the time the first result arrives
+                    con = _reconnect(db)
+                _store(con, summary, res)
+                if on_progress:
+                    name = res.path if isinstance(res, Failure) else res.loaded.path
+                    on_progress(name, i, total)
+        finally:
+            if con is not None:
+                con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _plan(con, files: Iterable[Path], summary: Summary, *, prune: bool) -> list[tuple[Path, str | None]]:
+    """Apply renames and (with `prune`) removals; the files that need the pipeline, in order."""
+    from pipeline import store
+
+    decided = store.plan([(str(f), _hash(f)) for f in files], store.stored_versions(con), os.path.exists)
+    for doc_id, new_path in decided.renames:
+        store.rename(con, doc_id, new_path)
+    summary.unchanged = len(decided.unchanged)
+    summary.renamed = len(decided.renames)
+    if prune:
+        summary.pruned = store.prune(con, decided.gone)
+    else:
+        summary.gone = list(decided.gone)
+    return [(Path(p), key) for p, key in decided.todo]
+
+
+def _reconnect(db: str | Path, attempts: int = 50):
+    """The write connection again after the fork; a foreign process that opened the file in that
+    moment (not one of ours: they honour the lock file) is waited for a few seconds, then exit 3."""
+    from pipeline import store
+
+    for attempt in range(attempts):
+        try:
+            return store.connect(db)
+        except BusyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")
+
+
+def _store(con, summary: Summary, res: DocResult | Failure) -> None:
+    """Write one result: its rows in one transaction, or its failure; a database that cannot be
+    written at all (disk full) stops the run with exit 4."""
+    from pipeline import store
+
+    if isinstance(res, Failure):
+        _fail(con, summary, res)
+        return
+    try:
+        store.write_document(con, res)
+    except OutputError:
+        raise
+    except BaocaoError as e:
+        _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
+        return
+    _count(summary, res)
+    for page in res.loaded.pages:  # stored, but a person should know what was lost
+        if page.status not in ("ok", "empty"):
+            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
+                               f"page {page.number}: {page.status}" + (f" ({page.error})" if page.error else ""))
 
 
 def _fail(con, summary: Summary, failure: Failure) -> None:

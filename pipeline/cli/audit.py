@@ -74,13 +74,11 @@ def query(
             values[key] = json.loads(raw)
         except json.JSONDecodeError:
             values[key] = raw
-    con = store.connect(existing_db(db), read_only=True)
     try:
-        rows = queries.run_named(con, name, **values)
+        with store.reader(existing_db(db)) as con:
+            rows = queries.run_named(con, name, **values)
     except KeyError as e:  # an unknown query or parameter
         raise fail(str(e.args[0])) from e
-    finally:
-        con.close()
     emit(rows, format, title=name)
 
 

@@ -31,6 +31,7 @@ from markupsafe import Markup
 from pipeline import store
 from pipeline.model import ocr_read_as
 from pipeline.read import queries
+from pipeline.read.atomic import write_atomically
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -446,12 +447,8 @@ def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime 
 
 def write_report(db_path: str | Path, out_path: str | Path) -> Path:
     """Read the database and write the HTML report; returns the path written."""
-    con = store.connect(db_path)
-    try:
+    with store.reader(db_path) as con:
         data = gather(con)
-    finally:
-        con.close()
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(data, db_name=Path(db_path).name), encoding="utf-8")
+    write_atomically(out, render_report(data, db_name=Path(db_path).name).encode("utf-8"))
     return out
