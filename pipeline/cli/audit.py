@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline import store
 from pipeline.cli.common import DbOption, Format, emit, existing_db, fail, num, out
 from pipeline.read import queries, reviews
+from pipeline.read.cells import clean_text
 from pipeline.read.export import export_table
 from pipeline.read.report import write_report
 
@@ -44,10 +46,10 @@ def mismatches(
     for col in ("document", "section", "rule", "stated", "expected", "message", "quote", "review"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(
+        table.add_row(*(escape(clean_text(v)) for v in (
             Path(r["path"]).name, r["section_path"] or "", r["rule"], num(r["stated"]),
             num(r["expected"]), r["message_vi"], r["quote"], r["review_decision"] or "",
-        )
+        )))
     out.print(table)
 
 

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.errors import ExitCode
+from pipeline.read.cells import clean_text, spreadsheet_cell
 
 err = Console(stderr=True)
 out = Console()
@@ -30,8 +31,10 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
-    """The exit to raise: prints the message; bad usage (2) unless told otherwise."""
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    """The exit to raise: prints the message (one line, control characters replaced); bad usage (2)
+    unless told otherwise."""
+    err.print(f"[red]error:[/red] {escape(clean_text(message, keep_newlines=False))}", highlight=False,
+              soft_wrap=True)
     return typer.Exit(int(code))
 
 
@@ -48,13 +51,13 @@ def emit(rows: list[dict], format: Format, title: str = "") -> None:
     elif format is Format.csv:
         w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: spreadsheet_cell(v) for k, v in r.items()} for r in rows)
     else:
         table = Table(title=title or f"{len(rows)} rows")
         for col in rows[0] if rows else []:
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r.values()))
+            table.add_row(*("" if v is None else escape(clean_text(str(v))) for v in r.values()))
         out.print(table)
 
 

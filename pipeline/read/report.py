@@ -32,6 +32,7 @@ from pipeline import store
 from pipeline.model import ocr_read_as
 from pipeline.read import queries
 from pipeline.read.atomic import write_atomically
+from pipeline.read.cells import clean_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -450,5 +451,6 @@ def write_report(db_path: str | Path, out_path: str | Path) -> Path:
     with store.reader(db_path) as con:
         data = gather(con)
     out = Path(out_path)
-    write_atomically(out, render_report(data, db_name=Path(db_path).name).encode("utf-8"))
+    html_text = clean_text(render_report(data, db_name=Path(db_path).name))  # no raw control character
+    write_atomically(out, html_text.encode("utf-8"))
     return out
