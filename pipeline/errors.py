@@ -81,3 +81,9 @@ class OutputError(BaocaoError):
 
     stage = "store"
     exit_code = ExitCode.output_failed
+
+
+class LimitError(BaocaoError):
+    """A document past one of the bounds of `schemas/limits.yaml`; the message names the key."""
+
+    stage = "limit"

@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import BaocaoError, BusyError, OutputError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load
 from pipeline.loaders.pagepool import page_budget
@@ -110,21 +111,28 @@ def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1,
 
     `page_workers`: how many pages of this document may be OCR'd at once (threads in this process);
     `doc_key`: the doc_id ingest assigned when the content's own is taken by another path.
+    The whole document runs under the bounds of schemas/limits.yaml (`pipeline.limits`).
     """
     p = str(path)
+    loaded = None
     try:
-        t0 = time.perf_counter()
-        with page_budget(page_workers):
-            loaded = _stage("load", p, load, Path(p), ocr=ocr)
-        load_seconds = time.perf_counter() - t0
-        if doc_key is not None:
-            loaded = replace(loaded, doc_key=doc_key)
+        with limits.time_limit(p):
+            t0 = time.perf_counter()
+            with page_budget(page_workers):
+                loaded = _stage("load", p, load, Path(p), ocr=ocr)
+            load_seconds = time.perf_counter() - t0
+            if doc_key is not None:
+                loaded = replace(loaded, doc_key=doc_key)
+            limits.check_text(loaded)
+            result = analyze(loaded)
     except BaocaoError as e:
-        return Failure(path=p, sha256=None, stage=e.stage, error=e.message)
-    try:
-        result = analyze(loaded)
-    except BaocaoError as e:
-        return Failure(path=p, sha256=loaded.sha256, stage=e.stage, error=e.message)
+        stage, message = e.stage, e.message
+        if isinstance(e.__cause__, MemoryError):
+            stage, message = "limit", f"worker_memory_mb: out of memory in stage {e.stage}"
+        return Failure(path=p, sha256=loaded.sha256 if loaded else None, stage=stage, error=message)
+    except MemoryError:
+        return Failure(path=p, sha256=loaded.sha256 if loaded else None, stage="limit",
+                       error="worker_memory_mb: out of memory")
     result.timings["load"] = load_seconds
     return result
 
@@ -231,7 +239,8 @@ def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> It
     warm_up()
     context = multiprocessing.get_context("fork")
     # Bounded in-flight work keeps memory flat on large folders of scans.
-    with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context,
+                             initializer=limits.bound_worker_memory) as pool:
         pending: set[Future] = set()
         queue = iter(files)
         for f, key in queue:
@@ -342,6 +351,9 @@ def _store(con, summary: Summary, res: DocResult | Failure) -> None:
         _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
         return
     _count(summary, res)
+    for digits in limits.oversized_numbers(res.norm.text):  # refused as numbers: say so
+        store.record_error(con, res.loaded.path, res.loaded.sha256, "extract",
+                           f"figure {digits}... does not fit a number: not stored as a figure")
     for page in res.loaded.pages:  # stored, but a person should know what was lost
         if page.status not in ("ok", "empty"):
             store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",

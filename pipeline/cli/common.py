@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -47,7 +48,8 @@ def existing_db(db: Path) -> Path:
 def emit(rows: list[dict], format: Format, title: str = "") -> None:
     """Rows as JSON, CSV or a terminal table (lists and long text folded)."""
     if format is Format.json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(json_safe(rows), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+                         + "\n")
     elif format is Format.csv:
         w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else [])
         w.writeheader()
@@ -59,6 +61,17 @@ def emit(rows: list[dict], format: Format, title: str = "") -> None:
         for r in rows:
             table.add_row(*("" if v is None else escape(clean_text(str(v))) for v in r.values()))
         out.print(table)
+
+
+def json_safe(v: Any) -> Any:
+    """`v` with every non-finite float as null: bare `Infinity`/`NaN` is not JSON (RFC 8259)."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: json_safe(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [json_safe(x) for x in v]
+    return v
 
 
 def num(x: float | None) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import DbOption, existing_db, fail, out
+from pipeline.cli.common import DbOption, existing_db, fail, json_safe, out
 from pipeline.devtools.evaluate import evaluate, format_scores
 from pipeline.devtools.render import LEVELS, render_corpus
 
@@ -45,6 +45,6 @@ def eval_(
         raise fail(f"{gold}: not a folder of gold files")
     scores = evaluate(existing_db(db), gold)
     if json_out:
-        sys.stdout.write(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(json_safe(scores.as_dict()), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     else:
         out.print(format_scores(scores, verbose=verbose), highlight=False, soft_wrap=True)
