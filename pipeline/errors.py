@@ -87,3 +87,13 @@ class LimitError(BaocaoError):
     """A document past one of the bounds of `schemas/limits.yaml`; the message names the key."""
 
     stage = "limit"
+
+
+class Interrupted(BaocaoError):
+    """SIGINT (exit 130) or SIGTERM (exit 143) stopped a run; the message says what was committed."""
+
+    stage = "interrupted"
+
+    def __init__(self, message: str, *, signum: int) -> None:
+        super().__init__(message)
+        self.exit_code = ExitCode.terminated if signum == 15 else ExitCode.interrupted

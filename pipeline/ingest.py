@@ -19,8 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline import limits
-from pipeline.errors import BaocaoError, BusyError, OutputError
+from pipeline import limits, signals
+from pipeline.errors import BaocaoError, BusyError, Interrupted, OutputError
 from pipeline.loaders import SUPPORTED_SUFFIXES, load
 from pipeline.loaders.pagepool import page_budget
 from pipeline.loaders.walk import Skipped, walk
@@ -240,21 +240,31 @@ def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> It
     context = multiprocessing.get_context("fork")
     # Bounded in-flight work keeps memory flat on large folders of scans.
     with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context,
-                             initializer=limits.bound_worker_memory) as pool:
-        pending: set[Future] = set()
-        queue = iter(files)
-        for f, key in queue:
-            pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers, doc_key=key))
-            if len(pending) >= workers * 2:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process_file, nxt[0], ocr=ocr, page_workers=page_workers,
-                                            doc_key=nxt[1]))
+                             initializer=signals.worker_init) as pool:
+        try:
+            yield from _pool_results(pool, files, workers, ocr, page_workers)
+        except BaseException:  # interrupted, or the consumer stopped: do not wait for running work
+            signals.stop_pool(pool)
+            raise
+
+
+def _pool_results(pool: ProcessPoolExecutor, files: list[tuple[Path, str | None]], workers: int, ocr: str,
+                  page_workers: int) -> Iterator[DocResult | Failure]:
+    """Results as they complete, with at most 2 × workers documents in flight."""
+    pending: set[Future] = set()
+    queue = iter(files)
+    for f, key in queue:
+        pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers, doc_key=key))
+        if len(pending) >= workers * 2:
+            break
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            yield fut.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(pool.submit(process_file, nxt[0], ocr=ocr, page_workers=page_workers,
+                                        doc_key=nxt[1]))
 
 
 def ingest(
@@ -290,13 +300,24 @@ def ingest(
                 con.close()
                 con = None
             total = len(todo)
-            for i, res in enumerate(_run_all(todo, workers, ocr), 1):
-                if con is None:  # the pool has forked by the time the first result arrives
-                    con = _reconnect(db)
-                _store(con, summary, res)
-                if on_progress:
-                    name = res.path if isinstance(res, Failure) else res.loaded.path
-                    on_progress(name, i, total)
+            with signals.stoppable():
+                try:
+                    for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+                        if con is None:  # the pool has forked by the time the first result arrives
+                            con = _reconnect(db)
+                        _store(con, summary, res)
+                        if on_progress:
+                            name = res.path if isinstance(res, Failure) else res.loaded.path
+                            on_progress(name, i, total)
+                except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
+                    if not signals.is_interrupt(e):
+                        raise
+                    if con is not None:  # a transaction cut short is not committed
+                        with contextlib.suppress(Exception):
+                            con.execute("ROLLBACK")
+                    summary.seconds = time.perf_counter() - started
+                    signum = signals.signal_number(e)
+                    raise Interrupted(f"interrupted, committed so far: {summary.line()}", signum=signum) from None
         finally:
             if con is not None:
                 con.close()

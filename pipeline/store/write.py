@@ -20,6 +20,7 @@ import duckdb
 
 from pipeline.errors import BaocaoError, OutputError, StoreError
 from pipeline.model import Check, DocResult
+from pipeline.signals import is_interrupt
 from pipeline.store.rows import SECTION_COLUMNS, check_rows, fact_rows, text_mark_rows
 from pipeline.store.schema import DOC_TABLES, writer
 
@@ -40,8 +41,10 @@ def _failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str, path: st
     A database that cannot be written at all (disk full, I/O error) is an `OutputError` (exit 4) that
     stops the run; anything else is this document's failure, recorded, and the folder goes on.
     """
-    with contextlib.suppress(duckdb.Error):
+    with contextlib.suppress(duckdb.Error, RuntimeError):
         con.execute("ROLLBACK")
+    if is_interrupt(e):  # Ctrl-C during the transaction: the run stops, the document is not "failed"
+        raise KeyboardInterrupt from e
     if isinstance(e, duckdb.IOException | OSError) or "No space left" in str(e):
         return OutputError(f"cannot write the database: {str(e).strip().splitlines()[0]}", path=path)
     return StoreError(message, path=path)
