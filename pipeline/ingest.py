@@ -236,13 +236,17 @@ def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> It
     page_workers = max(1, workers // min(workers, len(files)))
     # Workers are forked from a warmed-up parent: the imports and caches (spaCy, grammars, the
     # gazetteer, ~1 s) are built once instead of once per worker on a machine with few cores.
-    warm_up()
+    # A signal is deferred here and while results are awaited, and acted on at `signals.check()`:
+    # raised at an arbitrary point (a `__del__`) it would be printed and swallowed.
+    with signals.critical():
+        warm_up()
     context = multiprocessing.get_context("fork")
     # Bounded in-flight work keeps memory flat on large folders of scans.
     with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context,
                              initializer=signals.worker_init) as pool:
         try:
-            yield from _pool_results(pool, files, workers, ocr, page_workers)
+            with signals.critical():
+                yield from _pool_results(pool, files, workers, ocr, page_workers)
         except BaseException:  # interrupted, or the consumer stopped: do not wait for running work
             signals.stop_pool(pool)
             raise
@@ -258,7 +262,8 @@ def _pool_results(pool: ProcessPoolExecutor, files: list[tuple[Path, str | None]
         if len(pending) >= workers * 2:
             break
     while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        signals.check()
+        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
         for fut in done:
             yield fut.result()
             nxt = next(queue, None)
@@ -303,9 +308,10 @@ def ingest(
             with signals.stoppable():
                 try:
                     for i, res in enumerate(_run_all(todo, workers, ocr), 1):
-                        if con is None:  # the pool has forked by the time the first result arrives
-                            con = _reconnect(db)
-                        _store(con, summary, res)
+                        with signals.critical():  # stored and counted, or neither
+                            if con is None:  # the pool has forked by the time the first result arrives
+                                con = _reconnect(db)
+                            _store(con, summary, res)
                         if on_progress:
                             name = res.path if isinstance(res, Failure) else res.loaded.path
                             on_progress(name, i, total)

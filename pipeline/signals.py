@@ -42,31 +42,61 @@ def is_interrupt(e: BaseException) -> bool:
         isinstance(e, RuntimeError | duckdb.Error) and "interrupted" in str(e).lower())
 
 
-_received: list[int] = []  # SIGTERMs seen inside `stoppable` (DuckDB may report one as "interrupted")
+_received: list[int] = []  # signals seen inside `stoppable`
+_critical = [0]  # depth of `critical` blocks: a signal there waits for the block's end
 
 
 def signal_number(e: BaseException) -> int:
     """15 when the run was stopped by SIGTERM (however DuckDB reported it), else 2 (SIGINT)."""
-    return 15 if isinstance(e, Terminated) or _received else 2
+    return 15 if isinstance(e, Terminated) or signal.SIGTERM in _received else 2
 
 
-def _raise_terminated(signum, frame) -> None:
+def _raise_now(signum: int) -> None:
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _on_signal(signum, frame) -> None:
     _received.append(signum)
-    raise Terminated()
+    if not _critical[0]:
+        _raise_now(signum)
+
+
+def check() -> None:
+    """Raise the stop a signal asked for, at a point the caller knows to be safe."""
+    if _received:
+        _raise_now(_received[-1])
+
+
+@contextlib.contextmanager
+def critical() -> Iterator[None]:
+    """A block a signal must not cut (write one document and count it): the stop comes after it.
+
+    Without this a stop could land between a COMMIT and the count of what was committed, or inside
+    DuckDB as a "query interrupted" that looked like a failed document.
+    """
+    _critical[0] += 1
+    try:
+        yield
+    finally:
+        _critical[0] -= 1
+    if not _critical[0] and _received:
+        _raise_now(_received[-1])
 
 
 @contextlib.contextmanager
 def stoppable() -> Iterator[None]:
-    """SIGTERM raises `Terminated` in the block (main thread only; elsewhere nothing changes)."""
+    """SIGINT raises KeyboardInterrupt and SIGTERM `Terminated` in the block, except inside `critical`
+    (main thread only; elsewhere nothing changes)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     _received.clear()
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def stop_pool(pool) -> None:
