@@ -49,6 +49,12 @@ def check_size(size: int, path: str) -> None:
         raise _over("max_file_bytes", size, "bytes", path)
 
 
+def check_text_bytes(size: int, path: str) -> None:
+    """A text file so large that even at 4 bytes a character it exceeds max_text_chars."""
+    if size > 4 * limits().max_text_chars:
+        raise _over("max_text_chars", size // 4, "characters at least", path)
+
+
 def check_pdf_pages(n_pages: int, path: str) -> None:
     if n_pages > limits().max_pages:
         raise _over("max_pages", n_pages, "pages", path)

@@ -68,11 +68,14 @@ def test_a_document_past_a_limit_is_a_limit_row_and_the_folder_goes_on(tmp_path:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", "<w:document>" + " " * (lim.max_docx_expanded_bytes + 1) + "</w:document>")
     (d / "bomb.docx").write_bytes(docx.getvalue())
+    with (d / "huge.txt").open("wb") as fh:  # sparse: refused from its size, never read
+        fh.truncate(4 * lim.max_text_chars + 1)
     db = tmp_path / "a.duckdb"
     s = ingest([d], db, workers=1)
-    assert (s.documents, s.errors) == (1, 2)
+    assert (s.documents, s.errors) == (1, 3)
     rows = {Path(p).name: (stage, err) for p, stage, err in _errors(db)}
     assert rows["longline.txt"][0] == "limit" and rows["longline.txt"][1].startswith("max_line_chars")
+    assert rows["huge.txt"][0] == "limit" and rows["huge.txt"][1].startswith("max_text_chars")
     assert rows["bomb.docx"][0] == "limit" and rows["bomb.docx"][1].startswith("max_docx_expanded_bytes")
 
 

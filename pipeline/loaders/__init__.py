@@ -12,7 +12,7 @@ from importlib import import_module
 from pathlib import Path
 
 from pipeline.errors import LoadError
-from pipeline.limits import check_docx_package, check_pdf_pages, check_size
+from pipeline.limits import check_docx_package, check_pdf_pages, check_size, check_text_bytes
 from pipeline.model import Loaded
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -79,6 +79,10 @@ def load(path: Path, *, ocr: str = "auto") -> Loaded:
         if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
             raise LoadError("not a regular file", path=str(path))
         check_size(st.st_size, str(path))
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if sniff_kind(path, head) == "text":  # UTF-8 is at most 4 bytes a character: refused unread
+            check_text_bytes(st.st_size, str(path))
         data = path.read_bytes()
     except OSError as e:
         raise LoadError(f"cannot read file: {e.strerror or e}", path=str(path)) from e
