@@ -93,13 +93,13 @@ class Grammar:
     any_unit: regex.Pattern[str]  # a unit phrase anywhere (word-bounded)
     unit_kind: dict[str, str]
     time_after: regex.Pattern[str]
-    after_date_word: regex.Pattern[str]
+    after_date_word: _Behind
     date_max: dict[str, int]
-    after_label_word: regex.Pattern[str]
-    after_doc_word: regex.Pattern[str]
+    after_label_word: _Behind
+    after_doc_word: _Behind
     doc_word_next: regex.Pattern[str]
-    after_norm_word: regex.Pattern[str]
-    after_qualifier: regex.Pattern[str]
+    after_norm_word: _Behind
+    after_qualifier: _Behind
     qualifiers: dict[str, str]
     qualifier_after: regex.Pattern[str]
     qualifiers_after: dict[str, str]
@@ -115,8 +115,24 @@ def _alt(phrases: Sequence[str]) -> str:
     return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
-def _behind(body: str) -> regex.Pattern[str]:
-    return regex.compile(r"(?<=" + body + r")", regex.IGNORECASE)
+@dataclass(frozen=True, slots=True)
+class _Behind:
+    """`body` ending exactly at a position, matched backwards from it (regex's REVERSE mode).
+
+    A variable-length look-behind `(?<=body)` tried at position p costs O(p) in `regex` (it tries
+    start points back to the beginning of the text), so checking every number of a long line was
+    quadratic: a 5 MB line never finished. Matching in reverse from p costs only the length of what
+    matches; same groups, same verdicts.
+    """
+
+    pattern: regex.Pattern[str]
+
+    def match(self, text: str, pos: int) -> regex.Match[str] | None:
+        return self.pattern.match(text, 0, pos)
+
+
+def _behind(body: str) -> _Behind:
+    return _Behind(regex.compile(body, regex.IGNORECASE | regex.REVERSE))
 
 
 class _UnitEntry(Strict):
@@ -486,11 +502,19 @@ def _table_draft(tok: NumberToken, cell: _Cell, g: Grammar) -> _Draft:
     return draft(tok.value, "count", None)
 
 
+_PHRASE_WINDOW = 200  # characters: longer than any phrase of units.yaml
+
+
 def _qualifier(text: str, start: int, end: int, g: Grammar) -> str | None:
     m = g.after_qualifier.match(text, start)
     if m:
         return g.qualifiers.get(m.group("q").casefold())
-    m = g.qualifier_after.match(text, end)
+    # Bounded end: `regex` looks for the phrase's literal up to `endpos`, which unbounded made every
+    # call O(rest of the text) and a long line quadratic. Spaces, then at most one phrase's length.
+    j = end
+    while j < len(text) and text[j] in " \u00a0":
+        j += 1
+    m = g.qualifier_after.match(text, end, j + _PHRASE_WINDOW)
     if m:
         return g.qualifiers_after.get(_WS.sub(" ", m.group("q")).casefold())
     return None

@@ -29,6 +29,7 @@ the value; `decimals` still describes the digits as written.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -72,8 +73,16 @@ def parse_vi_number(s: str) -> tuple[float, int]:
     """The value and the decimals as written of one number in Vietnamese (or English-decimal) notation.
 
     `s` may end in `%` and start with a minus sign.
-    Raises ValueError for anything that is not one well-formed number.
+    Raises ValueError for anything that is not one well-formed number, or one too large for a finite
+    float (a 400-digit run would become `inf` and poison every check and JSON output).
     """
+    value, decimals = _parse_vi_number(s)
+    if not math.isfinite(value):
+        raise ValueError(f"does not fit a number: {s[:20]!r}...")
+    return value, decimals
+
+
+def _parse_vi_number(s: str) -> tuple[float, int]:
     text = s.strip()
     if text.endswith("%"):
         text = text[:-1].rstrip()
@@ -157,6 +166,9 @@ def find_numbers(text: str) -> list[NumberToken]:
             continue
         factor = MULTIPLIERS[mult] if mult else 1.0
         value = round(value * factor, 6)
+        if not math.isfinite(value):  # a huge number times "tỷ"
+            last_factor = 0.0
+            continue
         prev = out[-1] if out else None
         if (prev is not None and mult and not pct and 0 < factor < last_factor
                 and text[prev.char_end:m.start()] == " "):

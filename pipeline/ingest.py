@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import time
@@ -22,11 +23,12 @@ from extractors.entities import extract_entities
 from extractors.figures import extract_figures
 from extractors.meaning import annotate_facts
 from extractors.metadata import extract_metadata
-from pipeline import store
+from pipeline import limits, signals, store
 from pipeline.check import run_checks
-from pipeline.errors import BaocaoError
-from pipeline.loaders import SUPPORTED_SUFFIXES, load, sha256_of
+from pipeline.errors import BaocaoError, BusyError, Interrupted, OutputError
+from pipeline.loaders import SUPPORTED_SUFFIXES, load
 from pipeline.loaders.pagepool import page_budget
+from pipeline.loaders.walk import Skipped, walk
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, Page, doc_id_for, ocr_tag
 from pipeline.normalize import normalize
 from pipeline.ocr.repair import load_rules as load_ocr_rules
@@ -47,6 +49,8 @@ class Failure:
 class Summary:
     documents: int = 0  # newly stored
     unchanged: int = 0  # already stored, skipped
+    renamed: int = 0  # same bytes found at a new path, the old one gone: the stored row follows
+    pruned: int = 0  # stored paths gone from disk, removed (--prune)
     pages: int = 0
     facts: int = 0
     checks: int = 0
@@ -56,6 +60,8 @@ class Summary:
     ocr_problems: int = 0  # pages whose OCR timed out, failed or was unavailable
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # folder entries passed over (links, FIFOs, ...)
+    gone: list[str] = field(default_factory=list)  # stored paths no longer on disk, kept (no --prune)
 
     def line(self) -> str:
         parts = [
@@ -68,37 +74,32 @@ class Summary:
         ]
         if self.unchanged:
             parts.insert(1, f"{self.unchanged} unchanged")
+        if self.renamed:
+            parts.insert(1, f"{self.renamed} renamed")
+        if self.pruned:
+            parts.append(f"{self.pruned} pruned")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
         if self.ocr_pages:
             parts.append(f"{self.ocr_pages} OCR pages ({self.ocr_problems} with problems)")
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files to ingest: named files as given, folders recursively by supported suffix, sorted.
+def discover(paths: Iterable[Path], *, follow_symlinks: bool = False) -> list[Path]:
+    """Files to ingest (resolved): named files as given, folders recursively by supported suffix, sorted.
 
-    Hidden files, README files and gold annotations (`.json`) inside folders are not reports and are
-    skipped; a file named explicitly is always attempted.
+    See `pipeline.loaders.walk` for what is passed over and why; `ingest` also records what was skipped.
     """
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).parts
-                if f.is_file() and not any(part.startswith(".") for part in rel) \
-                        and not f.name.lower().startswith("readme") \
-                        and f.suffix.lower() in SUPPORTED_SUFFIXES:
-                    found.append(f)
-        else:
-            found.append(p)  # missing or odd files are attempted and reported, not dropped
-    seen: set[Path] = set()
-    unique = []
-    for f in found:
-        key = f.resolve() if f.exists() else f
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+    return list(walk(paths, SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks).files)
+
+
+def _hash(path: Path) -> str | None:
+    """Content hash read in chunks (a large file is not held in memory); None if unreadable."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None  # the loader reports the error with its reason
 
 
 def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
@@ -113,23 +114,34 @@ def _stage(name: str, path: str, fn: Callable, *args, **kwargs):
         raise BaocaoError(f"{type(e).__name__}: {e}", path=path, stage=name) from e
 
 
-def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1) -> DocResult | Failure:
+def process_file(path: str | Path, *, ocr: str = "auto", page_workers: int = 1,
+                 doc_key: str | None = None) -> DocResult | Failure:
     """The whole per-document pipeline, pure of any database access (runs in workers).
 
-    `page_workers`: how many pages of this document may be OCR'd at once (threads in this process).
+    `page_workers`: how many pages of this document may be OCR'd at once (threads in this process);
+    `doc_key`: the doc_id ingest assigned when the content's own is taken by another path.
+    The whole document runs under the bounds of schemas/limits.yaml (`pipeline.limits`).
     """
     p = str(path)
+    loaded = None
     try:
-        t0 = time.perf_counter()
-        with page_budget(page_workers):
-            loaded = _stage("load", p, load, Path(p), ocr=ocr)
-        load_seconds = time.perf_counter() - t0
+        with limits.time_limit(p):
+            t0 = time.perf_counter()
+            with page_budget(page_workers):
+                loaded = _stage("load", p, load, Path(p), ocr=ocr)
+            load_seconds = time.perf_counter() - t0
+            if doc_key is not None:
+                loaded = replace(loaded, doc_key=doc_key)
+            limits.check_text(loaded)
+            result = analyze(loaded)
     except BaocaoError as e:
-        return Failure(path=p, sha256=None, stage=e.stage, error=e.message)
-    try:
-        result = analyze(loaded)
-    except BaocaoError as e:
-        return Failure(path=p, sha256=loaded.sha256, stage=e.stage, error=e.message)
+        stage, message = e.stage, e.message
+        if isinstance(e.__cause__, MemoryError):
+            stage, message = "limit", f"worker_memory_mb: out of memory in stage {e.stage}"
+        return Failure(path=p, sha256=loaded.sha256 if loaded else None, stage=stage, error=message)
+    except MemoryError:
+        return Failure(path=p, sha256=loaded.sha256 if loaded else None, stage="limit",
+                       error="worker_memory_mb: out of memory")
     result.timings["load"] = load_seconds
     return result
 
@@ -210,7 +222,7 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
     return tuple(out)
 
 
-def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
+def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
     """Results of `process_file` over `files` with `workers` cores.
 
     Documents are spread over worker processes; the pages of a scanned document are spread over
@@ -218,29 +230,46 @@ def _run_all(files: list[Path], workers: int, ocr: str) -> Iterator[DocResult | 
     processes: a single document gets every worker, k < workers documents get workers // k each.
     """
     if workers <= 1 or len(files) <= 1:
-        for f in files:
-            yield process_file(f, ocr=ocr, page_workers=max(1, workers))
+        for f, key in files:
+            yield process_file(f, ocr=ocr, page_workers=max(1, workers), doc_key=key)
         return
     page_workers = max(1, workers // min(workers, len(files)))
     # Workers are forked from a warmed-up parent: the imports and caches (spaCy, grammars, the
     # gazetteer, ~1 s) are built once instead of once per worker on a machine with few cores.
-    warm_up()
+    # A signal is deferred here and while results are awaited, and acted on at `signals.check()`:
+    # raised at an arbitrary point (a `__del__`) it would be printed and swallowed.
+    with signals.critical():
+        warm_up()
     context = multiprocessing.get_context("fork")
     # Bounded in-flight work keeps memory flat on large folders of scans.
-    with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool:
-        pending: set[Future] = set()
-        queue = iter(files)
-        for f in queue:
-            pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers))
-            if len(pending) >= workers * 2:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process_file, nxt, ocr=ocr, page_workers=page_workers))
+    with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context,
+                             initializer=signals.worker_init) as pool:
+        try:
+            with signals.critical():
+                yield from _pool_results(pool, files, workers, ocr, page_workers)
+        except BaseException:  # interrupted, or the consumer stopped: do not wait for running work
+            signals.stop_pool(pool)
+            raise
+
+
+def _pool_results(pool: ProcessPoolExecutor, files: list[tuple[Path, str | None]], workers: int, ocr: str,
+                  page_workers: int) -> Iterator[DocResult | Failure]:
+    """Results as they complete, with at most 2 × workers documents in flight."""
+    pending: set[Future] = set()
+    queue = iter(files)
+    for f, key in queue:
+        pending.add(pool.submit(process_file, f, ocr=ocr, page_workers=page_workers, doc_key=key))
+        if len(pending) >= workers * 2:
+            break
+    while pending:
+        signals.check()
+        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        for fut in done:
+            yield fut.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(pool.submit(process_file, nxt[0], ocr=ocr, page_workers=page_workers,
+                                        doc_key=nxt[1]))
 
 
 def ingest(
@@ -250,62 +279,119 @@ def ingest(
     workers: int | None = None,
     ocr: str = "auto",
     on_progress: Callable[[str, int, int], None] | None = None,
+    prune: bool = False,
+    follow_symlinks: bool = False,
     force: bool = False,
 ) -> Summary:
     """Ingest files and folders into the database at `db`; returns what happened (`force`: process
-    files whose content is already stored again, e.g. with another OCR mode)."""
+    files whose content is already stored again, e.g. with another OCR mode).
+
+    The run is the database's one writer from the first scan to the last commit: the lock file is held
+    throughout, and the DuckDB connection is closed only while the worker pool forks.
+    """
     started = time.perf_counter()
     summary = Summary()
-    files = discover(Path(p) for p in paths)
+    found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
+    summary.skipped = list(found.skipped)
     workers = workers or os.cpu_count() or 1
-    con = store.connect(db)
-    try:
-        todo: list[Path] = []
-        queued: set[str] = set()  # the same bytes twice in one run (a copy in another folder) count once
-        for f in files:
-            try:
-                sha = sha256_of(f.read_bytes())
-            except OSError:
-                todo.append(f)  # the loader reports the error with its reason
-                continue
-            if sha in queued or (not force and store.known_version(con, doc_id_for(sha)) is not None):
-                summary.unchanged += 1
-                continue
-            queued.add(sha)
-            todo.append(f)
-    finally:
-        # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
-        con.close()
-    total = len(todo)
-    con = None
-    try:
-        for i, res in enumerate(_run_all(todo, workers, ocr), 1):
-            if con is None:  # the pool has forked by the time the first result arrives
-                con = store.connect(db)
-            if isinstance(res, Failure):
-                _fail(con, summary, res)
-            else:
+    with store.hold(db, exclusive=True):
+        con = store.connect(db)
+        try:
+            for bad in found.errors:
+                _fail(con, summary, Failure(bad.path, None, "load", bad.reason))
+            todo = _plan(con, found.files, summary, prune=prune, force=force)
+            if workers > 1 and len(todo) > 1:
+                # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
+                con.close()
+                con = None
+            total = len(todo)
+            with signals.stoppable():
                 try:
-                    store.write_document(con, res)
-                except BaocaoError as e:
-                    _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
-                else:
-                    _count(summary, res)
-                    for page in res.loaded.pages:  # stored, but a person should know what was lost
-                        if page.status not in ("ok", "empty"):
-                            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
-                                               f"page {page.number}: {page.status}"
-                                               + (f" ({page.error})" if page.error else ""))
-            if on_progress:
-                name = res.path if isinstance(res, Failure) else res.loaded.path
-                on_progress(name, i, total)
-        if con is not None:
-            assign_report_keys(con)  # a new file may join (or found) a report of several files
-    finally:
-        if con is not None:
-            con.close()
+                    for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+                        with signals.critical():  # stored and counted, or neither
+                            if con is None:  # the pool has forked by the time the first result arrives
+                                con = _reconnect(db)
+                            _store(con, summary, res)
+                        if on_progress:
+                            name = res.path if isinstance(res, Failure) else res.loaded.path
+                            on_progress(name, i, total)
+                    if con is not None:
+                        with signals.critical():
+                            assign_report_keys(con)  # a new file may join (or found) a report of several files
+                except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
+                    if not signals.is_interrupt(e):
+                        raise
+                    if con is not None:  # a transaction cut short is not committed
+                        with contextlib.suppress(Exception):
+                            con.execute("ROLLBACK")
+                    summary.seconds = time.perf_counter() - started
+                    signum = signals.signal_number(e)
+                    raise Interrupted(f"interrupted, committed so far: {summary.line()}", signum=signum) from None
+        finally:
+            if con is not None:
+                con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _plan(con, files: Iterable[Path], summary: Summary, *, prune: bool,
+          force: bool = False) -> list[tuple[Path, str | None]]:
+    """Apply renames and (with `prune`) removals; the files that need the pipeline, in order
+    (`force`: unchanged files too, each under the doc_id it is stored with)."""
+    stored = store.stored_versions(con)
+    decided = store.plan([(str(f), _hash(f)) for f in files], stored, os.path.exists)
+    for doc_id, new_path in decided.renames:
+        store.rename(con, doc_id, new_path)
+    todo = [(Path(p), key) for p, key in decided.todo]
+    if force:
+        by_path = {v.path: v for v in stored}
+        for p in decided.unchanged:
+            v = by_path[p]
+            todo.append((Path(p), None if v.doc_id == doc_id_for(v.sha256) else v.doc_id))
+    else:
+        summary.unchanged = len(decided.unchanged)
+    summary.renamed = len(decided.renames)
+    if prune:
+        summary.pruned = store.prune(con, decided.gone)
+    else:
+        summary.gone = list(decided.gone)
+    return todo
+
+
+def _reconnect(db: str | Path, attempts: int = 50):
+    """The write connection again after the fork; a foreign process that opened the file in that
+    moment (not one of ours: they honour the lock file) is waited for a few seconds, then exit 3."""
+    for attempt in range(attempts):
+        try:
+            return store.connect(db)
+        except BusyError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")
+
+
+def _store(con, summary: Summary, res: DocResult | Failure) -> None:
+    """Write one result: its rows in one transaction, or its failure; a database that cannot be
+    written at all (disk full) stops the run with exit 4."""
+    if isinstance(res, Failure):
+        _fail(con, summary, res)
+        return
+    try:
+        store.write_document(con, res)
+    except OutputError:
+        raise
+    except BaocaoError as e:
+        _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
+        return
+    _count(summary, res)
+    for digits in limits.oversized_numbers(res.norm.text):  # refused as numbers: say so
+        store.record_error(con, res.loaded.path, res.loaded.sha256, "extract",
+                           f"figure {digits}... does not fit a number: not stored as a figure")
+    for page in res.loaded.pages:  # stored, but a person should know what was lost
+        if page.status not in ("ok", "empty"):
+            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
+                               f"page {page.number}: {page.status}" + (f" ({page.error})" if page.error else ""))
 
 
 def _fail(con, summary: Summary, failure: Failure) -> None:

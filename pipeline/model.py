@@ -60,14 +60,17 @@ class Loaded:
     sha256: str
     source_kind: str  # text | pdf | pdf-ocr | image-ocr | docx
     pages: tuple[Page, ...]
+    # The doc_id ingest assigned when the content's own is taken by another path (store.identity).
+    doc_key: str | None = None
 
     @property
     def doc_id(self) -> str:
-        return doc_id_for(self.sha256)
+        return self.doc_key or doc_id_for(self.sha256)
 
 
 def doc_id_for(sha256: str) -> str:
-    """doc_id derives from content only, so the same bytes at another path are the same document."""
+    """A content's own doc_id: its first stored path gets it, so check ids (and the reviews keyed by
+    them) follow the content; the same bytes at a second path get a path-salted id (two documents)."""
     return sha256[:16]
 
 

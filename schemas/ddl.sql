@@ -2,6 +2,13 @@
 -- ../shared/CONTRACT.md; extra columns come after them. Every statement is idempotent so that
 -- opening an existing database re-applies it safely.
 
+-- The marker that makes a file baocao's: a writer refuses (unchanged) any DuckDB file that has tables
+-- but neither this nor the contract tables. One row per schema version applied.
+CREATE TABLE IF NOT EXISTS baocao_schema (
+    version     INTEGER,
+    applied_at  TIMESTAMP
+);
+
 CREATE TABLE IF NOT EXISTS documents (
     doc_id            VARCHAR PRIMARY KEY,  -- derived from the file content (sha256 prefix)
     path              VARCHAR,

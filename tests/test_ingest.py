@@ -180,10 +180,12 @@ def test_recheck_reproduces_the_checks_of_ingest(corpus_db: Path, tmp_path: Path
     assert checks(copy) == before and before
 
 
-def test_identical_copies_in_one_run_are_stored_once(folder: Path, tmp_path: Path) -> None:
+def test_identical_copies_at_two_paths_are_two_documents(folder: Path, tmp_path: Path) -> None:
+    # CONTRACT.md: a stored file is its resolved path; the same bytes at two paths are two documents.
     (folder / "copy").mkdir()
     (folder / "copy" / "same.txt").write_bytes((folder / "bao_cao.txt").read_bytes())
     db = tmp_path / "a.duckdb"
     s = ingest([folder], db, workers=1)
-    assert (s.documents, s.unchanged) == (1, 1)
-    assert _count(db, "documents") == 1
+    assert (s.documents, s.unchanged) == (2, 0)
+    assert _count(db, "documents") == 2
+    assert ingest([folder], db, workers=1).unchanged == 2

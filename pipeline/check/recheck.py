@@ -17,9 +17,8 @@ from pipeline.check.run import run_checks
 def recheck(db: str | Path) -> str:
     """Replace every stored document's checks with freshly computed ones; a one-line summary."""
     started = time.perf_counter()
-    con = store.connect(db)
     n_docs = n_checks = n_mismatch = 0
-    try:
+    with store.writer(db) as con:  # the one writer: the lock file for the whole re-check
         doc_ids = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY path").fetchall()]
         for doc_id in doc_ids:
             norm, sections, facts = store.read_document(con, doc_id)
@@ -28,7 +27,5 @@ def recheck(db: str | Path) -> str:
             n_docs += 1
             n_checks += len(checks)
             n_mismatch += sum(c.status == "mismatch" for c in checks)
-    finally:
-        con.close()
     return (f"{n_docs} documents re-checked: {n_checks} checks, {n_mismatch} mismatches "
             f"in {time.perf_counter() - started:.2f} s")

@@ -20,6 +20,7 @@ from rich.markup import escape
 from pipeline.cli import audit, build, dev
 from pipeline.cli.common import err
 from pipeline.errors import BaocaoError
+from pipeline.read.cells import clean_text
 
 app = typer.Typer(
     name="baocao",
@@ -67,7 +68,8 @@ def main() -> None:
     try:
         app()
     except BaocaoError as e:
-        err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(clean_text(str(e), keep_newlines=False))}", highlight=False,
+                  soft_wrap=True)
         sys.exit(int(e.exit_code))
     except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
         first = str(e).splitlines()[0]

@@ -140,11 +140,11 @@ def query(
         raise fail("give --db FILE (or set BAOCAO_DB)")
     q = _named(name)
     values = parse_params(q, param or [])
-    con = store.connect(existing_db(db), read_only=True)
     try:
-        rows = queries.run_named(con, name, **values)
-    finally:
-        con.close()
+        with store.reader(existing_db(db)) as con:
+            rows = queries.run_named(con, name, **values)
+    except KeyError as e:  # an unknown query or parameter
+        raise fail(str(e.args[0])) from e
     emit(rows, format, title=name)
 
 

@@ -15,6 +15,7 @@ from pipeline.check.recheck import recheck
 from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
+from pipeline.read.cells import clean_text
 from pipeline.read.findings import open_findings, totals
 
 
@@ -32,6 +33,11 @@ def ingest(
     ] = None,
     ocr: Annotated[OcrMode, typer.Option(help="auto: OCR only pages without a usable text layer.")] = OcrMode.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    prune: Annotated[bool, typer.Option(help="Remove stored files that no longer exist on disk.")] = False,
+    follow_symlinks: Annotated[
+        bool, typer.Option(help="Follow links that point outside the folders given.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every entry skipped.")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Process files again even when their content is already stored (e.g. with another --ocr).")] = (
         False
@@ -68,15 +74,25 @@ def ingest(
 
         progress.start()
     try:
-        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress,
-                             force=force)
+        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress, prune=prune,
+                             follow_symlinks=follow_symlinks, force=force)
     except BaocaoError as e:
         raise fail(str(e), e.exit_code) from e
     finally:
         if progress is not None:
             progress.stop()
     for f in summary.failures:
-        err.print(f"[red]failed[/red] {escape(f'{f.path} [{f.stage}]: {f.error}')}", highlight=False, soft_wrap=True)
+        err.print(f"[red]failed[/red] {escape(clean_text(f'{f.path} [{f.stage}]: {f.error}', keep_newlines=False))}",
+                  highlight=False, soft_wrap=True)
+    if verbose:
+        for s in summary.skipped:
+            err.print(f"skipped {escape(clean_text(f'{s.path}: {s.reason}', keep_newlines=False))}",
+                      highlight=False, soft_wrap=True)
+    if summary.gone:
+        names = ", ".join(clean_text(p, keep_newlines=False) for p in summary.gone[:5])
+        more = f" and {len(summary.gone) - 5} more" if len(summary.gone) > 5 else ""
+        err.print(f"[yellow]warning:[/yellow] {len(summary.gone)} stored files no longer exist "
+                  f"(--prune removes them): {escape(names)}{more}", highlight=False, soft_wrap=True)
     if Path(db).exists():  # the database as a whole, in reports; then what this run did (the last line)
         typer.echo(totals(db).line())
     typer.echo(f"this run: {summary.line()}")

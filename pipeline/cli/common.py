@@ -13,6 +13,7 @@ from rich.markup import escape
 from pipeline.cli.show import Format
 from pipeline.cli.show import emit as show_emit
 from pipeline.errors import ExitCode
+from pipeline.read.cells import clean_text
 
 err = Console(stderr=True)
 out = Console()
@@ -29,8 +30,10 @@ NewDbOption = Annotated[Path, typer.Option(
 
 
 def fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
-    """The exit to raise: prints the message; bad usage (2) unless told otherwise."""
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    """The exit to raise: prints the message (one line, control characters replaced); bad usage (2)
+    unless told otherwise."""
+    err.print(f"[red]error:[/red] {escape(clean_text(message, keep_newlines=False))}", highlight=False,
+              soft_wrap=True)
     return typer.Exit(int(code))
 
 
@@ -43,6 +46,7 @@ def existing_db(db: Path) -> Path:
 def emit(rows: list[dict], format: Format, title: str = "") -> None:
     """Rows as JSON, CSV, Markdown or a terminal table that fits the width (see pipeline.cli.show)."""
     show_emit(out, rows, format, title)
+
 
 
 def num(x: float | None) -> str:

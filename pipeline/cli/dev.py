@@ -12,6 +12,7 @@ import typer
 from pipeline.cli.common import DbOption, existing_db, fail, out
 from pipeline.devtools.evaluate import evaluate, format_scores
 from pipeline.devtools.render import LEVELS, render_corpus
+from pipeline.read.cells import json_safe
 
 
 def render(
@@ -69,6 +70,6 @@ def eval_(
         raise fail(f"no gold file in {gold} matches a stored document ({n_gold} gold files; names are matched "
                    "by file stem, e.g. gold/h01.json scores docs/h01.txt and its renderings)")
     if json_out:
-        sys.stdout.write(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(json_safe(scores.as_dict()), ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     else:
         out.print(format_scores(scores, verbose=verbose), highlight=False, soft_wrap=True)

@@ -24,6 +24,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.read.cells import clean_text, json_safe, spreadsheet_cell
+
 MAX_CELL = 40  # widest a text column grows before it is cut
 MIN_CELL = 10  # a column is cut to no fewer characters than this (fewer if its values are shorter)
 
@@ -49,7 +51,7 @@ def cell(v: Any) -> str:
         return v.isoformat(sep=" ", timespec="seconds")
     if isinstance(v, date):
         return v.isoformat()
-    return " ".join(str(v).split())  # newlines would break the one-line-per-row rule
+    return clean_text(" ".join(str(v).split()), keep_newlines=False)  # one line per row, no raw control
 
 
 def is_numeric(values: Sequence[Any]) -> bool:
@@ -133,15 +135,16 @@ def csv_text(rows: Sequence[dict[str, Any]]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     if rows:
         w.writerow(list(rows[0]))
-        w.writerows([[cell(v) if isinstance(v, list | tuple) else ("" if v is None else v) for v in r.values()]
-                     for r in rows])
+        w.writerows([[spreadsheet_cell(cell(v) if isinstance(v, list | tuple) else ("" if v is None else v))
+                      for v in r.values()] for r in rows])
     return buf.getvalue()
 
 
 def emit(console: Console, rows: Sequence[dict[str, Any]], fmt: Format, title: str = "") -> None:
     """Rows in `fmt` to the console's file: machine formats verbatim, a table paged on a terminal."""
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps(json_safe(list(rows)), ensure_ascii=False, indent=2, default=str,
+                                    allow_nan=False) + "\n")
     elif fmt is Format.csv:
         sys.stdout.write(csv_text(rows))
     elif fmt is Format.markdown:

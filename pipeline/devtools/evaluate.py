@@ -292,8 +292,7 @@ def evaluate(db: str | Path, gold_dir: Path) -> Scores:
         g = json.loads(gf.read_text(encoding="utf-8"))
         if isinstance(g, dict) and "facts" in g:
             golds[gold_key(g.get("doc") or gf.stem)] = g
-    con = store.connect(db, read_only=True)
-    try:
+    with store.reader(db) as con:
         docs = queries.rows(con, "SELECT * FROM documents ORDER BY path", [])
         scores, seen = [], set()
         for d in docs:
@@ -312,8 +311,6 @@ def evaluate(db: str | Path, gold_dir: Path) -> Scores:
             checks = queries.rows(con, "SELECT * FROM checks WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])
             _score_relations(s, g.get("relations", []), checks)
             scores.append(s)
-    finally:
-        con.close()
     return Scores(scores, sorted(set(golds) - seen))
 
 

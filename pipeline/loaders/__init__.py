@@ -7,10 +7,12 @@ file), then on the extension. Each loader raises `LoadError` naming the file and
 from __future__ import annotations
 
 import hashlib
+import stat
 from importlib import import_module
 from pathlib import Path
 
 from pipeline.errors import LoadError
+from pipeline.limits import check_docx_package, check_pdf_pages, check_size, check_text_bytes
 from pipeline.model import Loaded
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -52,16 +54,42 @@ def sniff_kind(path: Path, head: bytes) -> str:
     return "text"
 
 
+def _check_package(kind: str, data: bytes, path: Path) -> None:
+    """The bounds of schemas/limits.yaml that can be read off a package before any page is loaded."""
+    if kind == "pdf":
+        import pypdfium2  # only with the first PDF: text-only runs never import it
+
+        try:
+            doc = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError:
+            return  # the PDF loader says why it cannot be opened
+        try:
+            check_pdf_pages(len(doc), str(path))
+        finally:
+            doc.close()
+    elif kind == "docx" and data.startswith(b"PK"):
+        check_docx_package(data, str(path))
+
+
 def load(path: Path, *, ocr: str = "auto") -> Loaded:
     """Read one file into a `Loaded`. `ocr` is auto|always|never (used by PDF and image loaders)."""
     path = Path(path)
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
+            raise LoadError("not a regular file", path=str(path))
+        check_size(st.st_size, str(path))
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if sniff_kind(path, head) == "text":  # UTF-8 is at most 4 bytes a character: refused unread
+            check_text_bytes(st.st_size, str(path))
         data = path.read_bytes()
     except OSError as e:
         raise LoadError(f"cannot read file: {e.strerror or e}", path=str(path)) from e
     if not data:
         raise LoadError("file is empty (0 bytes)", path=str(path))
     kind = sniff_kind(path, data[:8])
+    _check_package(kind, data, path)
     module_name, func_name = _LOADERS[kind].split(":")
     try:
         loader = getattr(import_module(module_name), func_name)

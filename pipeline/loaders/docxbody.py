@@ -32,6 +32,12 @@ LAYOUT_TABLE_MAX_ROWS = 4
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+
+def t_text(t: etree._Element) -> str:
+    """The text of a `w:t`: an entity reference inside it (left unresolved, as the parser must) is
+    dropped, and the text after it, which lxml keeps as the reference's tail, is kept."""
+    return (t.text or "") + "".join(c.tail or "" for c in t)
+
 class _Break:
     """A page break marker in a stream of text pieces; `soft` for Word's last-rendered breaks."""
 
@@ -185,7 +191,7 @@ class Walker:
             elif tag in (w("del"), w("moveFrom"), w("pPr"), w("rPr"), f"{{{MC_NS}}}Fallback"):
                 continue
             elif tag == f"{{{M_NS}}}t":
-                out.append(child.text or "")
+                out.append(t_text(child))
             elif isinstance(tag, str):
                 self._inline(child, style, out)
 
@@ -211,7 +217,7 @@ class Walker:
         for child in r:
             tag = child.tag
             if tag == w("t"):
-                text.append(child.text or "")
+                text.append(t_text(child))
             elif tag == w("tab") or tag == w("ptab"):
                 text.append("\t")
             elif tag == w("br"):

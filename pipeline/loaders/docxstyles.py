@@ -23,6 +23,7 @@ from pipeline.loaders.syllables import syllable_share
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FOOTNOTES_REL = "/footnotes"
+_FOOTNOTE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
 _HEADING_STYLE = re.compile(r"(?:heading|tiêu đề|title|đề mục)\s*(\d)?$", re.IGNORECASE)
 
 
@@ -246,8 +247,8 @@ class Context:
         footnotes: dict[str, etree._Element] = {}
         for rel in part.rels.values():
             if rel.reltype.endswith(FOOTNOTES_REL) and not rel.is_external:
-                try:
-                    root = etree.fromstring(rel.target_part.blob)
+                try:  # a DTD in the part is no reason to drop the footnotes: entities stay unresolved
+                    root = etree.fromstring(rel.target_part.blob, _FOOTNOTE_PARSER)
                 except etree.XMLSyntaxError:
                     continue
                 for note in root.iter(w("footnote")):

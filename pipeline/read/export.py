@@ -1,8 +1,10 @@
 """`baocao export`: a table, a view or a named query to CSV, Parquet or Excel for other tools.
 
-Rows are read here on a read-only connection and written by `pipeline.read.sheets` (CSV with a BOM,
-XLSX with a frozen, filterable header). Exported mismatches follow `baocao mismatches`: dismissed
-ones are left out unless asked for.
+Rows are read here on a read-only connection with DuckDB's external access off (never a `COPY ... TO`
+a caller could steer) and written by `pipeline.read.sheets` (CSV with a BOM, XLSX with a frozen,
+filterable header, every text cell neutralised for spreadsheets) into a temporary file renamed at the
+end (`pipeline.read.atomic`). Exported mismatches follow `baocao mismatches`: dismissed ones are left
+out unless asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from pipeline import store
 from pipeline.read import sheets
+from pipeline.read.atomic import atomic_target
 from pipeline.read.queries import named_query, parse_named_query
 
 EXPORT_SQL = {
@@ -38,8 +41,9 @@ def export_query(db: str | Path, name: str, params: dict[str, Any], fmt: str, ou
 
 
 def _export(db: str | Path, sql: str, params: dict[str, Any], fmt: str, out: Path, sheet: str) -> int:
-    con = store.connect(db, read_only=True)
-    try:
+    if fmt not in sheets.FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    with store.reader(db) as con:
         if fmt == "parquet":
             table = con.sql(sql, params=params).to_arrow_table()
             n = table.num_rows
@@ -48,15 +52,11 @@ def _export(db: str | Path, sql: str, params: dict[str, Any], fmt: str, out: Pat
             cols = [d[0] for d in cur.description]
             rows = cur.fetchall()
             n = len(rows)
-    finally:
-        con.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "parquet":
-        sheets.write_parquet(table, out)
-    elif fmt == "csv":
-        sheets.write_csv(cols, rows, out)
-    elif fmt == "xlsx":
-        sheets.write_xlsx(cols, rows, out, sheet)
-    else:
-        raise ValueError(f"unknown export format {fmt!r}")
+    with atomic_target(out) as tmp:
+        if fmt == "parquet":
+            sheets.write_parquet(table, tmp)
+        elif fmt == "csv":
+            sheets.write_csv(cols, rows, tmp)
+        else:
+            sheets.write_xlsx(cols, rows, tmp, sheet)
     return int(n)

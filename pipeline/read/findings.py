@@ -31,11 +31,8 @@ class Filters:
 
 def finding_rows(db: str | Path, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """The checks `filters` selects, worst first, each with its section trail and latest review."""
-    con = store.connect(db, read_only=True)
-    try:
+    with store.reader(db) as con:
         return run_named(con, "mismatches", **asdict(filters))
-    finally:
-        con.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +49,10 @@ class Totals:
 
 
 def totals(db: str | Path) -> Totals:
-    con = store.connect(db, read_only=True)
-    try:
+    with store.reader(db) as con:
         reports, files = con.execute(
             "SELECT count(DISTINCT coalesce(report_key, doc_id)), count(*) FROM documents").fetchone()
         return Totals(int(reports), int(files), len(run_named(con, "mismatches")))
-    finally:
-        con.close()
 
 
 def open_findings(db: str | Path) -> set[str]:

@@ -15,10 +15,18 @@ from pipeline.config import SCHEMA_DIR, config_error, read_text
 QUERY_DIR = SCHEMA_DIR / "queries"
 
 
+def catalog_names() -> list[str]:
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
 def named_query(name: str) -> str:
-    """The SQL text of `schemas/queries/<name>.sql`; an unknown name is a KeyError saying how to list them."""
+    """The SQL text of `schemas/queries/<name>.sql`; an unknown name is a KeyError saying how to list them.
+
+    Only names of the catalog are accepted (compared with the folder's listing, never joined into a
+    path first): `../../x` or an absolute path must not run an arbitrary .sql file from disk.
+    """
     path = QUERY_DIR / f"{name}.sql"
-    if not path.is_file():
+    if name not in catalog_names() or not path.is_file():
         raise KeyError(f"no query named {name!r} (run `baocao query` to list them)")
     return read_text(path)
 

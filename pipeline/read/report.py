@@ -32,6 +32,8 @@ from pipeline import store
 from pipeline.model import ocr_read_as
 from pipeline.read import charts as charts_mod
 from pipeline.read import queries
+from pipeline.read.atomic import write_atomically
+from pipeline.read.cells import clean_text
 from pipeline.severity import rules as severity_rules
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -519,12 +521,9 @@ def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime 
 
 def write_report(db_path: str | Path, out_path: str | Path, *, full_text: bool = False) -> Path:
     """Read the database and write the HTML report; returns the path written."""
-    con = store.connect(db_path, read_only=True)
-    try:
+    with store.reader(db_path) as con:
         data = gather(con, full_text=full_text)
-    finally:
-        con.close()
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(data, db_name=Path(db_path).name), encoding="utf-8")
+    html_text = clean_text(render_report(data, db_name=Path(db_path).name))  # no raw control character
+    write_atomically(out, html_text.encode("utf-8"))
     return out

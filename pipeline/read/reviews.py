@@ -12,18 +12,12 @@ from pipeline.read.queries import rows, run_named
 
 def mismatch_rows(db: str | Path, *, include_dismissed: bool = False) -> list[dict[str, Any]]:
     """The `mismatches` named query: every mismatch worst first, with its latest review."""
-    con = store.connect(db)
-    try:
+    with store.reader(db) as con:
         return run_named(con, "mismatches", include_dismissed=include_dismissed)
-    finally:
-        con.close()
 
 
 def review_history(db: str | Path, check_id: str | None = None) -> list[dict[str, Any]]:
     """Every decision recorded, latest first (optionally for one check); reviews are never deleted."""
-    con = store.connect(db)
-    try:
+    with store.reader(db) as con:
         return rows(con, "SELECT * FROM reviews WHERE $cid IS NULL OR check_id = $cid ORDER BY \"at\" DESC",
                     {"cid": check_id})
-    finally:
-        con.close()

@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl.utils import get_column_letter
 
+from pipeline.read.cells import spreadsheet_cell
+
 FORMATS = ("csv", "parquet", "xlsx")
 
 
@@ -41,12 +43,11 @@ def format_for(out: Path, given: str | None) -> str:
 
 
 def plain(v: Any) -> Any:
-    """A value a spreadsheet cell holds: lists joined, time zones dropped."""
-    if isinstance(v, list | tuple):
-        return ", ".join("" if x is None else str(x) for x in v)
+    """A value a spreadsheet cell holds: lists joined, time zones dropped, text that a spreadsheet
+    would run as a formula neutralised and control characters replaced (`pipeline.read.cells`)."""
     if isinstance(v, datetime) and v.tzinfo is not None:
         return v.replace(tzinfo=None)
-    return v
+    return spreadsheet_cell(v)
 
 
 def write_csv(cols: Sequence[str], rows: Sequence[Sequence[Any]], out: Path) -> None:

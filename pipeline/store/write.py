@@ -10,6 +10,7 @@ the struct path is the fastest end to end.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.errors import StoreError
+from pipeline.errors import BaocaoError, OutputError, StoreError
 from pipeline.model import Check, DocResult
+from pipeline.signals import is_interrupt
 from pipeline.store.rows import SECTION_COLUMNS, check_rows, fact_rows, text_mark_rows
-from pipeline.store.schema import DOC_TABLES, connect
+from pipeline.store.schema import DOC_TABLES, writer
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -31,6 +33,21 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 def _delete_doc(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     for table in DOC_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+
+def _failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str, path: str | None) -> BaocaoError:
+    """The error to raise after a failed transaction: the first error wins, a failed ROLLBACK is ignored.
+
+    A database that cannot be written at all (disk full, I/O error) is an `OutputError` (exit 4) that
+    stops the run; anything else is this document's failure, recorded, and the folder goes on.
+    """
+    with contextlib.suppress(duckdb.Error, RuntimeError):
+        con.execute("ROLLBACK")
+    if is_interrupt(e):  # Ctrl-C during the transaction: the run stops, the document is not "failed"
+        raise KeyboardInterrupt from e
+    if isinstance(e, duckdb.IOException | OSError) or "No space left" in str(e):
+        return OutputError(f"cannot write the database: {str(e).strip().splitlines()[0]}", path=path)
+    return StoreError(message, path=path)
 
 
 def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
@@ -77,8 +94,7 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
         _insert(con, "entities", entity_rows)
         con.execute("COMMIT")
     except Exception as e:
-        con.execute("ROLLBACK")
-        raise StoreError(f"could not store document: {e}", path=loaded.path) from e
+        raise _failed(con, e, f"could not store document: {e}", loaded.path) from e
 
 
 def record_error(
@@ -97,8 +113,7 @@ def replace_checks(con: duckdb.DuckDBPyConnection, doc_id: str, checks: Sequence
         _insert(con, "checks", check_rows(doc_id, checks))
         con.execute("COMMIT")
     except Exception as e:
-        con.execute("ROLLBACK")
-        raise StoreError(f"could not store checks of {doc_id}: {e}") from e
+        raise _failed(con, e, f"could not store checks of {doc_id}: {e}", None) from e
 
 
 
@@ -108,10 +123,7 @@ def record_review(db: str | Path, check_id: str, decision: str, note: str | None
     Reviews are the one row an auditor writes, so they go through the one writer like every other row;
     they are keyed by check_id and never deleted, which is why they survive re-ingest and `baocao check`.
     """
-    con = connect(db)
-    try:
+    with writer(db) as con:
         if not con.execute("SELECT 1 FROM checks WHERE check_id = ?", [check_id]).fetchone():
             raise KeyError(f"{check_id}: no such check in {db}")
         con.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, ?)", [check_id, decision, note, by, datetime.now()])
-    finally:
-        con.close()
