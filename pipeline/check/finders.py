@@ -21,6 +21,7 @@ from pipeline.check.counts import list_count_relations
 from pipeline.check.dedupe import dedupe_lists, dedupe_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
+from pipeline.check.gaps import difference_relations
 from pipeline.check.identities import sum_identity_relations
 from pipeline.check.lists import (
     bullet_head_lists,
@@ -210,6 +211,11 @@ def _headline_shares(f: Found) -> None:
 @finder("list_counts")
 def _list_counts(f: Found) -> None:
     f.relations.extend(list_count_relations(f.doc))
+
+
+@finder("differences")
+def _differences(f: Found) -> None:
+    f.relations.extend(difference_relations(f.doc))
 
 
 @finder("breakdown_conflicts")

@@ -114,6 +114,13 @@ class Passage:
         notes += [a for a in t.asides if a not in notes]
         self.note_lines = sorted({self._note_end(s, e) for s, e in notes})
         self.figs = self._figures(facts)
+        # per-unit rates ("0,8 máy/người", "14 tiêu chí/xã"): not counts, so kept apart from `figs`
+        self.rate_figs = [
+            Fig("rate", float(f.value), f.char_start, f.char_end, (f.fact_id,), decimals=int(f.decimals or 0),
+                unit=f.unit, half=half_width(self.text[f.char_start : f.char_end], int(f.decimals or 0)))
+            for f in sorted(facts, key=lambda f: f.char_start)
+            if f.kind == "other" and f.unit and "/" in f.unit and 0 <= f.char_start < f.char_end <= len(self.text)
+        ]
         self.fig_starts = [f.start for f in self.figs]
 
     # --- text helpers ---------------------------------------------------------------------------

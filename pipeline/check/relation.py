@@ -16,6 +16,7 @@ RULES = (
     "shares_exceed_total",
     "conflicting_values",
     "list_count",
+    "difference",
 )
 STATUSES = ("ok", "mismatch", "unverifiable")
 PERCENT_RULES = ("ratio_percent", "share_of_total")  # rules whose stated value is a percent of a base

@@ -86,6 +86,13 @@ def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules)
     if rel.rule == "list_count":
         expected = float(len(operands))
         return Judgement(abs(stated - expected) <= eps, expected, stated - expected, 0.0)
+    if rel.rule == "difference":
+        # "cao hơn 0,4% so với (35,5%)": the gap and both figures are rounded to their last digit
+        hi, lo = operands
+        k = rel.decimals[0] if rel.decimals else 0
+        half = (tol.percent_half_unit * 10**-k if k else 0.0) + sum(spans) + rel.stated_span
+        expected = hi - lo
+        return Judgement(abs(stated - expected) <= half + eps, expected, stated - expected, half)
     raise ValueError(f"unknown rule {rel.rule}")
 
 

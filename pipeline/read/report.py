@@ -47,6 +47,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "shares_exceed_total": ("Các tỷ lệ của một tổng ≠ 100 %", "shares of one whole ≠ 100 %"),
     "conflicting_values": ("Một số liệu ghi hai giá trị", "one figure stated twice"),
     "list_count": ("Số lượng so với danh sách liệt kê", "count vs items listed"),
+    "difference": ("Chênh lệch a − b", "stated difference a − b"),
 }
 
 STATUS_LABELS: dict[str, str] = {
