@@ -110,14 +110,17 @@ def ingest(
 
 
 def check(db: DbOption) -> None:
-    """Re-run the consistency checks over what is stored (after a rule or catalog change).
+    """Re-run metadata, the meaning of every stored figure and the checks (after a rule or catalog change).
+
+    The stored text is re-read, not the files: a change in schemas/ (metrics, checks, header) reaches
+    stored rows; figures and sections stay as ingest extracted them (`ingest --force` re-reads files).
 
     Example:
 
       baocao check --db build/demo.duckdb
     """
     before = open_findings(existing_db(db))
-    summary = recheck(db)
+    summary = recheck(db).line()
     after = open_findings(db)
     out.print(summary, highlight=False)
     typer.echo(f"changed: {len(after - before)} new, {len(before - after)} resolved, "
