@@ -32,6 +32,7 @@ from pipeline.loaders.walk import Skipped, walk
 from pipeline.model import UNSURE_TAG, DocResult, Fact, Loaded, NormText, Page, doc_id_for, ocr_tag
 from pipeline.normalize import normalize
 from pipeline.ocr.repair import load_rules as load_ocr_rules
+from pipeline.pageprogress import page_progress
 from pipeline.reports import assign_report_keys
 from pipeline.structure.layout import build_layout
 from pipeline.structure.tree import segment
@@ -222,7 +223,8 @@ def mark_ocr_facts(facts: tuple[Fact, ...], loaded: Loaded, norm: NormText) -> t
     return tuple(out)
 
 
-def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> Iterator[DocResult | Failure]:
+def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str,
+             poll: Callable[[], None] = lambda: None) -> Iterator[DocResult | Failure]:
     """Results of `process_file` over `files` with `workers` cores.
 
     Documents are spread over worker processes; the pages of a scanned document are spread over
@@ -246,15 +248,16 @@ def _run_all(files: list[tuple[Path, str | None]], workers: int, ocr: str) -> It
                              initializer=signals.worker_init) as pool:
         try:
             with signals.critical():
-                yield from _pool_results(pool, files, workers, ocr, page_workers)
+                yield from _pool_results(pool, files, workers, ocr, page_workers, poll)
         except BaseException:  # interrupted, or the consumer stopped: do not wait for running work
             signals.stop_pool(pool)
             raise
 
 
 def _pool_results(pool: ProcessPoolExecutor, files: list[tuple[Path, str | None]], workers: int, ocr: str,
-                  page_workers: int) -> Iterator[DocResult | Failure]:
-    """Results as they complete, with at most 2 × workers documents in flight."""
+                  page_workers: int, poll: Callable[[], None]) -> Iterator[DocResult | Failure]:
+    """Results as they complete, with at most 2 × workers documents in flight (`poll`: report the
+    workers' OCR page progress, between waits of at most 0.2 s)."""
     pending: set[Future] = set()
     queue = iter(files)
     for f, key in queue:
@@ -264,6 +267,7 @@ def _pool_results(pool: ProcessPoolExecutor, files: list[tuple[Path, str | None]
     while pending:
         signals.check()
         done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        poll()
         for fut in done:
             yield fut.result()
             nxt = next(queue, None)
@@ -279,12 +283,14 @@ def ingest(
     workers: int | None = None,
     ocr: str = "auto",
     on_progress: Callable[[str, int, int], None] | None = None,
+    on_pages: Callable[[int, int], None] | None = None,
     prune: bool = False,
     follow_symlinks: bool = False,
     force: bool = False,
 ) -> Summary:
     """Ingest files and folders into the database at `db`; returns what happened (`force`: process
-    files whose content is already stored again, e.g. with another OCR mode).
+    files whose content is already stored again, e.g. with another OCR mode; `on_progress(name, done,
+    total)` after each document, `on_pages(planned, done)` as OCR pages are planned and read).
 
     The run is the database's one writer from the first scan to the last commit: the lock file is held
     throughout, and the DuckDB connection is closed only while the worker pool forks.
@@ -305,9 +311,9 @@ def ingest(
                 con.close()
                 con = None
             total = len(todo)
-            with signals.stoppable():
+            with signals.stoppable(), page_progress(on_pages) as poll:
                 try:
-                    for i, res in enumerate(_run_all(todo, workers, ocr), 1):
+                    for i, res in enumerate(_run_all(todo, workers, ocr, poll), 1):
                         with signals.critical():  # stored and counted, or neither
                             if con is None:  # the pool has forked by the time the first result arrives
                                 con = _reconnect(db)
@@ -315,6 +321,7 @@ def ingest(
                         if on_progress:
                             name = res.path if isinstance(res, Failure) else res.loaded.path
                             on_progress(name, i, total)
+                        poll()
                     if con is not None:
                         with signals.critical():
                             assign_report_keys(con)  # a new file may join (or found) a report of several files

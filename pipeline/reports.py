@@ -6,7 +6,9 @@ every báo cáo carries), so files agreeing on those are one report. When the nu
 item, a portal page, a header OCR could not read) the files are compared by their words instead:
 near-identical text (word-pair overlap, schemas/reports.yaml) is the same report, unless the two
 disagree on a number, issuer or date both of them state — two monthly reports from one template share
-most words but not their dates.
+most words but not their dates. A shorter text nearly all of whose distinctive word pairs are in one
+longer text (a photographed or separately scanned page of the report) is part of that report; pairs
+shared by many texts (a template's boilerplate) are not counted as evidence either way.
 
 Files are grouped transitively (a scan like the PDF, the PDF with the same number as the DOCX), and the
 key names the report as a person would: `88/BC-UBND|UBND huyện Yên Thành|2019-12-20`, or
@@ -19,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -29,7 +31,10 @@ from pipeline.config import Strict, load_model
 class ReportRules(Strict):
     version: int = 1
     min_text_overlap: float  # Jaccard of word pairs at or above which two texts are one report
-    max_length_ratio: float  # texts whose lengths differ more than this are never compared
+    max_length_ratio: float  # texts whose lengths differ more than this are never compared by overlap
+    min_part_containment: float  # share of a shorter text's distinctive word pairs found in one longer text
+    min_part_pairs: int  # distinctive word pairs a text needs before it can be called a part of another
+    max_pair_owners: int  # a word pair in more texts than this is boilerplate: not evidence of a part
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,7 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
             if find(a.doc_id) != find(b.doc_id) and not conflict(a, b) \
                     and overlap(pairs[a.doc_id], pairs[b.doc_id]) >= r.min_text_overlap:
                 union(a.doc_id, b.doc_id)
+    _join_parts(ordered, pairs, r, find, union)
     groups: dict[str, list[DocIdentity]] = {}
     for d in docs:
         groups.setdefault(find(d.doc_id), []).append(d)
@@ -127,6 +133,37 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
         for d in members:
             keys[d.doc_id] = key
     return keys
+
+
+def _join_parts(ordered: Sequence[DocIdentity], pairs: dict[str, frozenset[int]], r: ReportRules,
+                find: Callable[[str], str], union: Callable[[str, str], None]) -> None:
+    """Join each text that is a part of one longer text (see the module docstring) to its report.
+
+    An inverted index of word pairs keeps this near-linear: a pair is looked up once per text holding
+    it, and pairs held by more than `max_pair_owners` texts are skipped."""
+    owners: dict[int, list[int]] = {}
+    for i, d in enumerate(ordered):
+        for h in pairs[d.doc_id]:
+            owners.setdefault(h, []).append(i)
+    for i, a in enumerate(ordered):
+        hits: Counter[int] = Counter()
+        counted = 0
+        for h in pairs[a.doc_id]:
+            held = owners[h]
+            if len(held) > r.max_pair_owners:
+                continue
+            counted += 1
+            hits.update(j for j in held if j > i)  # only longer texts (ordered by length)
+        if counted < r.min_part_pairs:
+            continue
+        for j, n in hits.most_common(3):
+            b = ordered[j]
+            if n / counted < r.min_part_containment:
+                break
+            if len(b.text) > len(a.text) and not conflict(a, b):
+                if find(a.doc_id) != find(b.doc_id):
+                    union(a.doc_id, b.doc_id)
+                break
 
 
 def group_key(members: Sequence[DocIdentity]) -> str:

@@ -189,3 +189,38 @@ def test_identical_copies_at_two_paths_are_two_documents(folder: Path, tmp_path:
     assert (s.documents, s.unchanged) == (2, 0)
     assert _count(db, "documents") == 2
     assert ingest([folder], db, workers=1).unchanged == 2
+
+
+def test_check_reruns_the_meaning_of_stored_figures(corpus_db: Path, tmp_path: Path) -> None:
+    # As after a metrics.yaml change: stored meaning that the catalog no longer gives is recomputed.
+    import shutil
+
+    from pipeline.check.recheck import recheck
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(corpus_db, copy)
+    cols = "fact_id, metric, metric_key, subject, period"
+
+    def meaning() -> list:
+        con = duckdb.connect(str(copy), read_only=True)
+        try:
+            return con.execute(f"SELECT {cols} FROM facts ORDER BY doc_id, fact_id").fetchall()
+        finally:
+            con.close()
+
+    before = meaning()
+    con = duckdb.connect(str(copy))
+    try:
+        stale = con.execute("SELECT count(*) FROM facts WHERE metric_key IS NOT NULL").fetchone()[0]
+        con.execute("UPDATE facts SET metric = NULL, metric_key = NULL WHERE metric_key IS NOT NULL")
+        con.execute("UPDATE documents SET issuer = 'stale'")
+    finally:
+        con.close()
+    done = recheck(copy)
+    assert meaning() == before
+    assert done.figures_changed == stale > 0
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents WHERE issuer = 'stale'").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -48,6 +48,42 @@ def test_near_identical_text_without_a_number_is_one_report_unless_dates_disagre
     assert keys["txt"].startswith("text:")
 
 
+def _clauses(rows: list[tuple[str, int, int]]) -> str:
+    return " ".join(
+        f"Xã {name} tiếp nhận {n} hồ sơ, giải quyết đúng hạn {n - k} hồ sơ, trễ hạn {k} hồ sơ; "
+        f"cấp {n // 3} chứng thực điện tử và {k + 5} chữ ký số cho cán bộ." for name, n, k in rows)
+
+
+XA = [("Tân Lập", 412, 7), ("Hòa Phú", 388, 11), ("Phước An", 275, 3), ("Đông Sơn", 530, 19),
+      ("Quảng Tín", 196, 2), ("Bình Minh", 347, 9), ("Thạnh Mỹ", 261, 5), ("Yên Lạc", 455, 13)]
+LONG = _clauses(XA)
+
+
+def test_a_page_photographed_apart_is_part_of_its_report() -> None:
+    # the second half of the report, read by OCR (one misread letter), with no header of its own
+    page2 = LONG[len(LONG) // 2:].replace("chứng thực", "chứng thưc", 1)
+    keys = group_reports([
+        doc("pdf", "41/BC-UBND", "UBND huyện Lạc An", "2024-07-02", text="BÁO CÁO Kết quả " + LONG),
+        doc("photo", None, None, None, text=page2),
+    ])
+    assert keys["photo"] == keys["pdf"] == "41/BC-UBND|UBND huyện Lạc An|2024-07-02"
+
+
+def test_a_text_quoting_a_few_lines_or_sharing_a_template_is_not_part_of_the_report() -> None:
+    news = ("Theo báo cáo của huyện, nhiều xã đã làm tốt công tác cải cách. "
+            + LONG[:len(LONG) // 4]
+            + " Phóng viên ghi nhận người dân đến làm thủ tục nhanh hơn, không phải chờ đợi lâu như trước. "
+            + "Huyện sẽ tiếp tục đầu tư trang thiết bị, đào tạo cán bộ một cửa và mở rộng dịch vụ công "
+            + "trực tuyến toàn trình tới tất cả các xã trong năm tới, theo kế hoạch đã được phê duyệt.")
+    sibling = _clauses([(name, n + 40, k + 1) for name, n, k in XA])  # the next month, from the same template
+    keys = group_reports([
+        doc("report", "41/BC-UBND", "UBND huyện Lạc An", "2024-07-02", text=LONG),
+        doc("news", None, None, None, text=news),
+        doc("half_of_another", None, None, None, text=sibling[: len(sibling) // 2]),
+    ])
+    assert len({keys["report"], keys["news"], keys["half_of_another"]}) == 3
+
+
 def test_a_report_ingested_as_two_files_has_each_finding_once(tmp_path: Path) -> None:
     src = CORPUS / "2024_ubnd_xa_ea_kenh_ntm.txt"
     folder = tmp_path / "in"

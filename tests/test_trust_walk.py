@@ -87,3 +87,16 @@ def test_a_fifo_or_device_named_on_the_command_line_is_an_error_row_not_a_hang(t
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.startswith("2 ")
     assert "a FIFO" in out.stdout and "a character device" in out.stdout
+
+
+def test_documents_of_a_format_not_read_are_skipped_with_a_word_other_files_silently(tmp_path: Path) -> None:
+    (tmp_path / "bao_cao.txt").write_text("Năm 2024 tiếp nhận 12 hồ sơ.\n", "utf-8")
+    (tmp_path / "bao_cao_quy_3.rtf").write_text("{\\rtf1 ...}", "utf-8")
+    (tmp_path / "so_lieu.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "bao_cao.json").write_text("{}", "utf-8")  # gold beside a report: not a report at all
+    (tmp_path / ".~lock.bao_cao.odt#").write_text("x", "utf-8")  # hidden: an editor's lock file
+    found = walk([tmp_path], SUPPORTED_SUFFIXES)
+    assert [p.name for p in found.files] == ["bao_cao.txt"]
+    reasons = {Path(s.path).name: s.reason for s in found.skipped}
+    assert set(reasons) == {"bao_cao_quy_3.rtf", "so_lieu.xlsx"}
+    assert all("not a format baocao reads" in r and ".docx" in r for r in reasons.values())

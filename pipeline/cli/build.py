@@ -61,20 +61,29 @@ def ingest(
         err.print(f"[yellow]warning:[/yellow] {escape(str(p))}: no such file or folder", highlight=False)
     n_workers = workers or os.cpu_count() or 1
     progress = None
-    on_progress = None
+    on_progress = on_pages = None
     if err.is_terminal and not quiet:
         progress = Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("[bold]{task.fields[what]}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err, transient=True,
         )
-        task = progress.add_task("", total=None)
+        task = progress.add_task("", total=None, what="files")
+        pages_task = None
 
         def on_progress(name: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=Path(name).name)
 
+        def on_pages(planned: int, done: int) -> None:
+            # OCR takes seconds a page: a second bar counts pages once there is OCR work at all
+            nonlocal pages_task
+            if pages_task is None:
+                pages_task = progress.add_task("", total=0, what="OCR pages")
+            progress.update(pages_task, total=progress.tasks[pages_task].total + planned, advance=done)
+
         progress.start()
     try:
-        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress, prune=prune,
+        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress, on_pages=on_pages,
+                             prune=prune,
                              follow_symlinks=follow_symlinks, force=force)
     except BaocaoError as e:
         raise fail(str(e), e.exit_code) from e
@@ -101,14 +110,17 @@ def ingest(
 
 
 def check(db: DbOption) -> None:
-    """Re-run the consistency checks over what is stored (after a rule or catalog change).
+    """Re-run metadata, the meaning of every stored figure and the checks (after a rule or catalog change).
+
+    The stored text is re-read, not the files: a change in schemas/ (metrics, checks, header) reaches
+    stored rows; figures and sections stay as ingest extracted them (`ingest --force` re-reads files).
 
     Example:
 
       baocao check --db build/demo.duckdb
     """
     before = open_findings(existing_db(db))
-    summary = recheck(db)
+    summary = recheck(db).line()
     after = open_findings(db)
     out.print(summary, highlight=False)
     typer.echo(f"changed: {len(after - before)} new, {len(before - after)} resolved, "

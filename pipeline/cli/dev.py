@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.cli.common import DbOption, existing_db, fail, out
+from pipeline.cli.common import DbOption, err, existing_db, fail, out
 from pipeline.devtools.evaluate import evaluate, format_scores
 from pipeline.devtools.render import LEVELS, render_corpus
 from pipeline.read.cells import json_safe
@@ -41,10 +42,24 @@ def render(
         raise fail(f"{src}: no such file or folder")
     if src.is_file() and src.suffix.lower() not in (".txt", ".md"):
         raise fail(f"{src}: render takes a .txt or .md report (the text it renders), not a {src.suffix or 'file'}")
+    progress = None
+    on_progress = None
+    if err.is_terminal:  # a report takes seconds to render: show which one and how many are left
+        progress = Progress(TextColumn("[bold]render"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("{task.description}"), console=err, transient=True)
+        task = progress.add_task("", total=None)
+
+        def on_progress(name: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=name)
+
+        progress.start()
     try:
-        entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx)
+        entries = render_corpus(src, out_dir, levels=chosen, png_level=png, docx=docx, on_progress=on_progress)
     except (ValueError, UnicodeDecodeError) as e:  # a text the renderer cannot set (no glyph, not UTF-8)
         raise fail(str(e)[:300]) from e
+    finally:
+        if progress is not None:
+            progress.stop()
     typer.echo(f"rendered {len({e.source for e in entries})} reports into {len(entries)} files under {out_dir}/")
 
 

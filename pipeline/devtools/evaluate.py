@@ -174,13 +174,18 @@ def _score_metadata(score: DocScore, gold: dict, row: dict) -> None:
             score.meta_wrong.append(f"{f}: gold={g!r} ours={ours!r}")
 
 
+def _heading_key(label: str | None, text: str | None) -> str:
+    """Headings are matched by label; a heading without one (a table's title line) by its text."""
+    return _fold(label) if label else "text:" + _fold(" ".join((text or "").split()))
+
+
 def _score_headings(score: DocScore, gold: list[dict], sections: list[tuple]) -> None:
-    g_labels = Counter(_fold(h["label"]) for h in gold)
-    o_labels = Counter(_fold(lbl) for lbl, _lvl in sections)
+    g_labels = Counter(_heading_key(h["label"], h.get("text")) for h in gold)
+    o_labels = Counter(_heading_key(lbl, txt) for lbl, _lvl, txt in sections)
     tp = sum((g_labels & o_labels).values())
     score.headings.add(PR(tp, sum(o_labels.values()) - tp, sum(g_labels.values()) - tp))
-    g_lv = Counter((_fold(h["label"]), h["level"]) for h in gold)
-    o_lv = Counter((_fold(lbl), lvl) for lbl, lvl in sections)
+    g_lv = Counter((_heading_key(h["label"], h.get("text")), h["level"]) for h in gold)
+    o_lv = Counter((_heading_key(lbl, txt), lvl) for lbl, lvl, txt in sections)
     tp = sum((g_lv & o_lv).values())
     score.heading_levels.add(PR(tp, sum(o_lv.values()) - tp, sum(g_lv.values()) - tp))
     for lbl in (g_labels - o_labels):
@@ -304,7 +309,7 @@ def evaluate(db: str | Path, gold_dir: Path) -> Scores:
             g = golds[key]
             s = DocScore(Path(d["path"]).name)
             _score_metadata(s, g.get("metadata", {}), d)
-            secs = con.execute("SELECT label, level FROM sections WHERE doc_id = ? ORDER BY char_start",
+            secs = con.execute("SELECT label, level, heading FROM sections WHERE doc_id = ? ORDER BY char_start",
                                [d["doc_id"]]).fetchall()
             _score_headings(s, g.get("headings", []), secs)
             facts = queries.rows(con, "SELECT * FROM facts WHERE doc_id = ? ORDER BY char_start", [d["doc_id"]])

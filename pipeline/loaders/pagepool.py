@@ -14,6 +14,7 @@ Each task renders or receives its own page image, and only `workers` tasks run a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,6 +26,23 @@ R = TypeVar("R")
 
 # How many pages of the current document may be OCR'd at the same time (1 = one after another).
 PAGE_WORKERS: ContextVar[int] = ContextVar("baocao_ocr_page_workers", default=1)
+
+# Told of OCR work as it happens, for progress that counts pages (the slow unit), not documents:
+# `(planned, done)` deltas. Set once per process by the ingest driver (`pipeline.pageprogress`);
+# a forked worker inherits it. None: nobody is listening.
+_listener: Callable[[int, int], None] | None = None
+
+
+def set_page_listener(listener: Callable[[int, int], None] | None) -> None:
+    """Route `(pages planned, pages done)` deltas of every later OCR call in this process to `listener`."""
+    global _listener
+    _listener = listener
+
+
+def _tell(planned: int, done: int) -> None:
+    if _listener is not None:
+        with contextlib.suppress(Exception):  # progress is a courtesy: it must never fail a page
+            _listener(planned, done)
 
 
 @contextmanager
@@ -45,10 +63,17 @@ def map_in_order(fn: Callable[[T], R], items: Sequence[T], workers: int | None =
     stop there; calls already running finish first (a tesseract process is never left behind).
     """
     n = min(PAGE_WORKERS.get() if workers is None else max(1, workers), len(items))
+    _tell(len(items), 0)
     if n <= 1:
-        return [fn(x) for x in items]
+        out = []
+        for x in items:
+            out.append(fn(x))
+            _tell(0, 1)
+        return out
     with ThreadPoolExecutor(max_workers=n, thread_name_prefix="ocr-page") as pool:
         futures: list[Future[R]] = [pool.submit(fn, x) for x in items]
+        for f in futures:
+            f.add_done_callback(lambda _f: _tell(0, 1))
         try:
             return [f.result() for f in futures]
         except BaseException:

@@ -6,7 +6,8 @@ are not followed unless `follow_symlinks`; dangling links, FIFOs, sockets and de
 each one is reported (counted in the summary, listed with `-v`), never dropped without a word. A
 path named on the command line that is not a regular file or folder is an error row, not a hang.
 Hidden files, README files and files of other suffixes (gold `.json`) inside folders are not
-reports and are passed over; a file named explicitly is always attempted.
+reports and are passed over; documents of a format baocao does not read (.rtf, .xlsx …,
+schemas/formats.yaml) are skipped with a word; a file named explicitly is always attempted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.config import Strict, load_model
 
 SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
                  (stat.S_ISBLK, "a block device"))
@@ -36,6 +39,22 @@ class Found:
 
 def _kind(mode: int) -> str:
     return next((name for test, name in SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+class Formats(Strict):
+    version: int = 1
+    unread_documents: dict[str, str]  # suffix -> what it is
+    hint: str
+
+
+def formats() -> Formats:
+    return load_model("formats.yaml", Formats)
+
+
+def _unread_document(name: str) -> str | None:
+    if name.startswith(".") or name.lower().startswith("readme"):
+        return None
+    return formats().unread_documents.get(os.path.splitext(name)[1].lower())
 
 
 def _is_report_name(name: str, suffixes: set[str]) -> bool:
@@ -97,6 +116,8 @@ def _walk_dir(d: Path, root: Path, suffixes: set[str], follow: bool, files: list
             if key not in visited:  # a link back up the tree would loop
                 _walk_dir(target, root, suffixes, follow, files, skipped, visited | {key})
         elif not _is_report_name(entry.name, suffixes):
+            if stat.S_ISREG(st.st_mode) and (kind := _unread_document(entry.name)):
+                skipped.append(Skipped(entry.path, f"{kind}: not a format baocao reads; {formats().hint}"))
             continue
         elif stat.S_ISREG(st.st_mode):
             files.append(target)

@@ -487,6 +487,7 @@ def gather(con, *, full_text: bool = False) -> dict[str, Any]:
         "provinces": sorted({d["province"] for d in docs if d.get("province")}),
         "years": years,
         "periods": periods,
+        "n_reports": con.execute("SELECT count(DISTINCT coalesce(report_key, doc_id)) FROM documents").fetchone()[0],
         "n_facts": len(facts),
         "n_checks": len(checks),
         "status_counts": {k: sum(c["status"] == k for c in checks) for k in STATUS_LABELS},

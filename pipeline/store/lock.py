@@ -51,7 +51,8 @@ def _command(pid: int) -> str:
     except OSError:
         return ""
     cmd = " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)
-    return f" ({cmd[:120]})" if cmd else ""
+    cmd = " ".join(cmd.split())  # an argument with newlines (python -c '...') stays one line
+    return f" ({cmd[:120]}{'…' if len(cmd) > 120 else ''})" if cmd else ""
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import BaocaoError, OutputError, StoreError
-from pipeline.model import Check, DocResult
+from pipeline.model import Check, DocMeta, DocResult, Entity, Fact
 from pipeline.signals import is_interrupt
 from pipeline.store.rows import SECTION_COLUMNS, check_rows, fact_rows, text_mark_rows
 from pipeline.store.schema import DOC_TABLES, writer
@@ -103,6 +103,25 @@ def record_error(
     con.execute(
         "INSERT INTO ingest_errors VALUES (?, ?, ?, ?, ?)", [path, sha256, stage, error, datetime.now()]
     )
+
+
+def replace_analysis(con: duckdb.DuckDBPyConnection, doc_id: str, meta: DocMeta, facts: Sequence[Fact],
+                     entities: Sequence[Entity], checks: Sequence[Check]) -> None:
+    """Swap what `baocao check` recomputes from a stored text (metadata, the meaning of its figures,
+    entities, checks) in one transaction; the text, pages and sections stay, reviews keyed by check_id."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        cols = list(asdict(meta))
+        con.execute(f"UPDATE documents SET {', '.join(f'{c} = ?' for c in cols)} WHERE doc_id = ?",
+                    [*asdict(meta).values(), doc_id])
+        for table in ("facts", "entities", "checks"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        _insert(con, "facts", fact_rows(doc_id, facts))
+        _insert(con, "entities", [{"doc_id": doc_id, **asdict(e)} for e in entities])
+        _insert(con, "checks", check_rows(doc_id, checks))
+        con.execute("COMMIT")
+    except Exception as e:
+        raise _failed(con, e, f"could not store the re-analysis of {doc_id}: {e}", None) from e
 
 
 def replace_checks(con: duckdb.DuckDBPyConnection, doc_id: str, checks: Sequence[Check]) -> None:

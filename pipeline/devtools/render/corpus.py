@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -104,18 +103,24 @@ def render_corpus(
     levels: Sequence[str] = LEVELS,
     png_level: str | None = None,
     docx: bool = True,
-    log: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> list[ManifestEntry]:
-    """Render every report under src and write `renders.json`; returns all manifest entries."""
+    """Render every report under src and write `renders.json`; returns all manifest entries.
+
+    `on_progress(name, done, total)` is called before each report (done = reports finished so far)
+    and once at the end: a report takes seconds, so a folder takes minutes."""
     entries: list[ManifestEntry] = []
     seen: set[str] = set()
-    for path in find_sources(src):
+    sources = find_sources(src)
+    for i, path in enumerate(sources):
+        if on_progress:
+            on_progress(path.name, i, len(sources))
         stem = path.stem if path.stem not in seen else f"{path.stem}{path.suffix.replace('.', '-')}"
         seen.add(stem)
         got = render_report(path, out_dir, levels=levels, png_level=png_level, docx=docx, stem=stem)
-        if log:
-            print(f"{path}: {got[0].pages} pages, {len(got)} files", file=sys.stderr)
         entries.extend(got)
+    if on_progress:
+        on_progress("", len(sources), len(sources))
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = {"dpi": SCAN_DPI, "files": [asdict(e) for e in entries]}
     (out_dir / "renders.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
