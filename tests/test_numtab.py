@@ -1,0 +1,106 @@
+"""Numeric tables: rows "label n1 n2 …" whose cells are separated by single spaces, read as tables
+of the one Layout, their headers mapped onto columns, and the table checks run on them. Every table
+here is composed for the test."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline.ingest import analyze
+from pipeline.model import Check, Fact, Loaded, NormText, Page
+from pipeline.structure.layout import build_layout
+from pipeline.structure.tables import Table
+
+
+def _numeric(raw: str) -> list[Table]:
+    return [t for t in build_layout(NormText(text=raw)).tables if t.style == "numeric"]
+
+
+def _analyze(raw: str) -> tuple[list[Fact], list[Check]]:
+    loaded = Loaded(path="t.txt", sha256=hashlib.sha256(raw.encode()).hexdigest(), source_kind="text",
+                    pages=(Page(number=1, text=raw),))
+    r = analyze(loaded)
+    return list(r.facts), list(r.checks)
+
+
+def _cells(t: Table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in t.rows[t.header_rows:]]
+
+
+_COMPUTERS = "\n".join([
+    "Máy tính của cán bộ, công chức cấp huyện",
+    "Đơn vị Cán bộ Máy tính Tỷ lệ",
+    "Huyện Đông Sơn 120 96 80%",
+    "Huyện Tây Hòa 85 68 80%",
+    "Thị xã Bắc Lý 40 - -",
+    "Toàn tỉnh 245 164 66,9%",
+])
+
+
+def test_rows_of_single_spaced_numbers_under_a_header_of_names_form_one_table() -> None:
+    [t] = _numeric(_COMPUTERS)
+    assert t.header == ("Đơn vị", "Cán bộ", "Máy tính", "Tỷ lệ")
+    assert t.header_rows == 1  # the caption above the header is not a header line
+    assert _cells(t) == [["Huyện Đông Sơn", "120", "96", "80%"], ["Huyện Tây Hòa", "85", "68", "80%"],
+                         ["Thị xã Bắc Lý", "40", "-", "-"], ["Toàn tỉnh", "245", "164", "66,9%"]]
+    assert t.total_row == 4
+
+
+_OUTCOMES = "\n".join([
+    "Kết quả xử lý hồ sơ theo mức độ dịch vụ",
+    "Mức độ Tổng Đã xử lý Chưa xử lý Trước hạn Đúng hạn Trễ hạn",
+    "Tổng % Tổng % Tổng %",
+    "Mức 2 5000 4800 200 2400 50% 1920 40% 480 10%",
+    "Mức 3 3000 2900 100 1450 50% 1160 40% 290 10%",
+    "Mức 4 700 600 100 300 50% 240 40% 30 5%",
+])
+
+
+def test_a_header_of_count_names_over_a_sub_header_of_percents_names_every_column() -> None:
+    [t] = _numeric(_OUTCOMES)
+    assert t.header == ("Mức độ", "Tổng", "Đã xử lý", "Chưa xử lý", "Trước hạn Tổng", "Trước hạn %",
+                        "Đúng hạn Tổng", "Đúng hạn %", "Trễ hạn Tổng", "Trễ hạn %")
+    assert t.header_rows == 2
+    # a row label ending in a number ("Mức 3") keeps it: the count the header aligns with wins
+    assert [r[0] for r in _cells(t)] == ["Mức 2", "Mức 3", "Mức 4"]
+
+
+def test_a_header_line_of_years_names_each_column_by_its_year() -> None:
+    raw = "\n".join([
+        "Chỉ tiêu 2021 2022 2023",
+        "Số hồ sơ tiếp nhận 1.250 1.480 1.730",
+        "Số hồ sơ giải quyết 1.200 1.450 1.700",
+        "Số hồ sơ trễ hạn 50 30 …",
+    ])
+    [t] = _numeric(raw)
+    assert t.header == ("Chỉ tiêu", "2021", "2022", "2023")
+    assert [c.text for c in t.rows[0].cells] == ["Chỉ tiêu", "2021", "2022", "2023"]
+    assert _cells(t)[2] == ["Số hồ sơ trễ hạn", "50", "30", "…"]
+
+
+def test_rows_whose_counts_or_percent_positions_disagree_are_no_table() -> None:
+    raw = "\n".join([
+        "Huyện Đông Sơn 120 96 80%",
+        "Huyện Tây Hòa 85 68% 80",
+        "Thị xã Bắc Lý 40 12 30%",
+    ])
+    assert _numeric(raw) == []
+    assert _numeric("\n".join(_COMPUTERS.splitlines()[:4])) == []  # two rows are not enough
+
+
+def test_prose_dates_document_numbers_and_rows_of_years_are_no_table() -> None:
+    raw = "\n".join([
+        "Năm 2023, huyện tiếp nhận 1.200 hồ sơ, đã giải quyết 1.150 hồ sơ, đạt 95,8%.",
+        "Trong quý I tiếp nhận 300 hồ sơ và quý II tiếp nhận 320 hồ sơ.",
+        "Các văn bản chỉ đạo đã ban hành năm 2024 gồm:",
+        "- Kế hoạch số 15/KH-UBND ngày 12/01/2024",
+        "- Quyết định số 102/QĐ-UBND ngày 05/02/2024",
+        "- Công văn số 77/UBND-VP ngày 20/3/2024",
+        "Giai đoạn trước 2019 2020",
+        "Giai đoạn này 2021 2022",
+        "Giai đoạn sau 2023 2024",
+        "Đến nay số máy tính đạt 120 và số cán bộ đạt 96 người, tăng 15",
+        "trong khi số xã đạt chuẩn lên 12 và số thôn lên 45 thôn, giảm 3",
+        "và tổng số đơn vị được kết nối lên tới 30 đơn vị, tăng 4",
+    ])
+    assert _numeric(raw) == []
