@@ -50,7 +50,7 @@ _OUTCOMES = "\n".join([
     "Kết quả xử lý hồ sơ theo mức độ dịch vụ",
     "Mức độ Tổng Đã xử lý Chưa xử lý Trước hạn Đúng hạn Trễ hạn",
     "Tổng % Tổng % Tổng %",
-    "Mức 2 5000 4800 200 2400 50% 1920 40% 480 10%",
+    "Mức 2 5000 4800 200 2400 50% 1440 30% 960 20%",
     "Mức 3 3000 2900 100 1450 50% 1160 40% 290 10%",
     "Mức 4 700 600 100 300 50% 240 40% 30 5%",
 ])
@@ -104,3 +104,43 @@ def test_prose_dates_document_numbers_and_rows_of_years_are_no_table() -> None:
         "và tổng số đơn vị được kết nối lên tới 30 đơn vị, tăng 4",
     ])
     assert _numeric(raw) == []
+
+
+def test_the_columns_of_a_numeric_table_take_the_metrics_their_headers_name() -> None:
+    facts, _ = _analyze(_OUTCOMES)
+    first_row = [f.metric for f in facts if f.unit != "%"][:6]
+    assert first_row == ["dossiers_counted", "dossiers_resolved", "dossiers_pending", "dossiers_early",
+                         "dossiers_on_time", "dossiers_late"]
+
+
+def test_a_caption_about_resolving_procedures_makes_bare_counts_dossiers() -> None:
+    raw = _OUTCOMES.replace("Kết quả xử lý hồ sơ theo mức độ dịch vụ", "Kết quả giải quyết thủ tục hành chính")
+    facts, _ = _analyze(raw)
+    assert [f.metric for f in facts if f.unit != "%"][1:3] == ["dossiers_resolved", "dossiers_pending"]
+
+
+def _sums(checks: list[Check]) -> list[tuple[tuple[float, ...], float, str]]:
+    return [(c.operands, c.stated, c.status) for c in checks if c.rule == "sum_parts"]
+
+
+def test_row_identities_of_the_header_metrics_are_checked_in_every_row() -> None:
+    _, checks = _analyze(_OUTCOMES)
+    assert _sums(checks) == [
+        ((4800.0, 200.0), 5000.0, "ok"), ((2400.0, 1440.0, 960.0), 4800.0, "ok"),
+        ((2900.0, 100.0), 3000.0, "ok"), ((1450.0, 1160.0, 290.0), 2900.0, "ok"),
+        ((600.0, 100.0), 700.0, "ok"), ((300.0, 240.0, 30.0), 600.0, "mismatch"),  # 570, not 600
+    ]
+
+
+def test_percent_columns_are_checked_against_the_count_they_share_of() -> None:
+    _, checks = _analyze(_OUTCOMES)
+    ratios = [(c.operands, c.stated, c.status) for c in checks if c.rule == "ratio_percent"]
+    assert ((2400.0, 4800.0), 50.0, "ok") in ratios and ((30.0, 600.0), 5.0, "ok") in ratios
+    assert len(ratios) == 9
+
+
+def test_a_total_row_and_a_percent_column_of_a_numeric_table_are_checked() -> None:
+    _, checks = _analyze(_COMPUTERS.replace("Toàn tỉnh 245", "Toàn tỉnh 250"))
+    assert ((120.0, 85.0, 40.0), 250.0, "mismatch") in _sums(checks)
+    ratios = [(c.operands, c.stated, c.status) for c in checks if c.rule == "ratio_percent"]
+    assert ((96.0, 120.0), 80.0, "ok") in ratios and ((164.0, 250.0), 66.9, "mismatch") in ratios

@@ -15,6 +15,8 @@ from pipeline.check.clauses import norm_label
 from pipeline.check.grid import Grid, GridRow, grids, load_words
 from pipeline.check.passage import Passage
 from pipeline.check.relation import Relation
+from pipeline.check.sumrules import load_sum_rules
+from pipeline.check.tablerows import row_identities
 from pipeline.check.tablesums import fits_ratio, index_ratios, table_sums
 from pipeline.structure.tables import Table
 
@@ -33,7 +35,7 @@ def _percent_columns(grid: Grid) -> list[int]:
 
 def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
     """A percent column that is, row by row, the ratio of two other columns (the pair that fits at
-    least two thirds of the rows is taken as the column's meaning)."""
+    least two thirds of the rows that state a percent is taken as the column's meaning)."""
     out: list[Relation] = []
     pct_cols = _percent_columns(grid)
     rows: list[GridRow] = [r for r in grid.rows if not r.section]
@@ -46,7 +48,8 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
                 n = sum(1 for r in rows if fits_ratio(r.fig(a), r.fig(b), r.fig(c)))
                 if best is None or n > best[0]:
                     best = (n, a, b)
-        if best is None or best[0] < max(2, math.ceil(2 * len(rows) / 3)):
+        stated = sum(1 for r in rows if r.fig(c) is not None)  # an empty cell ("-") states no percent
+        if best is None or best[0] < max(2, math.ceil(2 * stated / 3)):
             continue
         _, a, b = best
         for r in rows:
@@ -68,11 +71,13 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
 
 
 def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -> list[Relation]:
-    """Sums (breakdowns, total rows), index blocks and percent columns of every table."""
+    """Sums (breakdowns, total rows, row identities), index blocks and percent columns of every table."""
     words = load_words()
+    sr = load_sum_rules()
     out: list[Relation] = []
     for grid in grids(doc, tables):
         out += table_sums(words, grid)
+        out += row_identities(grid, sr)
         out += index_ratios(words, grid, used_pct)
         out += percent_columns(grid, used_pct)
     return out

@@ -53,7 +53,7 @@ def _intervals_meet(total: Fig, parts: Sequence[Fig]) -> bool:
     return abs(sum(p.value for p in parts) - total.value) <= spread + 1e-9
 
 
-def _sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation:
+def sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation:
     first = min([total, *parts], key=lambda f: f.start)
     last = max([total, *parts], key=lambda f: f.end)
     # figures with decimals are intervals: a sum their intervals allow is no mismatch
@@ -113,7 +113,7 @@ def breakdown_sums(words: Words, grid: Grid, rows: Sequence[GridRow]) -> tuple[l
         children.update(k.index for k in kids)
         names = " + ".join(bare_label(k.label) for k in kids)
         for _, total, parts in _column_sums(row, kids, grid.width):
-            out.append(_sum_relation(total, parts, f"bảng: {bare_label(row.label)} = {names}"))
+            out.append(sum_relation(total, parts, f"bảng: {bare_label(row.label)} = {names}"))
     return out, children
 
 
@@ -145,7 +145,7 @@ def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[
         fits = sum(1 for _, t, parts in sums if abs(sum(p.value for p in parts) - t.value) < 1e-9)
         if len(sums) < _MIN_UNLABELLED_COLUMNS or 2 * fits <= len(sums):
             return []
-    return [_sum_relation(t, parts, _TOTAL_ROW + (f" / {h.lower()}" if (h := grid.table.header_of(c)) else ""))
+    return [sum_relation(t, parts, _TOTAL_ROW + (f" / {h.lower()}" if (h := grid.table.header_of(c)) else ""))
             for c, t, parts in sums]
 
 
@@ -259,7 +259,7 @@ def total_column_sums(words: Words, grid: Grid) -> list[Relation]:
         figs = [p for p in parts if p is not None]
         if total is None or len({f.unit for f in [total, *figs] if f.unit}) > 1:
             continue
-        out.append(_sum_relation(total, figs, f"bảng: cột {heads.get(t_col, '').lower()} / {bare_label(r.label)}"))
+        out.append(sum_relation(total, figs, f"bảng: cột {heads.get(t_col, '').lower()} / {bare_label(r.label)}"))
     return out
 
 
