@@ -144,3 +144,40 @@ def test_a_total_row_and_a_percent_column_of_a_numeric_table_are_checked() -> No
     assert ((120.0, 85.0, 40.0), 250.0, "mismatch") in _sums(checks)
     ratios = [(c.operands, c.stated, c.status) for c in checks if c.rule == "ratio_percent"]
     assert ((96.0, 120.0), 80.0, "ok") in ratios and ((164.0, 250.0), 66.9, "mismatch") in ratios
+
+
+def test_a_total_column_of_a_numeric_table_sums_the_other_columns_of_each_row() -> None:
+    raw = "\n".join([
+        "Số máy tính phân theo cấp",
+        "Đơn vị Tổng số Cấp tỉnh Cấp huyện Cấp xã",
+        "Năm 2021 1.250 400 500 350",
+        "Năm 2022 1.310 420 530 360",
+        "Năm 2023 1.400 450 560 380",
+    ])
+    _, checks = _analyze(raw)
+    assert _sums(checks) == [((400.0, 500.0, 350.0), 1250.0, "ok"), ((420.0, 530.0, 360.0), 1310.0, "ok"),
+                             ((450.0, 560.0, 380.0), 1400.0, "mismatch")]
+
+
+_LEVELS = "\n".join([
+    "Dịch vụ công trực tuyến theo mức độ",
+    "Mức độ 1 Mức độ 2 Mức độ 3 Mức độ 4",
+    "TTHC % TTHC % TTHC % TTHC %",
+    "Số TTHC đang cung cấp 1500 100% 1500 100% 900 60% 450 32%",
+])
+
+
+def test_one_row_under_a_header_of_names_and_a_sub_header_of_percents_is_a_table() -> None:
+    [t] = _numeric(_LEVELS)
+    assert t.header[1:3] == ("Mức độ 1 TTHC", "Mức độ 1 %")
+    assert _cells(t) == [["Số TTHC đang cung cấp", "1500", "100%", "1500", "100%", "900", "60%", "450", "32%"]]
+    assert _numeric("\n".join(_LEVELS.splitlines()[:2] + _LEVELS.splitlines()[3:])) == []  # no sub-header
+    assert _numeric("Số TTHC đang cung cấp 1500 100% 1500 100% 900 60% 450 32%") == []
+
+
+def test_each_percent_of_a_row_is_its_count_over_the_pair_that_is_one_hundred_percent() -> None:
+    facts, checks = _analyze(_LEVELS)
+    assert [f.metric for f in facts if f.unit != "%"] == ["procedures_total", "procedures_level_2",
+                                                         "procedures_level_3", "procedures_level_4"]
+    ratios = [(c.operands, c.stated, c.status) for c in checks if c.rule == "ratio_percent"]
+    assert ratios == [((900.0, 1500.0), 60.0, "ok"), ((450.0, 1500.0), 32.0, "mismatch")]  # 30 %

@@ -9,8 +9,8 @@ cells add up, but the header's metrics do, and they say it for every row alike. 
   column headed by a bare total word ("Tổng", "Tổng số") that carries no other metric of its own;
 - every required part of the identity has exactly one cell of the row (its metric one of the part's),
   an optional part is added when present; cells are counts of one unit, none empty;
-- only a `complete` identity may report a mismatch; a misfit of any other is unverifiable (the table
-  may leave out a part it has no column for).
+- only a `complete` identity may report a mismatch; a misfit of any other is dropped (the table may
+  leave out a part it has no column for, and the catalog's `parts:` list channels, not a partition).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.check.grid import Grid, GridRow
+from pipeline.check.intervals import sum_fits
 from pipeline.check.passage import Fig, compatible
 from pipeline.check.relation import Relation
 from pipeline.check.sumrules import Identity, SumRules
@@ -66,6 +67,8 @@ def row_identities(grid: Grid, sr: SumRules) -> list[Relation]:
                 continue
             parts.sort(key=lambda f: f.start)
             names = " + ".join(_head(grid, row, p) for p in parts)
+            if not ident.complete and not sum_fits(total, parts):
+                continue  # the table may hold a part it has no column for: a misfit says nothing
             rel = sum_relation(total, parts, f"bảng: {_head(grid, row, total)} = {names}")
             out.append(rel if ident.complete else replace(rel, strong=False))
     return out

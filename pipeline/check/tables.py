@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from pipeline.check.clauses import norm_label
 from pipeline.check.grid import Grid, GridRow, grids, load_words
-from pipeline.check.passage import Passage
+from pipeline.check.passage import Passage, compatible
 from pipeline.check.relation import Relation
 from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tablerows import row_identities
@@ -70,6 +70,40 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
     return out
 
 
+def row_base_percents(grid: Grid, used_pct: set[int]) -> list[Relation]:
+    """A row of (count, percent) cell pairs, one of them (N, 100 %): each other pair's percent is its
+    count over N ("TTHC % TTHC %" under "Mức độ 1 … Mức độ 4": the share of each level in the whole).
+    No pair may count more than N, and the counts must be of one unit."""
+    out: list[Relation] = []
+    for r in grid.rows:
+        if r.section:
+            continue
+        pairs = [(x, p) for c in range(1, grid.width)
+                 if (p := r.fig(c)) is not None and p.kind == "percent" and (x := r.fig(c - 1)) is not None
+                 and x.countlike]
+        bases = {x.value: x for x, p in pairs if p.value == 100}
+        if len(pairs) < 2 or len(bases) != 1:
+            continue
+        base = next(iter(bases.values()))
+        if any(x.value > base.value or not compatible(x.unit, base.unit) for x, _ in pairs):
+            continue
+        for x, p in pairs:
+            if p.value == 100 or p.start in used_pct:
+                continue
+            used_pct.add(p.start)
+            out.append(Relation(
+                rule="ratio_percent",
+                operands=(x.value, base.value),
+                stated=p.value,
+                char_start=min(x.start, base.start),
+                char_end=max(p.end, base.end),
+                fact_ids=x.fact_ids + base.fact_ids + p.fact_ids,
+                connective="bảng: tỷ lệ trên cột 100%",
+                decimals=(p.decimals,),
+            ))
+    return out
+
+
 def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -> list[Relation]:
     """Sums (breakdowns, total rows, row identities), index blocks and percent columns of every table."""
     words = load_words()
@@ -80,6 +114,7 @@ def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -
         out += row_identities(grid, sr)
         out += index_ratios(words, grid, used_pct)
         out += percent_columns(grid, used_pct)
+        out += row_base_percents(grid, used_pct)
     return out
 
 

@@ -229,12 +229,14 @@ def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children
 
 def _column_heads(grid: Grid) -> dict[int, str]:
     """Header text of each column, from header rows as wide as the table (a row that lacks the label
-    cell cannot be placed column by column)."""
+    cell cannot be placed column by column), or a numeric table's aligned header names."""
     heads: dict[int, str] = {}
     for row in grid.table.rows[:grid.table.header_rows]:
         if len(row.cells) == grid.width:
             for c in row.cells:
                 heads[c.column] = f"{heads.get(c.column, '')} {c.text}".strip()
+    if not heads and grid.table.style == "numeric" and len(grid.table.header) == grid.width:
+        heads = dict(enumerate(grid.table.header))  # its header lines were aligned onto the columns
     return heads
 
 

@@ -22,7 +22,9 @@ mapped onto the columns only when their tokens can be aligned, never guessed:
   lệ"), one a value column (a leading extra name heads the label column); or K names over the K
   non-percent columns ("Tổng Đã xử lý Chưa xử lý …" over counts each followed by its percent): a
   percent column then belongs to the count column before it and is named "<that name> %".
-The nearest header lines that align are taken (a caption above them is not a header). A row label
+The nearest header lines that align are taken (a caption above them is not a header). A block of
+fewer than `MIN_ROWS` rows (one row of totals under its header, as statistics pages print) is a
+table only under a header of names over a sub-header of percents, both aligned. A row label
 that ends in a number ("Mức 3 …") leaves the count of values ambiguous; the count whose header
 aligns wins, else the rows' common count is kept with unnamed columns.
 """
@@ -158,16 +160,19 @@ def _top(h: str, pct: tuple[bool, ...]) -> tuple[str, list[str]] | None:
     return label, top
 
 
-def _align(headers: Sequence[str], pct: tuple[bool, ...]) -> tuple[str, ...] | None:
+def _align(headers: Sequence[str], pct: tuple[bool, ...]) -> tuple[tuple[str, ...], bool] | None:
     """The name of the label column and of each value column from all the header lines (top to
-    bottom), or None when one of them does not align."""
+    bottom), and whether a sub-header of percents stood over the percent columns; None when one of
+    the lines does not align."""
     n = len(pct)
     names = [""] * n
     label = ""
+    sub_seen = False
     for h in headers:
         sub = _subheader(h, pct)
         if sub is not None:
             names = [(a + " " + b).strip() for a, b in zip(names, sub, strict=True)]
+            sub_seen = True
             continue
         top = _top(h, pct)
         if top is None:
@@ -175,7 +180,7 @@ def _align(headers: Sequence[str], pct: tuple[bool, ...]) -> tuple[str, ...] | N
         label = top[0] or label
         names = [(t + " " + s).strip() if s and t and not t.endswith("%") else (t or s)
                  for t, s in zip(top[1], names, strict=True)]
-    return (label, *names)
+    return (label, *names), sub_seen
 
 
 def _header_lines(text: str, lines: Sequence[Span], first: int, taken: frozenset[int]) -> list[int]:
@@ -211,8 +216,8 @@ def find_numeric(text: str, lines: Sequence[Span], taken: frozenset[int]) -> lis
         j = i
         while j < len(lines) and len(trail[j]) >= MIN_NUMBERS:
             j += 1
-        if j - i < MIN_ROWS:
-            i = j + 1
+        if j == i:
+            i += 1
             continue
         table = _block(text, lines, range(i, j), trail, taken)
         if table is not None:
@@ -223,8 +228,11 @@ def find_numeric(text: str, lines: Sequence[Span], taken: frozenset[int]) -> lis
 
 def _readings(text: str, lines: Sequence[Span], rows: range, trail: list[list[Span]],
               htext: Sequence[str]) -> tuple[int, tuple[str, ...], int] | None:
-    """(count of value cells, header names, header lines used) of the best-supported reading."""
+    """(count of value cells, header names, header lines used) of the best-supported reading. Fewer
+    than MIN_ROWS rows are read only under a header of names over a sub-header of percents that
+    both align."""
     common = min(len(trail[r]) for r in rows)
+    short = len(rows) < MIN_ROWS
     labelled = named = plain = None
     for n in range(common, MIN_NUMBERS - 1, -1):
         pct = _pattern([_kinds(text[lines[r][0]:lines[r][1]], trail[r][-n:]) for r in rows])
@@ -232,10 +240,12 @@ def _readings(text: str, lines: Sequence[Span], rows: range, trail: list[list[Sp
             continue
         names, used = None, 0
         for k in range(len(htext), 0, -1):  # the nearest header lines that align
-            names = _align(htext[-k:], pct)
-            if names is not None:
-                used = k
+            got = _align(htext[-k:], pct)
+            if got is not None and (not short or (k >= 2 and got[1])):
+                names, used = got[0], k
                 break
+        if short and names is None:
+            continue
         if names is not None and names[0] and labelled is None:
             labelled = (n, names, used)  # the header also names the label column: the best-supported reading
         elif names is not None and named is None:
