@@ -182,3 +182,33 @@ def test_each_percent_of_a_row_is_its_count_over_the_pair_that_is_one_hundred_pe
                                                          "procedures_level_3", "procedures_level_4"]
     ratios = [(c.operands, c.stated, c.status) for c in checks if c.rule == "ratio_percent"]
     assert ratios == [((900.0, 1500.0), 60.0, "ok"), ((450.0, 1500.0), 32.0, "mismatch")]  # 30 %
+
+
+def test_a_row_counter_before_the_labels_is_a_column_of_its_own() -> None:
+    raw = "\n".join([
+        "STT Đơn vị Tiếp nhận Đã giải quyết Tỷ lệ",
+        "1 Phường Đông Hải 320 304 95%",
+        "2 Phường Tân Lập 180 171 95%",
+        "3 Xã Hòa Bình 95 76 80%",
+        "Tổng cộng 595 551 92,6%",
+    ])
+    [t] = _numeric(raw)
+    assert t.counter_column and t.header == ("STT", "Đơn vị", "Tiếp nhận", "Đã giải quyết", "Tỷ lệ")
+    assert _cells(t)[0] == ["1", "Phường Đông Hải", "320", "304", "95%"]
+    assert _cells(t)[3] == ["", "Tổng cộng", "595", "551", "92,6%"] and t.total_row == 4
+    facts, checks = _analyze(raw)
+    assert 1.0 not in [f.value for f in facts]  # the counter is no figure
+    assert ((320.0, 180.0, 95.0), 595.0, "ok") in _sums(checks)
+    subjects = [f.subject for f in facts if f.value == 320.0]
+    assert subjects == ["Phường Đông Hải"]
+
+
+def test_a_header_of_years_may_mark_the_last_one_as_preliminary() -> None:
+    raw = "\n".join([
+        "Chỉ tiêu 2020 2021 Sơ bộ 2022",
+        "Số doanh nghiệp 1.204 1.310 1.402",
+        "Số lao động 15.230 16.110 16.980",
+        "Số xã 112 112 110",
+    ])
+    [t] = _numeric(raw)
+    assert t.header == ("Chỉ tiêu", "2020", "2021", "Sơ bộ 2022")

@@ -78,7 +78,7 @@ def _numeric_tables(doc: _Doc) -> None:
         headers = list(tb.header) if len(tb.header) == width else [""] * width
         first = doc.line_of(tb.start)
         cap_from = doc.line_span(max(0, first - 2))[0] if first > 0 else tb.start
-        info = _TableInfo(headers=headers, caption=text[cap_from:tb.start].strip(), first_col=0)
+        info = _TableInfo(headers=headers, caption=text[cap_from:tb.start].strip(), first_col=int(tb.counter_column))
         for row in tb.rows[tb.header_rows:]:
             line = doc.line_of(row.start)
             info.cells[line] = [(c.start, c.end, c.text) for c in row.cells]

@@ -31,6 +31,7 @@ aligns wins, else the rows' common count is kept with unnamed columns.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import regex
@@ -42,6 +43,7 @@ MIN_NUMBERS = 2
 MAX_HEADER_LINES = 2
 MAX_LABEL_WORDS = 14
 MAX_SUBHEADER_TOKEN = 6
+MAX_YEAR_FILLERS = 3
 
 _NUMBER = regex.compile(r"[-+]?\d(?:[\d.,]*\d)?%?")
 _EMPTY = regex.compile(r"[-–—…]|\.{2,3}")
@@ -50,6 +52,8 @@ _TOKEN = regex.compile(r"\S+")
 _LETTER = regex.compile(r"\p{L}")
 _CAPITAL = regex.compile(r"\p{Lu}")
 _DIGIT = regex.compile(r"\d")
+_FILLER = regex.compile(r"\p{L}{1,6}\.?")
+_COUNTER_HEAD = regex.compile(r"\s*(?:STT|TT)\s+", regex.IGNORECASE)  # the header of a row counter column
 
 Span = tuple[int, int]
 
@@ -80,15 +84,25 @@ def _trailing(line: str) -> list[Span]:
 
 
 def _years_line(line: str) -> list[Span] | None:
-    """Spans of the years of a header line of years ("2021 2022 2023", "Chỉ tiêu 2021 2022"), else None."""
+    """Spans of the year columns of a header line of years ("2021 2022 2023", "Chỉ tiêu 2021 2022 Sơ
+    bộ 2023"), a short word before a year ("Sơ bộ", "Prel.") joined to it; else None."""
     toks = [(m.start(), m.end()) for m in _TOKEN.finditer(line)]
-    k = len(toks)
-    while k > 0 and _YEAR.fullmatch(line, *toks[k - 1]):
-        k -= 1
-    years = toks[k:]
-    if len(years) < 2 or any(_DIGIT.search(line, a, b) for a, b in toks[:k]):
+    first = next((i for i, t in enumerate(toks) if _YEAR.fullmatch(line, *t)), None)
+    if first is None or any(_DIGIT.search(line, a, b) for a, b in toks[:first]):
         return None
-    return years
+    out: list[Span] = []
+    lead: int | None = None
+    fillers = 0
+    for a, b in toks[first:]:
+        if _YEAR.fullmatch(line, a, b):
+            out.append((a if lead is None else lead, b))
+            lead = None
+        elif _FILLER.fullmatch(line, a, b) and fillers < MAX_YEAR_FILLERS:
+            fillers += 1
+            lead = a if lead is None else lead
+        else:
+            return None
+    return out if len(out) >= 2 and lead is None else None
 
 
 def _kinds(line: str, spans: Sequence[Span]) -> tuple[str, ...]:
@@ -169,6 +183,7 @@ def _align(headers: Sequence[str], pct: tuple[bool, ...]) -> tuple[tuple[str, ..
     label = ""
     sub_seen = False
     for h in headers:
+        h = _COUNTER_HEAD.sub("", h, count=1) if _COUNTER_HEAD.match(h) else h
         sub = _subheader(h, pct)
         if sub is not None:
             names = [(a + " " + b).strip() for a, b in zip(names, sub, strict=True)]
@@ -263,27 +278,53 @@ def _block(text: str, lines: Sequence[Span], rows: range, trail: list[list[Span]
         return None
     n, header, used = reading
     heads = heads[len(heads) - used:]
+    labels = [text[lines[r][0]:lines[r][0] + trail[r][-n:][0][0]] for r in rows]
+    counter = _counter(labels)
+    shift = 1 if counter else 0
+    if counter and header:
+        header = ("STT", *header)
     built: list[Row] = []
     for k in heads:
         s, e = lines[k]
         years = _years_line(text[s:e])
         if years is not None and len(years) == n:  # one cell a year, as the other tables' header rows
             lab = text[s:s + years[0][0]].strip()
-            cells = ([Cell(s, s + years[0][0], len(built), 0, lab)] if lab else [])
+            cells = ([Cell(s, s + years[0][0], len(built), 0, lab)] if lab and not counter else [])
             cells += [Cell(s + a, s + b, len(built), c, text[s + a:s + b])
-                      for c, (a, b) in enumerate(years, start=1 if lab else 0)]
+                      for c, (a, b) in enumerate(years, start=len(cells))]
             built.append(Row(s, e, tuple(cells), False))
             continue
         built.append(Row(s, e, (Cell(s, e, len(built), 0, text[s:e].strip()),), False))
     total: int | None = None
-    for r in rows:
+    for r, lab in zip(rows, labels, strict=True):
         s, e = lines[r]
         nums = trail[r][-n:]
         r_i = len(built)
-        label = text[s:s + nums[0][0]].strip()
+        cells: list[Cell] = []
+        a = s
+        m = _TOKEN.search(lab) if counter else None
+        if counter:
+            if m is not None and m.group(0).isdigit():
+                cells.append(Cell(s + m.start(), s + m.end(), r_i, 0, m.group(0)))
+                a = s + m.end()
+            else:  # a total row without its number
+                cells.append(Cell(s, s, r_i, 0, ""))
+        label = text[a:s + nums[0][0]].strip()
         if total is None and r_i > 0 and is_total_label(label):
             total = r_i
-        cells = [Cell(s, s + nums[0][0], r_i, 0, label)]
-        cells += [Cell(s + a, s + b, r_i, c, text[s + a:s + b]) for c, (a, b) in enumerate(nums, start=1)]
+        cells.append(Cell(a, s + nums[0][0], r_i, shift, label))
+        cells += [Cell(s + x, s + y, r_i, c, text[s + x:s + y]) for c, (x, y) in enumerate(nums, start=1 + shift)]
         built.append(Row(s, e, tuple(cells), False))
-    return Table(built[0].start, built[-1].end, "numeric", tuple(built), header, len(heads), total, False)
+    return Table(built[0].start, built[-1].end, "numeric", tuple(built), header, len(heads), total, counter)
+
+
+def _counter(labels: Sequence[str]) -> bool:
+    """Whether the row labels open with a counter 1, 2, 3 … (an STT column) before their words; a total
+    row ("Tổng cộng") may lack it."""
+    firsts = [lab.split()[0] for lab in labels if lab.split()]
+    nums = [int(f) for f in firsts if f.isdigit() and len(f) <= 3]
+    if len(nums) < 2 or len(nums) < len(labels) - 1:
+        return False
+    if any(len(lab.split()) < 2 or not _LETTER.search(lab) for lab in labels if lab.split()[0].isdigit()):
+        return False
+    return all(b == a + 1 for a, b in itertools.pairwise(nums))
