@@ -212,3 +212,17 @@ def test_a_header_of_years_may_mark_the_last_one_as_preliminary() -> None:
     ])
     [t] = _numeric(raw)
     assert t.header == ("Chỉ tiêu", "2020", "2021", "Sơ bộ 2022")
+
+
+def test_a_year_over_year_percent_column_is_left_alone() -> None:
+    raw = "\n".join([
+        "Chỉ tiêu Năm 2022 Năm 2023 So sánh (%)",
+        "Hồ sơ tiếp nhận 1.200 1.320 110%",
+        "Hồ sơ trực tuyến 600 720 120%",
+        "Hồ sơ trực tiếp 600 600 100%",
+    ])
+    [t] = _numeric(raw)
+    assert t.header == ("Chỉ tiêu", "Năm 2022", "Năm 2023", "So sánh (%)")
+    _, checks = _analyze(raw)
+    assert [c for c in checks if c.rule == "ratio_percent" and c.status != "unverifiable"] == []
+    assert _sums(checks) == [((600.0, 600.0), 1200.0, "ok"), ((720.0, 600.0), 1320.0, "ok")]

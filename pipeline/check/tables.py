@@ -52,6 +52,8 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
         if best is None or best[0] < max(2, math.ceil(2 * stated / 3)):
             continue
         _, a, b = best
+        if grid.years[a] is not None and grid.years[b] is not None and grid.years[a] != grid.years[b]:
+            continue  # a year over another: a growth column, checked only where the text states the change
         for r in rows:
             x, y, p = r.fig(a), r.fig(b), r.fig(c)
             if x is None or y is None or p is None or not x.countlike or not y.countlike:

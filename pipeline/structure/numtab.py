@@ -214,11 +214,11 @@ def _header_lines(text: str, lines: Sequence[Span], first: int, taken: frozenset
 
 
 def _names_with_digits(body: str) -> bool:
-    """A header line whose digits only number its names ("Mức độ 1 Mức độ 2 …"): every digit token
-    follows a word."""
+    """A header line whose digits only number or date its names ("Mức độ 1 Mức độ 2 …", "Năm 2022
+    Năm 2023 So sánh (%)"): it opens with a word, every digit token is a small number or a year."""
     toks = body.split()
     return bool(toks) and _LETTER.match(toks[0]) is not None and all(
-        not _DIGIT.search(t) or (t.isdigit() and len(t) <= 2) for t in toks)
+        not _DIGIT.search(t) or (t.isdigit() and len(t) <= 2) or _YEAR.fullmatch(t) for t in toks)
 
 
 def find_numeric(text: str, lines: Sequence[Span], taken: frozenset[int]) -> list[Table]:
