@@ -226,3 +226,14 @@ def test_a_year_over_year_percent_column_is_left_alone() -> None:
     _, checks = _analyze(raw)
     assert [c for c in checks if c.rule == "ratio_percent" and c.status != "unverifiable"] == []
     assert _sums(checks) == [((600.0, 600.0), 1200.0, "ok"), ((720.0, 600.0), 1320.0, "ok")]
+
+
+def test_figures_under_a_header_of_years_take_their_column_s_year_past_empty_cells() -> None:
+    raw = "\n".join([
+        "Chỉ tiêu 2021 2022 2023",
+        "Số hồ sơ tiếp nhận 1.250 1.480 1.730",
+        "Số hồ sơ giải quyết 1.200 1.450 1.700",
+        "Số hồ sơ trễ hạn 50 - 30",
+    ])
+    facts, _ = _analyze(raw)
+    assert [(f.value, f.period) for f in facts][-2:] == [(50.0, "2021"), (30.0, "2023")]
