@@ -6,36 +6,35 @@ Why by the columns' metrics: a statistics table states "Tổng | Đã xử lý |
 cells add up, but the header's metrics do, and they say it for every row alike. Rules:
 
 - the total of an identity is the row's cell of the identity's total metric, else the cell of a
-  column headed by a bare total word ("Tổng", "Tổng số") that carries no other metric of its own;
+  column headed by a total word ("Tổng", "Tổng số hồ sơ": `total_labels` of schemas/tables.yaml with
+  a short gloss) that carries no stage of its own;
 - every required part of the identity has exactly one cell of the row (its metric one of the part's),
   an optional part is added when present; cells are counts of one unit, none empty;
-- only a `complete` identity may report a mismatch; a misfit of any other is dropped (the table may
-  leave out a part it has no column for, and the catalog's `parts:` list channels, not a partition).
+- only a `complete` identity may report a mismatch; a misfit of any other is unverifiable (the table
+  may leave out a part it has no column for, and the catalog's `parts:` list channels).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.check.grid import Grid, GridRow
-from pipeline.check.intervals import sum_fits
+from pipeline.check.grid import Grid, GridRow, Words
 from pipeline.check.passage import Fig, compatible
 from pipeline.check.relation import Relation
 from pipeline.check.sumrules import Identity, SumRules
-from pipeline.check.tablesums import sum_relation
-from pipeline.structure.tables import is_total_label
+from pipeline.check.tablesums import is_total, sum_relation
 
 _UNSTAGED = frozenset({None, "dossiers_counted"})  # a bare total's own metric: no stage named
 
 
-def _total_of(grid: Grid, row: GridRow, ident: Identity) -> Fig | None:
+def _total_of(words: Words, grid: Grid, row: GridRow, ident: Identity) -> Fig | None:
     by_metric = [f for f in row.figs if f is not None and f.metric == ident.total]
     if len(by_metric) == 1:
         return by_metric[0]
     if by_metric:
         return None
     headed = [f for c, f in enumerate(row.figs)
-              if f is not None and f.metric in _UNSTAGED and is_total_label(grid.table.header_of(c))]
+              if f is not None and f.metric in _UNSTAGED and is_total(words, grid.table.header_of(c))]
     return headed[0] if len(headed) == 1 else None
 
 
@@ -50,14 +49,14 @@ def _parts_of(row: GridRow, ident: Identity, total: Fig) -> list[Fig] | None:
     return parts
 
 
-def row_identities(grid: Grid, sr: SumRules) -> list[Relation]:
+def row_identities(words: Words, grid: Grid, sr: SumRules) -> list[Relation]:
     """Every identity of sums.yaml a body row of the table states by its columns' metrics."""
     out: list[Relation] = []
     for row in grid.rows:
         if row.section:
             continue
         for ident in sr.identities:
-            total = _total_of(grid, row, ident)
+            total = _total_of(words, grid, row, ident)
             if total is None or not total.countlike:
                 continue
             parts = _parts_of(row, ident, total)
@@ -67,8 +66,6 @@ def row_identities(grid: Grid, sr: SumRules) -> list[Relation]:
                 continue
             parts.sort(key=lambda f: f.start)
             names = " + ".join(_head(grid, row, p) for p in parts)
-            if not ident.complete and not sum_fits(total, parts):
-                continue  # the table may hold a part it has no column for: a misfit says nothing
             rel = sum_relation(total, parts, f"bảng: {_head(grid, row, total)} = {names}")
             out.append(rel if ident.complete else replace(rel, strong=False))
     return out

@@ -113,7 +113,7 @@ def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -
     out: list[Relation] = []
     for grid in grids(doc, tables):
         out += table_sums(words, grid)
-        out += row_identities(grid, sr)
+        out += row_identities(words, grid, sr)
         out += index_ratios(words, grid, used_pct)
         out += percent_columns(grid, used_pct)
         out += row_base_percents(grid, used_pct)

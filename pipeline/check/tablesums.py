@@ -117,14 +117,14 @@ def breakdown_sums(words: Words, grid: Grid, rows: Sequence[GridRow]) -> tuple[l
     return out, children
 
 
-def _is_total(words: Words, label: str) -> bool:
+def is_total(words: Words, label: str) -> bool:
     m = words.total.match(bare_label(label))
     return m is not None and len(bare_label(label)[m.end():].split()) <= _MAX_GLOSS_WORDS
 
 
 def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
     """A total row (first or last of its block) = sum of the block's top rows, per column."""
-    totals = [k for k, r in enumerate(rows) if _is_total(words, r.label)]
+    totals = [k for k, r in enumerate(rows) if is_total(words, r.label)]
     unlabelled = not totals and len(rows) > 2
     if unlabelled:
         totals = [0]  # a first row with no total word: a total only if the table bears it out
@@ -202,8 +202,8 @@ def index_ratios(words: Words, grid: Grid, used_pct: set[int]) -> list[Relation]
 def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
     """A structure block ("Cơ cấu - %"): the top rows of each column split one whole, 100 % (or the
     total row's figure), within the precision each share is written to."""
-    top = [r for r in rows if r.index not in children and not _is_total(words, r.label)]
-    totals = [r for r in rows if _is_total(words, r.label)]
+    top = [r for r in rows if r.index not in children and not is_total(words, r.label)]
+    totals = [r for r in rows if is_total(words, r.label)]
     out: list[Relation] = []
     if len(top) < 2:
         return out
@@ -248,7 +248,7 @@ def total_column_sums(words: Words, grid: Grid) -> list[Relation]:
     valued = sorted({c for r in data for c, f in enumerate(r.figs) if f is not None or r.empty[c]})
     if len(valued) < 3:
         return []
-    totals = [c for c in (valued[0], valued[-1]) if _is_total(words, heads.get(c, ""))]
+    totals = [c for c in (valued[0], valued[-1]) if is_total(words, heads.get(c, ""))]
     if len(totals) != 1 or any(_PERCENT_HEAD.search(heads.get(c, "")) for c in valued):
         return []
     t_col = totals[0]
