@@ -258,3 +258,14 @@ def test_a_column_headed_by_a_total_word_with_its_noun_totals_the_channels_of_it
     assert rows == [((1000.0, 250.0), 1250.0, "ok"), ((600.0, 200.0), 800.0, "ok"),
                     ((475.0, 465.0), 950.0, "unverifiable"), ((2075.0, 925.0), 3000.0, "ok")]
     assert ((250.0, 200.0, 465.0), 925.0, "mismatch") in _sums(checks)  # the total row: 915
+
+
+def test_a_name_with_an_acronym_in_it_stays_one_column_name_when_that_aligns() -> None:
+    raw = "\n".join([
+        "Đơn vị Số TTHC Số TTHC trực tuyến Tỷ lệ",
+        "Sở Tư pháp 120 96 80%",
+        "Sở Y tế 150 105 70%",
+        "Sở Nội vụ 80 60 75%",
+    ])
+    [t] = _numeric(raw)
+    assert t.header == ("Đơn vị", "Số TTHC", "Số TTHC trực tuyến", "Tỷ lệ")

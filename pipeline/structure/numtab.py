@@ -120,12 +120,14 @@ def _pattern(rows: Sequence[tuple[str, ...]]) -> tuple[bool, ...] | None:
     return tuple(out)
 
 
-def _names(header: str) -> list[str]:
-    """Column names of a header line: a new name opens at every capitalised word."""
+def _names(header: str, acronyms_join: bool = False) -> list[str]:
+    """Column names of a header line: a new name opens at every capitalised word (with
+    `acronyms_join`, not at a word in capitals, which then continues the name before it: "Số TTHC")."""
     out: list[str] = []
     for m in _TOKEN.finditer(header):
         w = m.group(0)
-        if _CAPITAL.match(w) or not out:
+        acronym = len(w) > 1 and w.isupper()
+        if not out or (_CAPITAL.match(w) and not (acronyms_join and acronym)):
             out.append(w)
         else:
             out[-1] += " " + w
@@ -156,9 +158,11 @@ def _top(h: str, pct: tuple[bool, ...]) -> tuple[str, list[str]] | None:
             return None
         label = h[:years[0][0]].strip()
         return label, [h[a:b] for a, b in years]
+    for joined in (False, True):
+        cols = _names(h, joined)
+        if len(cols) in (n, n + 1):  # one name a column ("Đơn vị Cán bộ Máy tính Tỷ lệ")
+            return ("", cols) if len(cols) == n else (cols[0], cols[1:])
     cols = _names(h)
-    if len(cols) in (n, n + 1):  # one name a column ("Đơn vị Cán bộ Máy tính Tỷ lệ")
-        return ("", cols) if len(cols) == n else (cols[0], cols[1:])
     counts = [p for p in range(n) if not pct[p]]
     label = ""
     if len(cols) == len(counts) + 1:
