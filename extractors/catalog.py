@@ -94,6 +94,16 @@ class Grammar:
     denominator_markers: tuple[tuple[str, ...], ...]
     list_openers: tuple[tuple[str, ...], ...]
     measure_words: tuple[tuple[str, ...], ...] = ()
+    # noun -> phrases: a table whose caption or header holds one counts that noun in its bare cells
+    table_counts: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+
+    def table_noun(self, words: Sequence[str]) -> str | None:
+        """The noun a table's bare counts count, from its caption and header words (`table_counts`)."""
+        w = tuple(words)
+        for noun, phrases in self.table_counts:
+            if any(w[i:i + len(p)] == p for p in phrases for i in range(len(w) - len(p) + 1)):
+                return noun
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -279,6 +289,7 @@ class _GrammarSpec(Strict):
     denominator_markers: list[_Phrase] | None = None
     list_openers: list[_Phrase] | None = None
     measure_words: list[_Phrase] | None = None
+    table_counts: dict[str, list[_Phrase]] | None = None
 
 
 class _CatalogFile(Strict):
@@ -346,6 +357,8 @@ def _load_cached(path: str, _version: int) -> Catalog:
         denominator_markers=phrases(g.denominator_markers, "grammar.denominator_markers"),
         list_openers=phrases(g.list_openers, "grammar.list_openers"),
         measure_words=phrases(g.measure_words, "grammar.measure_words"),
+        table_counts=tuple((str(noun), phrases(ps, f"grammar.table_counts.{noun}"))
+                           for noun, ps in (g.table_counts or {}).items()),
     )
 
     metrics: dict[str, Metric] = {}

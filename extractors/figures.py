@@ -238,6 +238,7 @@ class _Cell:
     header: str  # text of this column's header cell ("" if none)
     first_column_is_counter: bool
     unit_note: str  # the table's "Đơn vị tính: ..." (in the lines just above it), "" if none
+    value_cell: bool = False  # a value cell of a numeric table's body row: a bare 4-digit number is a count
 
 
 @dataclass(slots=True)
@@ -359,10 +360,12 @@ def _table_cells(text: str, layout: Layout) -> list[tuple[int, int, _Cell]]:
         above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, max(0, top - 1))))  # the two lines above
         note = _UNIT_NOTE.search(text, max(0, above), top) or _UNIT_NOTE.search(" ".join(table.header))
         unit_note = note.group("u").strip() if note else ""
-        for row in table.rows:
+        for r, row in enumerate(table.rows):
             for c in row.cells:
+                value = table.style == "numeric" and r >= table.header_rows and c.column > 0 \
+                    and not _YEAR_HEADER.search(table.header_of(c.column))
                 out.append((c.start, c.end,
-                            _Cell(c.column, table.header_of(c.column), table.counter_column, unit_note)))
+                            _Cell(c.column, table.header_of(c.column), table.counter_column, unit_note, value)))
     return out
 
 
@@ -428,7 +431,7 @@ def _non_figure(text: str, tok: NumberToken, den: NumberToken | None, unit: _Uni
     if cell is not None and (_STT_HEADER.match(cell.header)
                              or (cell.column == 0 and cell.first_column_is_counter)):
         return "row-number"  # year columns need no rule: a bare year is never a figure
-    if unit is None and den is None and _is_year(tok):
+    if unit is None and den is None and _is_year(tok) and not (cell is not None and cell.value_cell):
         return "date"
     if den is not None and unit is None and _is_day_month(text, tok, den):
         return "date"
@@ -439,6 +442,9 @@ def _non_figure(text: str, tok: NumberToken, den: NumberToken | None, unit: _Uni
 
 
 _POWERS_OF_TEN = frozenset({1, 10, 100, 1000, 10000, 100000})
+
+
+_YEAR_HEADER = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|năm|year", regex.IGNORECASE)
 
 
 def _is_year(tok: NumberToken) -> bool:

@@ -179,9 +179,31 @@ def _assign_rows(doc: _Doc, j: int, spans: list[tuple[int, int]], header: list[l
             run.append(None)
         else:
             flush()
-            if len(groups) >= k:
+            cells = _trailing_cells(doc, s, e)
+            if len(cells) >= k and None in cells[-k:]:  # a row with empty cells ("-", "…") among its figures
+                for g_start, v in zip(cells[-k:], values, strict=True):
+                    if g_start is not None:
+                        out[g_start] = v
+            elif len(groups) >= k:
                 for g, v in zip(groups[-k:], values, strict=True):
                     out[g.start] = v
         j += 1
     flush()
     return j
+
+
+def _trailing_cells(doc: _Doc, s: int, e: int) -> list[int | None]:
+    """The cells that end a line, left to right: a figure's group start, or None for an empty cell."""
+    groups = doc.groups_in(s, e)
+    out: list[int | None] = []
+    for m in reversed(list(re.finditer(r"\S+", doc.text[s:e]))):
+        a, b = s + m.start(), s + m.end()
+        g = next((x for x in groups if x.start < b and a < x.end), None)
+        if g is not None:
+            if not out or out[-1] != g.start:
+                out.append(g.start)
+        elif _EMPTY_CELL.match(m.group(0)):
+            out.append(None)
+        else:
+            break
+    return out[::-1]

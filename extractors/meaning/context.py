@@ -175,6 +175,8 @@ class _TableInfo:
     headers: list[str]  # per column
     caption: str
     first_col: int  # index of the row-header column (after STT), or -1
+    # line -> (start, end, text) of each cell, for tables whose cells no separator marks (numeric)
+    cells: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     k = bisect.bisect_right(spans, (pos, 1 << 60)) - 1

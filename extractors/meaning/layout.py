@@ -11,6 +11,7 @@ import re
 
 from extractors.meaning.context import _BULLET, _STT_CELL, _TABLE_SEP_ROW, _Doc, _TableInfo
 from pipeline.model import Section
+from pipeline.structure.layout import build_layout
 
 
 def _find_tables(doc: _Doc) -> None:
@@ -63,6 +64,33 @@ def _find_tables(doc: _Doc) -> None:
             if r not in header_rows:
                 doc.tables[r] = info
         i = j
+    _numeric_tables(doc)
+
+
+def _numeric_tables(doc: _Doc) -> None:
+    """Header names and cells of the numeric tables of the one layout (rows "label n1 n2 …" whose
+    cells single spaces separate, `pipeline.structure.numtab`): the label is the row header."""
+    text = doc.text
+    for tb in build_layout(doc.t).tables:
+        if tb.style != "numeric":
+            continue
+        width = max(len(r.cells) for r in tb.rows)
+        headers = list(tb.header) if len(tb.header) == width else [""] * width
+        first = doc.line_of(tb.start)
+        cap_from = doc.line_span(max(0, first - 2))[0] if first > 0 else tb.start
+        info = _TableInfo(headers=headers, caption=text[cap_from:tb.start].strip(), first_col=int(tb.counter_column))
+        for row in tb.rows[tb.header_rows:]:
+            line = doc.line_of(row.start)
+            info.cells[line] = [(c.start, c.end, c.text) for c in row.cells]
+            doc.tables[line] = info
+
+
+def row_cells(doc: _Doc, line: int) -> list[tuple[int, int, str]]:
+    """The cells of a table row of the document, as `_cells` gives them."""
+    info = doc.tables.get(line)
+    if info is not None and line in info.cells:
+        return info.cells[line]
+    return _cells(doc.text, *doc.line_span(line))
 
 
 def _cells(text: str, s: int, e: int) -> list[tuple[int, int, str]]:

@@ -22,7 +22,7 @@ from extractors.meaning.context import (
     _Group,
     _TableInfo,
 )
-from extractors.meaning.layout import _cells, _parent_lines, _sections_at
+from extractors.meaning.layout import _parent_lines, _sections_at, row_cells
 from pipeline.model import Fact
 
 # ------------------------------------------------------------------------------------------------
@@ -405,14 +405,16 @@ def _named_labels(doc: _Doc, g: _Group) -> list[str]:
 
 def _table_metrics(doc: _Doc, g: _Group) -> None:
     info = doc.tables[g.line]
-    s, e = doc.line_span(g.line)
-    cells = _cells(doc.text, s, e)
+    cells = row_cells(doc, g.line)
     col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
     header = info.headers[col] if 0 <= col < len(info.headers) else ""
     row_header = _row_header(info, cells)
+    noun = doc.cat.grammar.table_noun(doc.cat.context(" ".join([info.caption, *info.headers])))
     for f in g.facts:
         kind = "percent" if f.kind == "percent" else f.kind
         head = None if f.kind == "percent" else _unit_words(doc.cat, f)
+        if head is None and noun and f.kind == "count":
+            head = doc.cat.context(noun)  # "Kết quả giải quyết thủ tục hành chính": its counts are dossiers
         key = None
         if row_header:
             key = _match(doc, [row_header], kind, head, allow_default=False)

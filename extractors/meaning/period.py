@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from extractors.meaning.context import _Doc, _Group
-from extractors.meaning.layout import _cells, _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at
+from extractors.meaning.layout import _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at, row_cells
 from extractors.meaning.metric import _footnote_anchor
 from extractors.meaning.scope import PeriodScope
 from extractors.meaning.subject import _closed_parens, _strip_lead, _visible
@@ -55,7 +55,7 @@ def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
     if g.line in doc.tables:
         info = doc.tables[g.line]
         s, e = doc.line_span(g.line)
-        cells = _cells(text, s, e)
+        cells = row_cells(doc, g.line)
         col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
         header = info.headers[col] if 0 <= col < len(info.headers) else ""
         yield from find_periods(header)

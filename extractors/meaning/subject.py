@@ -28,7 +28,7 @@ from extractors.meaning.context import (
     _inside,
     _Mention,
 )
-from extractors.meaning.layout import _cells, _heading_line_end, _parent_lines, _section_intro, _sections_at
+from extractors.meaning.layout import _heading_line_end, _parent_lines, _section_intro, _sections_at, row_cells
 from extractors.meaning.metric import _footnote_anchor, _label_text, _match, _row_header
 from extractors.meaning.scope import PeriodScope
 from extractors.periods import PeriodMention, find_periods
@@ -227,8 +227,8 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
             return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor, scope)
     if g.line in doc.tables:
         info = doc.tables[g.line]
-        s, e = doc.line_span(g.line)
-        row = _row_header(info, _cells(doc.text, s, e))
+        _, e = doc.line_span(g.line)
+        row = _row_header(info, row_cells(doc, g.line))
         if row and not _TOTAL_ROW.match(row) and _match(doc, [row], "percent", None, allow_default=False) is None \
                 and _match(doc, [row], "count", None, allow_default=False) is None:
             ms = doc.mentions_in(doc.line_starts[g.line], e)

@@ -106,6 +106,11 @@ def _years(table: Table, width: int) -> tuple[int | None, ...]:
             if ys and 0 <= k < width:
                 y = int(ys[0])
                 out[k] = y if out[k] is None else min(out[k], y)
+    if all(y is None for y in out) and table.style == "numeric" and len(table.header) == width:
+        # a numeric table's header names aligned onto its columns ("Năm 2022", "Năm 2023")
+        found = [_YEAR.findall(h) for h in table.header]
+        if sum(1 for ys in found if ys) >= 2:
+            out = [int(ys[0]) if ys else None for ys in found]
     return tuple(out)
 
 

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from pipeline.check.clauses import norm_label
 from pipeline.check.grid import Grid, GridRow, grids, load_words
-from pipeline.check.passage import Passage
+from pipeline.check.passage import Passage, compatible
 from pipeline.check.relation import Relation
+from pipeline.check.sumrules import load_sum_rules
+from pipeline.check.tablerows import row_identities
 from pipeline.check.tablesums import fits_ratio, index_ratios, table_sums
 from pipeline.structure.tables import Table
 
@@ -33,7 +35,7 @@ def _percent_columns(grid: Grid) -> list[int]:
 
 def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
     """A percent column that is, row by row, the ratio of two other columns (the pair that fits at
-    least two thirds of the rows is taken as the column's meaning)."""
+    least two thirds of the rows that state a percent is taken as the column's meaning)."""
     out: list[Relation] = []
     pct_cols = _percent_columns(grid)
     rows: list[GridRow] = [r for r in grid.rows if not r.section]
@@ -46,9 +48,12 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
                 n = sum(1 for r in rows if fits_ratio(r.fig(a), r.fig(b), r.fig(c)))
                 if best is None or n > best[0]:
                     best = (n, a, b)
-        if best is None or best[0] < max(2, math.ceil(2 * len(rows) / 3)):
+        stated = sum(1 for r in rows if r.fig(c) is not None)  # an empty cell ("-") states no percent
+        if best is None or best[0] < max(2, math.ceil(2 * stated / 3)):
             continue
         _, a, b = best
+        if grid.years[a] is not None and grid.years[b] is not None and grid.years[a] != grid.years[b]:
+            continue  # a year over another: a growth column, checked only where the text states the change
         for r in rows:
             x, y, p = r.fig(a), r.fig(b), r.fig(c)
             if x is None or y is None or p is None or not x.countlike or not y.countlike:
@@ -67,14 +72,51 @@ def percent_columns(grid: Grid, used_pct: set[int]) -> list[Relation]:
     return out
 
 
+def row_base_percents(grid: Grid, used_pct: set[int]) -> list[Relation]:
+    """A row of (count, percent) cell pairs, one of them (N, 100 %): each other pair's percent is its
+    count over N ("TTHC % TTHC %" under "Mức độ 1 … Mức độ 4": the share of each level in the whole).
+    No pair may count more than N, and the counts must be of one unit."""
+    out: list[Relation] = []
+    for r in grid.rows:
+        if r.section:
+            continue
+        pairs = [(x, p) for c in range(1, grid.width)
+                 if (p := r.fig(c)) is not None and p.kind == "percent" and (x := r.fig(c - 1)) is not None
+                 and x.countlike]
+        bases = {x.value: x for x, p in pairs if p.value == 100}
+        if len(pairs) < 2 or len(bases) != 1:
+            continue
+        base = next(iter(bases.values()))
+        if any(x.value > base.value or not compatible(x.unit, base.unit) for x, _ in pairs):
+            continue
+        for x, p in pairs:
+            if p.value == 100 or p.start in used_pct:
+                continue
+            used_pct.add(p.start)
+            out.append(Relation(
+                rule="ratio_percent",
+                operands=(x.value, base.value),
+                stated=p.value,
+                char_start=min(x.start, base.start),
+                char_end=max(p.end, base.end),
+                fact_ids=x.fact_ids + base.fact_ids + p.fact_ids,
+                connective="bảng: tỷ lệ trên cột 100%",
+                decimals=(p.decimals,),
+            ))
+    return out
+
+
 def table_relations(doc: Passage, tables: Sequence[Table], used_pct: set[int]) -> list[Relation]:
-    """Sums (breakdowns, total rows), index blocks and percent columns of every table."""
+    """Sums (breakdowns, total rows, row identities), index blocks and percent columns of every table."""
     words = load_words()
+    sr = load_sum_rules()
     out: list[Relation] = []
     for grid in grids(doc, tables):
         out += table_sums(words, grid)
+        out += row_identities(words, grid, sr)
         out += index_ratios(words, grid, used_pct)
         out += percent_columns(grid, used_pct)
+        out += row_base_percents(grid, used_pct)
     return out
 
 

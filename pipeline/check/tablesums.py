@@ -53,7 +53,7 @@ def _intervals_meet(total: Fig, parts: Sequence[Fig]) -> bool:
     return abs(sum(p.value for p in parts) - total.value) <= spread + 1e-9
 
 
-def _sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation:
+def sum_relation(total: Fig, parts: Sequence[Fig], connective: str) -> Relation:
     first = min([total, *parts], key=lambda f: f.start)
     last = max([total, *parts], key=lambda f: f.end)
     # figures with decimals are intervals: a sum their intervals allow is no mismatch
@@ -113,18 +113,18 @@ def breakdown_sums(words: Words, grid: Grid, rows: Sequence[GridRow]) -> tuple[l
         children.update(k.index for k in kids)
         names = " + ".join(bare_label(k.label) for k in kids)
         for _, total, parts in _column_sums(row, kids, grid.width):
-            out.append(_sum_relation(total, parts, f"bảng: {bare_label(row.label)} = {names}"))
+            out.append(sum_relation(total, parts, f"bảng: {bare_label(row.label)} = {names}"))
     return out, children
 
 
-def _is_total(words: Words, label: str) -> bool:
+def is_total(words: Words, label: str) -> bool:
     m = words.total.match(bare_label(label))
     return m is not None and len(bare_label(label)[m.end():].split()) <= _MAX_GLOSS_WORDS
 
 
 def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
     """A total row (first or last of its block) = sum of the block's top rows, per column."""
-    totals = [k for k, r in enumerate(rows) if _is_total(words, r.label)]
+    totals = [k for k, r in enumerate(rows) if is_total(words, r.label)]
     unlabelled = not totals and len(rows) > 2
     if unlabelled:
         totals = [0]  # a first row with no total word: a total only if the table bears it out
@@ -145,7 +145,7 @@ def total_sums(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[
         fits = sum(1 for _, t, parts in sums if abs(sum(p.value for p in parts) - t.value) < 1e-9)
         if len(sums) < _MIN_UNLABELLED_COLUMNS or 2 * fits <= len(sums):
             return []
-    return [_sum_relation(t, parts, _TOTAL_ROW + (f" / {h.lower()}" if (h := grid.table.header_of(c)) else ""))
+    return [sum_relation(t, parts, _TOTAL_ROW + (f" / {h.lower()}" if (h := grid.table.header_of(c)) else ""))
             for c, t, parts in sums]
 
 
@@ -202,8 +202,8 @@ def index_ratios(words: Words, grid: Grid, used_pct: set[int]) -> list[Relation]
 def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children: set[int]) -> list[Relation]:
     """A structure block ("Cơ cấu - %"): the top rows of each column split one whole, 100 % (or the
     total row's figure), within the precision each share is written to."""
-    top = [r for r in rows if r.index not in children and not _is_total(words, r.label)]
-    totals = [r for r in rows if _is_total(words, r.label)]
+    top = [r for r in rows if r.index not in children and not is_total(words, r.label)]
+    totals = [r for r in rows if is_total(words, r.label)]
     out: list[Relation] = []
     if len(top) < 2:
         return out
@@ -229,12 +229,14 @@ def structure_shares(words: Words, grid: Grid, rows: Sequence[GridRow], children
 
 def _column_heads(grid: Grid) -> dict[int, str]:
     """Header text of each column, from header rows as wide as the table (a row that lacks the label
-    cell cannot be placed column by column)."""
+    cell cannot be placed column by column), or a numeric table's aligned header names."""
     heads: dict[int, str] = {}
     for row in grid.table.rows[:grid.table.header_rows]:
         if len(row.cells) == grid.width:
             for c in row.cells:
                 heads[c.column] = f"{heads.get(c.column, '')} {c.text}".strip()
+    if not heads and grid.table.style == "numeric" and len(grid.table.header) == grid.width:
+        heads = dict(enumerate(grid.table.header))  # its header lines were aligned onto the columns
     return heads
 
 
@@ -246,7 +248,7 @@ def total_column_sums(words: Words, grid: Grid) -> list[Relation]:
     valued = sorted({c for r in data for c, f in enumerate(r.figs) if f is not None or r.empty[c]})
     if len(valued) < 3:
         return []
-    totals = [c for c in (valued[0], valued[-1]) if _is_total(words, heads.get(c, ""))]
+    totals = [c for c in (valued[0], valued[-1]) if is_total(words, heads.get(c, ""))]
     if len(totals) != 1 or any(_PERCENT_HEAD.search(heads.get(c, "")) for c in valued):
         return []
     t_col = totals[0]
@@ -259,7 +261,7 @@ def total_column_sums(words: Words, grid: Grid) -> list[Relation]:
         figs = [p for p in parts if p is not None]
         if total is None or len({f.unit for f in [total, *figs] if f.unit}) > 1:
             continue
-        out.append(_sum_relation(total, figs, f"bảng: cột {heads.get(t_col, '').lower()} / {bare_label(r.label)}"))
+        out.append(sum_relation(total, figs, f"bảng: cột {heads.get(t_col, '').lower()} / {bare_label(r.label)}"))
     return out
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.model import NormText
+from pipeline.structure.numtab import find_numeric
 from pipeline.structure.stacked import find_stacked
 from pipeline.structure.tables import Cell, Table, find_tables, row_style
 
@@ -282,7 +283,9 @@ def build_layout(t: NormText) -> Layout:
     spans = [(ln.start, ln.end) for ln in lines]
     tables = find_tables(text, spans, frozenset(debris))
     taken = frozenset(debris) | {i for i, (s, _) in enumerate(spans) if any(t.start <= s <= t.end for t in tables)}
-    tables = sorted([*tables, *find_stacked(text, spans, taken)], key=lambda t: t.start)
+    stacked = find_stacked(text, spans, taken)
+    taken |= {i for i, (s, _) in enumerate(spans) if any(t.start <= s <= t.end for t in stacked)}
+    tables = sorted([*tables, *stacked, *find_numeric(text, spans, taken)], key=lambda t: t.start)
     starts = tuple(ln.start for ln in lines)
     rows = {k for tb in tables for r in tb.rows
             for k in range(bisect.bisect_right(starts, r.start) - 1, bisect.bisect_right(starts, r.end))}

@@ -83,6 +83,11 @@ class Table:
         return self.header[column] if column < len(self.header) else ""
 
 
+def is_total_label(text: str) -> bool:
+    """Whether a cell reads as a total ("Tổng cộng", "Cộng", "Toàn huyện")."""
+    return _TOTAL_CELL.match(text) is not None
+
+
 def row_style(line: str) -> str:
     """"pipe" or "tab" for a separated row, "" otherwise (space rows need their neighbours, see
     `find_tables`)."""
