@@ -432,7 +432,7 @@ def extract_entities(t: NormText, sections: Sequence[Section]) -> list[Entity]:
             norm = law.get((s, e))
         elif label == "LEVEL":
             norm = (normalized.get(f"{ent.ent_id_}|{space_key(surface)}") or normalized.get(ent.ent_id_)
-                    or space_key(surface))
+                    or " ".join(surface.split()))
         elif label == "LOC":
             norm = _normalize_loc(surface)
         else:

@@ -83,6 +83,8 @@ def _is_issuer(value: str, label: str, meta: DocMeta, issuer_level: str | None) 
         if lv is None or lv == issuer_level:
             return True
     if label == "LEVEL":
+        lv = _level_of(value)
+        f = fold_words(lv) if lv and value.startswith(("UBND", "Ủy ban")) else f
         return (issuer_level == "xã" and f in ("cap xa", "toan xa")) or \
             (issuer_level == "huyện" and f == "toan huyen")
     if label == "ORG":
@@ -169,7 +171,7 @@ def _coordinate(text: str, ms: list[_Mention]) -> list[_Mention]:
     out: list[_Mention] = []
     for m in ms:
         prev = out[-1] if out else None
-        if prev is not None and prev.label == m.label == "LEVEL" and prev.value.startswith("cấp") \
+        if prev is not None and prev.label == m.label == "LEVEL" and _is_level(prev.value) \
                 and m.value.startswith("cấp") \
                 and m.value not in prev.value.split(", ") and _COORD_GAP.fullmatch(text[prev.end:m.start]):
             out[-1] = _Mention(prev.start, m.end, f"{prev.value}, {m.value}", "LEVEL", prev.topic or m.topic)
@@ -258,8 +260,17 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
 _WHOLE = re.compile(r"^(?:toàn|cả)\s", re.IGNORECASE)
 
 
+_LEVEL_OF = re.compile(r"(?:^|\s)(cấp\s+(?:xã|huyện|tỉnh))$")
+
+
+def _level_of(v: str) -> str | None:
+    """"cấp xã" for "cấp xã", "UBND cấp xã", "khối các cơ quan cấp xã" (a level kept as written)."""
+    m = _LEVEL_OF.search(v)
+    return m.group(1) if m else None
+
+
 def _is_level(v: str) -> bool:
-    return v.startswith("cấp ")
+    return _level_of(v) is not None
 
 
 def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
@@ -339,7 +350,7 @@ def _unit_level_subject(doc: _Doc, g: _Group) -> str | None:
     if doc.issuer_level not in ("huyện", None):
         return None
     for m in doc.mentions_in(g.start, g.end):
-        if m.label == "LEVEL" and m.value == "cấp xã":
+        if m.label == "LEVEL" and _level_of(m.value) == "cấp xã":
             return m.value
     return None
 
