@@ -55,6 +55,7 @@ class GazetteerIndex:
     provinces_loose: dict[str, str]  # strip_marks(name) -> short name (only unambiguous keys)
     districts: dict[str, tuple[District, ...]]  # tone_key(short name) -> every district so named
     districts_loose: dict[str, tuple[District, ...]]
+    cities: frozenset[str] = frozenset()  # short names of the centrally-run cities ("Hà Nội", "Đà Nẵng")
 
 
 # Older or longer names still used in reports, mapped to the gazetteer's short province name.
@@ -94,8 +95,11 @@ def gazetteer_index() -> GazetteerIndex:
     loose_p: dict[str, set[str]] = {}
     districts: dict[str, list[District]] = {}
     loose_d: dict[str, list[District]] = {}
+    cities: set[str] = set()
     for pkey, p in prov_data.items():
         short = p["provinceShort"]
+        if p["province"].casefold().startswith("thành phố"):
+            cities.add(short)
         for name in (short, p["province"]):
             provinces[tone_key(name)] = short
             loose_p.setdefault(strip_marks(name), set()).add(short)
@@ -113,6 +117,7 @@ def gazetteer_index() -> GazetteerIndex:
         provinces_loose={k: next(iter(v)) for k, v in loose_p.items() if len(v) == 1},
         districts={k: tuple(v) for k, v in districts.items()},
         districts_loose={k: tuple(v) for k, v in loose_d.items()},
+        cities=frozenset(cities),
     )
 
 
@@ -121,6 +126,11 @@ def province_named(name: str) -> str | None:
     name = _drop_level(name)
     idx = gazetteer_index()
     return idx.provinces.get(tone_key(name)) or idx.provinces_loose.get(strip_marks(name))
+
+
+def is_city(province: str | None) -> bool:
+    """A centrally-run city ("Hà Nội", "Hồ Chí Minh"): a province-level unit that is a city."""
+    return bool(province) and province in gazetteer_index().cities
 
 
 def districts_named(name: str) -> tuple[District, ...]:

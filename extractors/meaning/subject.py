@@ -11,7 +11,8 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from extractors.gazetteer import find_bare_units
+from extractors.gazetteer import find_bare_units, is_city, province_named
+from extractors.header.rules import header_rules
 from extractors.meaning.context import (
     _AUX_AFTER,
     _CONTINUATION,
@@ -61,7 +62,22 @@ def _default_subject(meta: DocMeta, issuer_level: str | None) -> str | None:
         if m:
             return " ".join(m.group("org").split())
     if issuer_level == "sở":
+        if is_city(meta.province):
+            city = _city_as_written(meta.issuer or "", meta.province or "")
+            if city is not None:
+                return city  # a city's department reports on the city ("Sở ... TP.HCM" -> "TP.HCM")
         return "toàn tỉnh"
+    return None
+
+
+def _city_as_written(issuer: str, province: str) -> str | None:
+    """The end of an issuer's name that names its city, as written ("TP.HCM", "thành phố Đà Nẵng")."""
+    aliases = header_rules().sec.province_aliases
+    words = issuer.split()
+    for n in range(min(4, len(words) - 1), 0, -1):
+        tail = " ".join(words[-n:])
+        if aliases.get(tail) == province or province_named(tail) == province:
+            return tail
     return None
 
 
