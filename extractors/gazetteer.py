@@ -231,6 +231,43 @@ class BareUnit:
 _BARE_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_SYL}(?:[ \t]+{_SYL}){{1,3}}", regex.VERSION1)
 
 
+@lru_cache(maxsize=1)
+def _communes() -> dict[str, frozenset[str]]:
+    """Short province name -> tone keys of its communes, wards and towns' short names (built once)."""
+    try:
+        data = json.loads(_legacy_data_path().read_text("utf-8"))
+        prov_data = data["DICT_PROVINCE"]
+        wards = data["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"]
+    except (OSError, KeyError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+        raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
+    out: dict[str, frozenset[str]] = {}
+    for pkey, dists in wards.items():
+        p = prov_data.get(pkey)
+        if p is None:
+            continue
+        out[p["provinceShort"]] = frozenset(tone_key(w["wardShort"]) for d in dists.values() for w in d.values()
+                                            if isinstance(w.get("wardShort"), str))
+    return out
+
+
+def find_bare_communes(text: str, province: str | None) -> list[BareUnit]:
+    """Communes of `province` named bare in a list of units ("thị trấn A 100%, Xuân Hội trên 96%"):
+    runs of two or three capitalised syllables that the gazetteer knows as a commune, ward or town of
+    that province and not as a province or district."""
+    names = _communes().get(province or "")
+    if not names:
+        return []
+    out: list[BareUnit] = []
+    for m in _BARE_RE.finditer(text):
+        syls = [(s.start(), s.end()) for s in _NAME_SYL_RE.finditer(text, m.start(), m.end())]
+        if len(syls) > 3 or "-" in m.group(0):
+            continue
+        span = text[syls[0][0]:syls[-1][1]]
+        if tone_key(span) in names and province_named(span) is None and not districts_named(span):
+            out.append(BareUnit(span, False, syls[0][0], syls[-1][1]))
+    return out
+
+
 def find_bare_units(text: str) -> list[BareUnit]:
     """Runs of two to four capitalised syllables that the gazetteer knows as a province or district:
     reports and news name their own places bare ("Đô Lương: ...", "Hà Tĩnh đạt 99%"). The longest

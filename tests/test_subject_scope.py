@@ -27,3 +27,25 @@ def test_a_city_department_reports_on_its_city_as_written() -> None:
     assert got[41200][1] == got[72][1] == "TP.Đà Nẵng"
     prov = DocMeta(issuer="Sở Nội vụ tỉnh Quảng Bình", province="Quảng Bình", title="Số hóa hồ sơ tăng nhanh")
     assert table("Trong năm, các đơn vị đã số hóa 41.200 hồ sơ.", prov)[41200][1] == "toàn tỉnh"
+
+
+def test_the_whole_of_the_documents_own_unit_is_written_as_the_whole() -> None:
+    own = DocMeta(issuer="Ủy ban nhân dân tỉnh", province="Quảng Bình", title="Kết quả rà soát hộ nghèo năm 2023")
+    got = table("Toàn tỉnh Quảng Bình có số hộ nghèo là 9.120 hộ, chiếm tỷ lệ 4,2%.", own)
+    assert got[9120][1] == got[4.2][1] == "toàn tỉnh"
+    other = DocMeta(province="Hà Tĩnh", title="Điều tra dân số đạt tiến độ")
+    assert table("Toàn huyện Can Lộc đã có 51/160 địa bàn hoàn thành.", other)[51][1] == "huyện Can Lộc"
+
+
+def test_units_listed_each_before_its_figure() -> None:
+    meta = DocMeta(province="Hà Tĩnh", title="Can Lộc đạt trên 80% tỷ lệ hoàn thành điều tra")
+    got = table("Một số xã có tỷ lệ đạt cao gồm: thị trấn Nghèn 100%, Thiên Lộc trên 95%, Vượng Lộc đạt gần 93%.",
+                meta)
+    assert (got[100][1], got[95][1], got[93][1]) == ("thị trấn Nghèn", "Thiên Lộc", "Vượng Lộc")
+
+
+def test_a_commune_name_outside_a_list_or_outside_the_province_is_no_unit() -> None:
+    meta = DocMeta(province="Hà Tĩnh", title="Điều tra dân số")
+    assert table("Ông Thiên Lộc cho biết đã có 95% hộ được điều tra.", meta)[95][1] is None
+    elsewhere = DocMeta(province="Cà Mau", title="Điều tra dân số")
+    assert table("Các xã đạt cao gồm: Thiên Lộc trên 95%.", elsewhere)[95][1] != "Thiên Lộc"
