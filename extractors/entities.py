@@ -334,7 +334,11 @@ def _names_follow(doc: Any, ent: Any, meta: dict[str, Any]) -> bool:
         return False
     nxt = doc[ent.end]
     low = nxt.text.lower()
-    if not any(c.isalpha() for c in nxt.text) or (low in meta["not_before"] and not _is_name_token(nxt.text)):
+    lower_head = not doc[ent.start].text[:1].isupper()
+    # "cơ quan Đảng", "cơ quan nhà nước": after a lowercase head a not_before word names a kind of body,
+    # capitalised or not; after a capitalised head only a lowercase one does ("Ban hành", not "Ban Tuyên giáo")
+    if not any(c.isalpha() for c in nxt.text) or (low in meta["not_before"]
+                                                    and (lower_head or not _is_name_token(nxt.text))):
         return False
     if doc[ent.start].text[:1].isupper():
         return _is_name_token(nxt.text) or (nxt.text.islower() and low not in _STOP)

@@ -49,3 +49,9 @@ def test_a_commune_name_outside_a_list_or_outside_the_province_is_no_unit() -> N
     assert table("Ông Thiên Lộc cho biết đã có 95% hộ được điều tra.", meta)[95][1] is None
     elsewhere = DocMeta(province="Cà Mau", title="Điều tra dân số")
     assert table("Các xã đạt cao gồm: Thiên Lộc trên 95%.", elsewhere)[95][1] != "Thiên Lộc"
+
+
+def test_a_kind_of_body_after_a_lowercase_head_is_no_agency() -> None:
+    got = table("Toàn tỉnh có 412 đơn vị có trang thông tin điện tử. Trong đó, cơ quan Đảng, đoàn thể có 21 đơn vị; "
+                "doanh nghiệp có 390 đơn vị.", NEWS)
+    assert got[21][1] == got[390][1] == "toàn tỉnh"
