@@ -55,3 +55,11 @@ def test_a_kind_of_body_after_a_lowercase_head_is_no_agency() -> None:
     got = table("Toàn tỉnh có 412 đơn vị có trang thông tin điện tử. Trong đó, cơ quan Đảng, đoàn thể có 21 đơn vị; "
                 "doanh nghiệp có 390 đơn vị.", NEWS)
     assert got[21][1] == got[390][1] == "toàn tỉnh"
+
+
+def test_a_parenthesis_opens_a_clause_whose_unit_is_its_topic() -> None:
+    got = table("Huyện Yên Lạc đứng thứ nhất với tỷ lệ quá hạn 0,41%; huyện Lập Thạch và huyện Bình Xuyên là các địa "
+                "phương tiến bộ (huyện Lập Thạch giảm từ 9,12% xuống còn 1,44%; huyện Bình Xuyên giảm từ 8,75% xuống "
+                "còn 2,06%).", NEWS)
+    assert got[9.12][1] == got[1.44][1] == "huyện Lập Thạch"
+    assert got[8.75][1] == got[2.06][1] == "huyện Bình Xuyên"

@@ -60,6 +60,7 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
         k = bisect.bisect_right(clause_starts, e.char_start) - 1
         cstart = clause_starts[k] if k >= 0 else 0
         head = text[cstart:start]
+        head = head[head.rfind("(") + 1:]  # "(huyện A giảm từ ...; huyện B ...)": a parenthesis opens a clause
         topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
         if _ATTRIBUTION_BEFORE.search(text, max(0, e.char_start - 12), e.char_start) \
                 or _ATTRIBUTION_AFTER.match(text, e.char_end):
