@@ -63,3 +63,12 @@ def test_a_parenthesis_opens_a_clause_whose_unit_is_its_topic() -> None:
                 "còn 2,06%).", NEWS)
     assert got[9.12][1] == got[1.44][1] == "huyện Lập Thạch"
     assert got[8.75][1] == got[2.06][1] == "huyện Bình Xuyên"
+
+
+def test_rankings_name_each_unit_as_subject_or_predicate() -> None:
+    got = table("Theo kết quả xếp hạng năm 2022 thì thành phố Cần Thơ lần đầu vươn lên dẫn đầu, với kết quả đạt "
+                "90.15%. Trong khi đó, Long An cũng lần đầu lọt nhóm dẫn đầu, với kết quả đạt 88.64%. Đứng cuối "
+                "bảng là tỉnh Cà Mau, đạt 78.12%.", NEWS)
+    assert got[90.15][1] == "thành phố Cần Thơ"
+    assert got[88.64][1] == "Long An"
+    assert got[78.12][1] == "tỉnh Cà Mau"

@@ -59,9 +59,7 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
             value = ISSUER
         k = bisect.bisect_right(clause_starts, e.char_start) - 1
         cstart = clause_starts[k] if k >= 0 else 0
-        head = text[cstart:start]
-        head = head[head.rfind("(") + 1:]  # "(huyện A giảm từ ...; huyện B ...)": a parenthesis opens a clause
-        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
+        topic = _is_topic(text, text[cstart:start], e.char_end)
         if _ATTRIBUTION_BEFORE.search(text, max(0, e.char_start - 12), e.char_start) \
                 or _ATTRIBUTION_AFTER.match(text, e.char_end):
             continue  # "Theo Sở TT&TT", "Bộ X cho biết": the source of the figures, not what they are about
@@ -96,12 +94,27 @@ def _bare_units(text: str, entities: Sequence[Entity], meta: DocMeta, clause_sta
             continue
         value = ISSUER if place and fold_words(u.name) == place else u.name
         c = bisect.bisect_right(clause_starts, u.char_start) - 1
-        head = text[clause_starts[c] if c >= 0 else 0:u.char_start]
-        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, u.char_end))
+        topic = _is_topic(text, text[clause_starts[c] if c >= 0 else 0:u.char_start], u.char_end)
         out.append(_Mention(u.char_start, u.char_end, value, "LOC", topic))
     return out
 
 
+def _is_topic(text: str, head: str, end: int) -> bool:
+    """Whether the clause is about the unit ending at `end`, `head` being the clause before it: nothing but
+    lead words before it, a verb after it, or a unit named as the predicate before its figure ("Đứng cuối
+    bảng là tỉnh A, đạt 78%"). A parenthesis and "thì" open a clause ("(huyện A giảm ...)", "Theo kết quả
+    xếp hạng thì tỉnh A ...")."""
+    head = head[head.rfind("(") + 1:]
+    cut = _THEN.search(head)
+    if cut is not None:
+        head = head[cut.end():]
+    return _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, end)) \
+        or (bool(_IS_BEFORE.search(head)) and bool(_FIGURE_NEXT.match(text, end)))
+
+
+_THEN = re.compile(r".*(?<![\w])thì\s+", re.IGNORECASE | re.DOTALL)
+_IS_BEFORE = re.compile(r"(?<![\w])là\s+$", re.IGNORECASE)
+_FIGURE_NEXT = re.compile(r"\s*,\s*(?:(?:đạt|với|chiếm|có)\s+)?(?:(?:tỷ|tỉ)\s+lệ\s+)?\d")
 _WHOLE_OF = re.compile(r"(?<![\w])toàn\s+$", re.IGNORECASE)
 _UNIT_LEVEL = re.compile(r"^(?:tỉnh|huyện|xã|thành\s+phố|thị\s+xã)(?=\s)", re.IGNORECASE)
 _DATE_LINE_AFTER = re.compile(r"\s*,\s*(?:ngày|\d)", re.IGNORECASE)
