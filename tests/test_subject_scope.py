@@ -72,3 +72,8 @@ def test_rankings_name_each_unit_as_subject_or_predicate() -> None:
     assert got[90.15][1] == "thành phố Cần Thơ"
     assert got[88.64][1] == "Long An"
     assert got[78.12][1] == "tỉnh Cà Mau"
+
+
+def test_the_district_peoples_committees_as_a_list_keep_their_written_form() -> None:
+    got = table("Đối với UBND các huyện, thành phố, có 7/9 địa phương xếp loại Khá.", NEWS)
+    assert got[7][1] == "UBND các huyện, thành phố"
