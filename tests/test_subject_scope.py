@@ -77,3 +77,11 @@ def test_rankings_name_each_unit_as_subject_or_predicate() -> None:
 def test_the_district_peoples_committees_as_a_list_keep_their_written_form() -> None:
     got = table("Đối với UBND các huyện, thành phố, có 7/9 địa phương xếp loại Khá.", NEWS)
     assert got[7][1] == "UBND các huyện, thành phố"
+
+
+def test_units_a_figure_counts_are_not_the_subject_of_the_next_figure() -> None:
+    got = table("Về truyền thanh cơ sở, cả nước hiện có 8.420 đài truyền thanh/9.950 xã, phường, thị trấn, đạt tỷ lệ "
+                "84,6%. Còn 1.530 xã, phường, thị trấn chưa có đài, chiếm 15,4%.", NEWS)
+    assert got[84.6][1] == got[15.4][1] == "cả nước"
+    got = table("Tổng số máy tính là 9.846 máy, trong đó cấp tỉnh 3.412 máy, cấp huyện 2.785 máy.", NEWS)
+    assert got[2785][1] == "cấp huyện"

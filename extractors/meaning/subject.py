@@ -359,7 +359,7 @@ def _label_subject(doc: _Doc, g: _Group) -> str | None:
     # a mention may begin inside the previous figure's span ("3.412 máy, cấp huyện 2.785 máy" when the
     # unit was read as "máy, cấp")
     for m in reversed(doc.mentions_in(max(0, g.label_start - 30), g.start)):
-        if m.end <= g.label_start or not _visible(m.start, closed):
+        if m.end <= g.label_start or not _visible(m.start, closed) or _counted_level(doc, m):
             continue
         before = doc.text[max(0, m.start - 6):m.start]
         if m.label == "LEVEL" or m.topic or (m.label == "MEDIA" and re.search(r"\bvào\s*$", before)) \
@@ -435,9 +435,23 @@ def _sentence_subject(doc: _Doc, g: _Group) -> str | None:
     s = g.sent_start
     closed = _closed_parens(doc, s, g.label_start)
     for m in reversed(doc.mentions_in(s, g.label_start)):
-        if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed):
+        if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed) and not _counted_level(doc, m):
             return m.value
     return None
+
+
+def _counted_level(doc: _Doc, m: _Mention) -> bool:
+    """"9.690 đài/10.599 xã, phường, thị trấn, đạt 91,4%": units of a level right after a figure are what
+    it counts; they are not what the figures after them are about."""
+    if m.label != "LEVEL" or m.topic:
+        return False
+    before = doc.groups_in(max(0, m.start - 60), m.start)
+    if not before:
+        return False
+    g = before[-1]
+    if g.end >= m.end:
+        return True  # the level is the unit of the figure ("10.599 xã, phường, thị trấn")
+    return g.end <= m.start and not g.facts[0].unit and re.fullmatch(r"[ \t]*", doc.text[g.end:m.start]) is not None
 
 
 def _continuation_subject(doc: _Doc, g: _Group) -> str | None:
