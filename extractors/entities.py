@@ -397,6 +397,8 @@ def _name_end(doc: Any, start: int, end: int) -> int:
 
 
 def _trim_issuer(s: str) -> str:
+    # a name ends at a sentence end or a blank line ("... của Bộ Thông tin và Truyền thông.\n\nXã A có ...")
+    s = re.split(r"[.;:!?](?=\s)|\n[ \t]*\n", s, maxsplit=1)[0]
     s = s.strip().rstrip(",;.")
     for stop in (" về ", " ngày ", " số ", " theo ", " tại ", " trên ", " năm "):
         k = s.find(stop)

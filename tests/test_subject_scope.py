@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from test_annotate import HUYEN, NEWS, table
 
-from pipeline.model import DocMeta
+from extractors.entities import extract_entities
+from pipeline.model import DocMeta, NormText
+from pipeline.structure.tree import segment
 
 
 def test_the_agencies_of_a_level_keep_their_written_form() -> None:
@@ -85,3 +87,13 @@ def test_units_a_figure_counts_are_not_the_subject_of_the_next_figure() -> None:
     assert got[84.6][1] == got[15.4][1] == "cả nước"
     got = table("Tổng số máy tính là 9.846 máy, trong đó cấp tỉnh 3.412 máy, cấp huyện 2.785 máy.", NEWS)
     assert got[2785][1] == "cấp huyện"
+
+
+def test_a_legal_reference_ends_at_its_sentence_and_leaves_the_next_paragraphs_unit() -> None:
+    text = ("Điểm phục vụ đáp ứng quy định tại Quyết định số 215/QĐ-BTTTT ngày 14/5/2014 của Bộ Thông tin và "
+            "Truyền thông.\n\nXã Tân Hưng có 07/07 ấp có Internet, đạt tỷ lệ 100%.")
+    t = NormText(text=text)
+    law = next(e for e in extract_entities(t, segment(t)) if e.label == "LAW")
+    assert law.text.endswith("Truyền thông")
+    got = table(text, DocMeta(province="Sóc Trăng", title="Xã Tân Hưng có điểm phục vụ bưu chính"))
+    assert got[100][1] == "Xã Tân Hưng"
