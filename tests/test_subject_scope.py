@@ -97,3 +97,16 @@ def test_a_legal_reference_ends_at_its_sentence_and_leaves_the_next_paragraphs_u
     assert law.text.endswith("Truyền thông")
     got = table(text, DocMeta(province="Sóc Trăng", title="Xã Tân Hưng có điểm phục vụ bưu chính"))
     assert got[100][1] == "Xã Tân Hưng"
+
+
+def test_a_headline_figure_is_about_what_the_body_is_about() -> None:
+    text = ("Cấp mới hơn 1.900 chứng thư số\n\nTính đến cuối năm 2022, toàn tỉnh có 1.932 chứng thư số được cấp "
+            "cho các cơ quan.")
+    got = table(text, DocMeta(title="Cấp mới hơn 1.900 chứng thư số"))
+    assert got[1900][1] == "toàn tỉnh"
+
+
+def test_an_upper_case_headline_names_its_unit_after_cua() -> None:
+    got = table("CHỈ SỐ CHUYỂN ĐỔI SỐ CỦA TỈNH QUẢNG BÌNH TĂNG 9 BẬC\n\nNăm 2022 chỉ số tăng mạnh.",
+                DocMeta(title="CHỈ SỐ CHUYỂN ĐỔI SỐ CỦA TỈNH QUẢNG BÌNH TĂNG 9 BẬC"))
+    assert got[9][1] == "TỈNH QUẢNG BÌNH"

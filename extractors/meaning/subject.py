@@ -231,7 +231,19 @@ def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if v is not None:
         return v
     v = _section_subject(doc, g)
+    if v is None and doc.default_subject is None and _in_headline(doc, g):
+        # a headline restates the body: its figure is about what the body is first about
+        st = next((st for st in scope.subjects if st.pos > doc.line_span(g.line)[1]), None)
+        v = st.value if st is not None else None
     return v if v is not None else doc.default_subject
+
+
+def _in_headline(doc: _Doc, g: _Group) -> bool:
+    """The figure stands in the page's headline: the first line of the text, which is the title."""
+    first = next((i for i in range(len(doc.line_starts)) if doc.text[slice(*doc.line_span(i))].strip()), None)
+    if first is None or g.line != first or not doc.meta.title:
+        return False
+    return fold_words(doc.text[slice(*doc.line_span(first))]) == fold_words(doc.meta.title)
 
 
 _OPEN_BEFORE = re.compile(r"\s*\(\s*(?:(?:đạt|chiếm|với|là|có)\s+)?$")
@@ -363,7 +375,7 @@ def _label_subject(doc: _Doc, g: _Group) -> str | None:
             continue
         before = doc.text[max(0, m.start - 6):m.start]
         if m.label == "LEVEL" or m.topic or (m.label == "MEDIA" and re.search(r"\bvào\s*$", before)) \
-                or (m.label in ("ORG", "LOC") and re.search(r"\bcủa\s*$", before)):
+                or (m.label in ("ORG", "LOC") and re.search(r"\bcủa\s*$", before, re.IGNORECASE)):
             return m.value
     return None
 
