@@ -110,3 +110,10 @@ def test_an_upper_case_headline_names_its_unit_after_cua() -> None:
     got = table("CHỈ SỐ CHUYỂN ĐỔI SỐ CỦA TỈNH QUẢNG BÌNH TĂNG 9 BẬC\n\nNăm 2022 chỉ số tăng mạnh.",
                 DocMeta(title="CHỈ SỐ CHUYỂN ĐỔI SỐ CỦA TỈNH QUẢNG BÌNH TĂNG 9 BẬC"))
     assert got[9][1] == "TỈNH QUẢNG BÌNH"
+
+
+def test_a_headline_prefers_the_whole_the_body_names_over_a_caption_place() -> None:
+    text = ("Thuê bao di động đạt 98/100 dân\n\nNgười dân xã Hóa Thượng (Đồng Hỷ) dùng điện thoại.\n\n"
+            "Toàn tỉnh hiện có 1.050.000 thuê bao di động.")
+    got = table(text, DocMeta(title="Thuê bao di động đạt 98/100 dân"))
+    assert got[98][1] == "toàn tỉnh"

@@ -233,8 +233,10 @@ def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     v = _section_subject(doc, g)
     if v is None and doc.default_subject is None and _in_headline(doc, g):
         # a headline restates the body: its figure is about what the body is first about
-        st = next((st for st in scope.subjects if st.pos > doc.line_span(g.line)[1]), None)
-        v = st.value if st is not None else None
+        # (a whole it names first of all: a photo caption may name a place before the body begins)
+        body = [st.value for st in scope.subjects if st.pos > doc.line_span(g.line)[1]]
+        v = next((x for x in body if _WHOLE.match(x)), body[0] if body else None)
+        v = None if v == ISSUER else v
     return v if v is not None else doc.default_subject
 
 
