@@ -334,7 +334,11 @@ def _names_follow(doc: Any, ent: Any, meta: dict[str, Any]) -> bool:
         return False
     nxt = doc[ent.end]
     low = nxt.text.lower()
-    if not any(c.isalpha() for c in nxt.text) or (low in meta["not_before"] and not _is_name_token(nxt.text)):
+    lower_head = not doc[ent.start].text[:1].isupper()
+    # "cơ quan Đảng", "cơ quan nhà nước": after a lowercase head a not_before word names a kind of body,
+    # capitalised or not; after a capitalised head only a lowercase one does ("Ban hành", not "Ban Tuyên giáo")
+    if not any(c.isalpha() for c in nxt.text) or (low in meta["not_before"]
+                                                    and (lower_head or not _is_name_token(nxt.text))):
         return False
     if doc[ent.start].text[:1].isupper():
         return _is_name_token(nxt.text) or (nxt.text.islower() and low not in _STOP)
@@ -393,6 +397,8 @@ def _name_end(doc: Any, start: int, end: int) -> int:
 
 
 def _trim_issuer(s: str) -> str:
+    # a name ends at a sentence end or a blank line ("... của Bộ Thông tin và Truyền thông.\n\nXã A có ...")
+    s = re.split(r"[.;:!?](?=\s)|\n[ \t]*\n", s, maxsplit=1)[0]
     s = s.strip().rstrip(",;.")
     for stop in (" về ", " ngày ", " số ", " theo ", " tại ", " trên ", " năm "):
         k = s.find(stop)
@@ -432,7 +438,7 @@ def extract_entities(t: NormText, sections: Sequence[Section]) -> list[Entity]:
             norm = law.get((s, e))
         elif label == "LEVEL":
             norm = (normalized.get(f"{ent.ent_id_}|{space_key(surface)}") or normalized.get(ent.ent_id_)
-                    or space_key(surface))
+                    or " ".join(surface.split()))
         elif label == "LOC":
             norm = _normalize_loc(surface)
         else:

@@ -55,6 +55,7 @@ class GazetteerIndex:
     provinces_loose: dict[str, str]  # strip_marks(name) -> short name (only unambiguous keys)
     districts: dict[str, tuple[District, ...]]  # tone_key(short name) -> every district so named
     districts_loose: dict[str, tuple[District, ...]]
+    cities: frozenset[str] = frozenset()  # short names of the centrally-run cities ("Hà Nội", "Đà Nẵng")
 
 
 # Older or longer names still used in reports, mapped to the gazetteer's short province name.
@@ -94,8 +95,11 @@ def gazetteer_index() -> GazetteerIndex:
     loose_p: dict[str, set[str]] = {}
     districts: dict[str, list[District]] = {}
     loose_d: dict[str, list[District]] = {}
+    cities: set[str] = set()
     for pkey, p in prov_data.items():
         short = p["provinceShort"]
+        if p["province"].casefold().startswith("thành phố"):
+            cities.add(short)
         for name in (short, p["province"]):
             provinces[tone_key(name)] = short
             loose_p.setdefault(strip_marks(name), set()).add(short)
@@ -113,6 +117,7 @@ def gazetteer_index() -> GazetteerIndex:
         provinces_loose={k: next(iter(v)) for k, v in loose_p.items() if len(v) == 1},
         districts={k: tuple(v) for k, v in districts.items()},
         districts_loose={k: tuple(v) for k, v in loose_d.items()},
+        cities=frozenset(cities),
     )
 
 
@@ -121,6 +126,11 @@ def province_named(name: str) -> str | None:
     name = _drop_level(name)
     idx = gazetteer_index()
     return idx.provinces.get(tone_key(name)) or idx.provinces_loose.get(strip_marks(name))
+
+
+def is_city(province: str | None) -> bool:
+    """A centrally-run city ("Hà Nội", "Hồ Chí Minh"): a province-level unit that is a city."""
+    return bool(province) and province in gazetteer_index().cities
 
 
 def districts_named(name: str) -> tuple[District, ...]:
@@ -219,6 +229,43 @@ class BareUnit:
 
 
 _BARE_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_SYL}(?:[ \t]+{_SYL}){{1,3}}", regex.VERSION1)
+
+
+@lru_cache(maxsize=1)
+def _communes() -> dict[str, frozenset[str]]:
+    """Short province name -> tone keys of its communes, wards and towns' short names (built once)."""
+    try:
+        data = json.loads(_legacy_data_path().read_text("utf-8"))
+        prov_data = data["DICT_PROVINCE"]
+        wards = data["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"]
+    except (OSError, KeyError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+        raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
+    out: dict[str, frozenset[str]] = {}
+    for pkey, dists in wards.items():
+        p = prov_data.get(pkey)
+        if p is None:
+            continue
+        out[p["provinceShort"]] = frozenset(tone_key(w["wardShort"]) for d in dists.values() for w in d.values()
+                                            if isinstance(w.get("wardShort"), str))
+    return out
+
+
+def find_bare_communes(text: str, province: str | None) -> list[BareUnit]:
+    """Communes of `province` named bare in a list of units ("thị trấn A 100%, Xuân Hội trên 96%"):
+    runs of two or three capitalised syllables that the gazetteer knows as a commune, ward or town of
+    that province and not as a province or district."""
+    names = _communes().get(province or "")
+    if not names:
+        return []
+    out: list[BareUnit] = []
+    for m in _BARE_RE.finditer(text):
+        syls = [(s.start(), s.end()) for s in _NAME_SYL_RE.finditer(text, m.start(), m.end())]
+        if len(syls) > 3 or "-" in m.group(0):
+            continue
+        span = text[syls[0][0]:syls[-1][1]]
+        if tone_key(span) in names and province_named(span) is None and not districts_named(span):
+            out.append(BareUnit(span, False, syls[0][0], syls[-1][1]))
+    return out
 
 
 def find_bare_units(text: str) -> list[BareUnit]:

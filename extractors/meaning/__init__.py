@@ -47,13 +47,12 @@ from extractors.meaning.context import (
     _inside,
 )
 from extractors.meaning.criteria import criterion_facts
+from extractors.meaning.issuer import _default_subject, _issuer_level
 from extractors.meaning.layout import _find_tables
 from extractors.meaning.metric import _assign_metrics
 from extractors.meaning.period import _resolve_period
 from extractors.meaning.scope import build_period_scope
 from extractors.meaning.subject import (
-    _default_subject,
-    _issuer_level,
     _mask_periods,
     _resolve_subject,
     _subject_mentions,

@@ -26,6 +26,7 @@ _CONTINUATION = re.compile(r"^\s*(?:[-–+*•·]+\s*)?(?:trong\s+đó|cụ\s+th
 _LEAD_WORDS = re.compile(
     r"^(?:[\s,;:.()\-–+*•·]+|trong\s+đó|đến\s+nay|hiện\s+nay|hiện\s+tại|ngoài\s+ra|riêng|còn|tại|đối\s+với|ở|"
     r"cụ\s+thể|theo\s+đó|bên\s+cạnh\s+đó|đồng\s+thời|qua\s+đó|như\s+vậy|tuy\s+nhiên|nhìn\s+chung|"
+    r"trong\s+khi\s+đó|đặc\s+biệt|đáng\s+chú\s+ý|mặt\s+khác|"
     r"kết\s+quả|về|trên\s+địa\s+bàn|thời\s+điểm\s+hiện\s+tại|đến\s+thời\s+điểm\s+hiện\s+tại|có|toàn\s+bộ)",
     re.IGNORECASE,
 )

@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from extractors.gazetteer import find_bare_units
+from extractors.gazetteer import find_bare_communes, find_bare_units
 from extractors.meaning.context import (
     _AUX_AFTER,
     _CONTINUATION,
@@ -19,7 +19,6 @@ from extractors.meaning.context import (
     _LEAD_WORDS,
     _SCOPE_PREP,
     _SUBJECT_LABELS,
-    _TITLE_TAI,
     _TOTAL_ROW,
     _VERB_IN_GAP,
     ISSUER,
@@ -28,6 +27,7 @@ from extractors.meaning.context import (
     _inside,
     _Mention,
 )
+from extractors.meaning.issuer import _is_issuer, _is_level, _level_of, _own_unit
 from extractors.meaning.layout import _heading_line_end, _parent_lines, _section_intro, _sections_at, row_cells
 from extractors.meaning.metric import _footnote_anchor, _label_text, _match, _row_header
 from extractors.meaning.scope import PeriodScope
@@ -40,69 +40,6 @@ from pipeline.vietnamese import fold_words
 # ------------------------------------------------------------------------------------------------
 
 
-def _issuer_level(issuer: str | None) -> str | None:
-    if not issuer:
-        return None
-    low = issuer.lower()
-    if low.startswith("sở") or " sở " in low:
-        return "sở"
-    for level in ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh"):
-        if re.search(rf"(?:ubnd|ủy\s+ban\s+nhân\s+dân|hđnd)\s+{level}\b", low):
-            return {"phường": "xã", "thị trấn": "xã", "quận": "huyện", "thị xã": "huyện"}.get(level, level)
-    return None
-
-
-def _default_subject(meta: DocMeta, issuer_level: str | None) -> str | None:
-    """Who a report's figures are about when nothing nearer says: a provincial department reports on
-    the province ("toàn tỉnh"); a title "... tại Trung tâm Phục vụ hành chính công tỉnh" names its unit;
-    otherwise the issuer itself (NULL)."""
-    if meta.title:
-        m = _TITLE_TAI.search(meta.title)
-        if m:
-            return " ".join(m.group("org").split())
-    if issuer_level == "sở":
-        return "toàn tỉnh"
-    return None
-
-
-def _is_issuer(value: str, label: str, meta: DocMeta, issuer_level: str | None) -> bool:
-    f = fold_words(value)
-    issuer = fold_words(meta.issuer or "")
-    if not f:
-        return False
-    if label == "MEDIA":
-        return False  # a portal or page is never the issuer itself
-    if issuer and (f == issuer or (len(f) > 6 and issuer.endswith(" " + f))):
-        return True
-    place = fold_words(meta.place or "")
-    if place and f.endswith(" " + place) and re.match(
-            r"^(?:don vi|dia phuong|ubnd|uy ban nhan dan|huyen|tinh|xa|thanh pho|thi xa)\b", f):
-        head = f[: -len(place)].strip()
-        level = {"huyen": "huyện", "tinh": "tỉnh", "xa": "xã", "thanh pho": "huyện", "thi xa": "huyện"}
-        lv = next((v for k, v in level.items() if head.endswith(k)), None)
-        if lv is None or lv == issuer_level:
-            return True
-    if label == "LEVEL":
-        return (issuer_level == "xã" and f in ("cap xa", "toan xa")) or \
-            (issuer_level == "huyện" and f == "toan huyen")
-    if label == "ORG":
-        m = re.match(r"^(?:ubnd|uy ban nhan dan)\s+(tinh|huyen|xa|thanh pho|thi xa)(?:\s+(.+))?$", f)
-        if m:
-            lvl = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "thanh pho": "huyện", "thi xa": "huyện"}[m.group(1)]
-            place = m.group(2)
-            return lvl == issuer_level and (not place or place in issuer)
-        if issuer_level == "sở" and (f in ("so",) or (f.startswith("so ") and issuer.startswith(f))):
-            return True
-    if label == "LOC":
-        place = fold_words(meta.place or "")
-        m = re.match(r"^(tinh|huyen|xa|thanh pho|thi xa|thi tran|phuong)\s+(.+)$", f)
-        if m and place and m.group(2) == place:
-            lvl = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "xã", "thi tran": "xã"}.get(
-                m.group(1), "huyện")
-            return lvl == issuer_level
-    return False
-
-
 def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tuple[int, int]], meta: DocMeta,
                       issuer_level: str | None, clause_starts: list[int]) -> list[_Mention]:
     out: list[_Mention] = []
@@ -112,16 +49,21 @@ def _subject_mentions(text: str, entities: Sequence[Entity], law_spans: list[tup
         surface = " ".join(e.text.split())
         # a level by its normalized name ("UBND các xã, thị trấn" -> "cấp xã"); anything else as written
         value = (e.normalized or surface) if e.label == "LEVEL" else surface
+        start = e.char_start
+        whole = _WHOLE_OF.search(text, max(0, start - 6), start) if e.label == "LOC" else None
+        lvl = _UNIT_LEVEL.match(surface)
+        if whole is not None and lvl is not None and _own_unit(surface[lvl.end():], meta):
+            # "Toàn tỉnh Ninh Thuận có ...": the whole of the unit, as gold writes it ("toàn tỉnh")
+            value, start = f"toàn {lvl.group(0).lower()}", whole.start()
         if _is_issuer(value, e.label, meta, issuer_level):
             value = ISSUER
         k = bisect.bisect_right(clause_starts, e.char_start) - 1
         cstart = clause_starts[k] if k >= 0 else 0
-        head = text[cstart:e.char_start]
-        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, e.char_end))
+        topic = _is_topic(text, text[cstart:start], e.char_end)
         if _ATTRIBUTION_BEFORE.search(text, max(0, e.char_start - 12), e.char_start) \
                 or _ATTRIBUTION_AFTER.match(text, e.char_end):
             continue  # "Theo Sở TT&TT", "Bộ X cho biết": the source of the figures, not what they are about
-        out.append(_Mention(e.char_start, e.char_end, value, e.label, topic))
+        out.append(_Mention(start, e.char_end, value, e.label, topic))
     out.extend(_bare_units(text, entities, meta, clause_starts))
     # bare self-references: "Sở có 37 TTHC", "huyện có 31.867 hộ" name the issuer
     self_word = {"sở": r"Sở", "huyện": r"[Hh]uyện", "tỉnh": r"[Tt]ỉnh", "xã": r"[Xx]ã"}.get(issuer_level or "")
@@ -140,7 +82,10 @@ def _bare_units(text: str, entities: Sequence[Entity], meta: DocMeta, clause_sta
     spans = sorted((e.char_start, e.char_end) for e in entities)
     place = fold_words(meta.place or "")
     out: list[_Mention] = []
-    for u in find_bare_units(text):
+    # communes named bare only as items of a list of units ("A 100%, Xuân Hội trên 96%")
+    communes = [u for u in find_bare_communes(text, meta.province)
+                if _ITEM_OPEN.search(text, max(0, u.char_start - 8), u.char_start)]
+    for u in sorted([*find_bare_units(text), *communes], key=lambda u: u.char_start):
         k = bisect.bisect_right(spans, (u.char_start, 1 << 60)) - 1
         if (k >= 0 and spans[k][1] > u.char_start) or (k + 1 < len(spans) and spans[k + 1][0] < u.char_end):
             continue
@@ -149,12 +94,29 @@ def _bare_units(text: str, entities: Sequence[Entity], meta: DocMeta, clause_sta
             continue
         value = ISSUER if place and fold_words(u.name) == place else u.name
         c = bisect.bisect_right(clause_starts, u.char_start) - 1
-        head = text[clause_starts[c] if c >= 0 else 0:u.char_start]
-        topic = _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, u.char_end))
+        topic = _is_topic(text, text[clause_starts[c] if c >= 0 else 0:u.char_start], u.char_end)
         out.append(_Mention(u.char_start, u.char_end, value, "LOC", topic))
     return out
 
 
+def _is_topic(text: str, head: str, end: int) -> bool:
+    """Whether the clause is about the unit ending at `end`, `head` being the clause before it: nothing but
+    lead words before it, a verb after it, or a unit named as the predicate before its figure ("Đứng cuối
+    bảng là tỉnh A, đạt 78%"). A parenthesis and "thì" open a clause ("(huyện A giảm ...)", "Theo kết quả
+    xếp hạng thì tỉnh A ...")."""
+    head = head[head.rfind("(") + 1:]
+    cut = _THEN.search(head)
+    if cut is not None:
+        head = head[cut.end():]
+    return _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, end)) \
+        or (bool(_IS_BEFORE.search(head)) and bool(_FIGURE_NEXT.match(text, end)))
+
+
+_THEN = re.compile(r".*(?<![\w])thì\s+", re.IGNORECASE | re.DOTALL)
+_IS_BEFORE = re.compile(r"(?<![\w])là\s+$", re.IGNORECASE)
+_FIGURE_NEXT = re.compile(r"\s*,\s*(?:(?:đạt|với|chiếm|có)\s+)?(?:(?:tỷ|tỉ)\s+lệ\s+)?\d")
+_WHOLE_OF = re.compile(r"(?<![\w])toàn\s+$", re.IGNORECASE)
+_UNIT_LEVEL = re.compile(r"^(?:tỉnh|huyện|xã|thành\s+phố|thị\s+xã)(?=\s)", re.IGNORECASE)
 _DATE_LINE_AFTER = re.compile(r"\s*,\s*(?:ngày|\d)", re.IGNORECASE)
 # "Theo Sở Tư pháp, ...", "Bộ Thông tin và Truyền thông cho biết, ...": an attribution
 _ATTRIBUTION_BEFORE = re.compile(r"(?<![\w])(?:theo|nguồn|thống\s+kê\s+của)\s*:?\s*$", re.IGNORECASE)
@@ -169,7 +131,7 @@ def _coordinate(text: str, ms: list[_Mention]) -> list[_Mention]:
     out: list[_Mention] = []
     for m in ms:
         prev = out[-1] if out else None
-        if prev is not None and prev.label == m.label == "LEVEL" and prev.value.startswith("cấp") \
+        if prev is not None and prev.label == m.label == "LEVEL" and _is_level(prev.value) \
                 and m.value.startswith("cấp") \
                 and m.value not in prev.value.split(", ") and _COORD_GAP.fullmatch(text[prev.end:m.start]):
             out[-1] = _Mention(prev.start, m.end, f"{prev.value}, {m.value}", "LEVEL", prev.topic or m.topic)
@@ -238,8 +200,8 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
             return row
         if row and _TOTAL_ROW.match(row):
             return _outer_subject(doc, g, scope)
-    for step in (_bracketed_subject, _named_unit_subject, _row_label_subject, _framed_subject, _label_subject,
-                 _tail_subject, _unit_level_subject, _sentence_subject):
+    for step in (_bracketed_subject, _listed_unit_subject, _named_unit_subject, _row_label_subject, _framed_subject,
+                 _label_subject, _tail_subject, _unit_level_subject, _sentence_subject):
         v = step(doc, g)
         if v is not None:
             if step in (_named_unit_subject, _unit_level_subject) and _is_level(v):
@@ -258,10 +220,6 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
 _WHOLE = re.compile(r"^(?:toàn|cả)\s", re.IGNORECASE)
 
 
-def _is_level(v: str) -> bool:
-    return v.startswith("cấp ")
-
-
 def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     for step in (_continuation_subject, _paragraph_subject, _parent_subject):
         v = step(doc, g)
@@ -273,7 +231,21 @@ def _outer_subject(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if v is not None:
         return v
     v = _section_subject(doc, g)
+    if v is None and doc.default_subject is None and _in_headline(doc, g):
+        # a headline restates the body: its figure is about what the body is first about
+        # (a whole it names first of all: a photo caption may name a place before the body begins)
+        body = [st.value for st in scope.subjects if st.pos > doc.line_span(g.line)[1]]
+        v = next((x for x in body if _WHOLE.match(x)), body[0] if body else None)
+        v = None if v == ISSUER else v
     return v if v is not None else doc.default_subject
+
+
+def _in_headline(doc: _Doc, g: _Group) -> bool:
+    """The figure stands in the page's headline: the first line of the text, which is the title."""
+    first = next((i for i in range(len(doc.line_starts)) if doc.text[slice(*doc.line_span(i))].strip()), None)
+    if first is None or g.line != first or not doc.meta.title:
+        return False
+    return fold_words(doc.text[slice(*doc.line_span(first))]) == fold_words(doc.meta.title)
 
 
 _OPEN_BEFORE = re.compile(r"\s*\(\s*(?:(?:đạt|chiếm|với|là|có)\s+)?$")
@@ -297,6 +269,24 @@ def _bracketed_subject(doc: _Doc, g: _Group) -> str | None:
     if m is None or len(m.group("name").split()) > 8:
         return None
     return " ".join(m.group("name").split())
+
+
+# "gồm: thị trấn A 100%, B trên 96%, C đạt gần 97%": an item of a list of units, each named right
+# before its figure (at most a verb and a hedge between), the item opened by a list mark
+_ITEM_GAP = re.compile(r"\s*(?:(?:đạt|là|có|với|được)\s+)?(?:(?:tỷ|tỉ)\s+lệ\s+)?"
+                       r"(?:(?:trên|gần|hơn|khoảng|dưới|xấp\s+xỉ|chưa\s+đến|gần\s+như)\s+)?$", re.IGNORECASE)
+_ITEM_OPEN = re.compile(r"(?:[,;:]|\s(?:gồm|là|như))\s*$", re.IGNORECASE)
+
+
+def _listed_unit_subject(doc: _Doc, g: _Group) -> str | None:
+    text = doc.text
+    ms = [m for m in doc.mentions_in(max(doc.line_starts[g.line], g.start - 80), g.start) if m.label in ("LOC", "ORG")]
+    if not ms or ms[-1].value == ISSUER or not _ITEM_GAP.fullmatch(text, ms[-1].end, g.start):
+        return None
+    m = ms[-1]
+    if not _ITEM_OPEN.search(text, max(0, m.start - 8), m.start):
+        return None
+    return m.value
 
 
 _FRAME = re.compile(r"(?:^|,\s*)(?:với|đối\s+với|riêng)\s+$", re.IGNORECASE)
@@ -339,7 +329,7 @@ def _unit_level_subject(doc: _Doc, g: _Group) -> str | None:
     if doc.issuer_level not in ("huyện", None):
         return None
     for m in doc.mentions_in(g.start, g.end):
-        if m.label == "LEVEL" and m.value == "cấp xã":
+        if m.label == "LEVEL" and _level_of(m.value) == "cấp xã":
             return m.value
     return None
 
@@ -383,11 +373,11 @@ def _label_subject(doc: _Doc, g: _Group) -> str | None:
     # a mention may begin inside the previous figure's span ("3.412 máy, cấp huyện 2.785 máy" when the
     # unit was read as "máy, cấp")
     for m in reversed(doc.mentions_in(max(0, g.label_start - 30), g.start)):
-        if m.end <= g.label_start or not _visible(m.start, closed):
+        if m.end <= g.label_start or not _visible(m.start, closed) or _counted_level(doc, m):
             continue
         before = doc.text[max(0, m.start - 6):m.start]
         if m.label == "LEVEL" or m.topic or (m.label == "MEDIA" and re.search(r"\bvào\s*$", before)) \
-                or (m.label in ("ORG", "LOC") and re.search(r"\bcủa\s*$", before)):
+                or (m.label in ("ORG", "LOC") and re.search(r"\bcủa\s*$", before, re.IGNORECASE)):
             return m.value
     return None
 
@@ -459,9 +449,23 @@ def _sentence_subject(doc: _Doc, g: _Group) -> str | None:
     s = g.sent_start
     closed = _closed_parens(doc, s, g.label_start)
     for m in reversed(doc.mentions_in(s, g.label_start)):
-        if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed):
+        if (m.label == "LEVEL" or m.topic) and _visible(m.start, closed) and not _counted_level(doc, m):
             return m.value
     return None
+
+
+def _counted_level(doc: _Doc, m: _Mention) -> bool:
+    """"9.690 đài/10.599 xã, phường, thị trấn, đạt 91,4%": units of a level right after a figure are what
+    it counts; they are not what the figures after them are about."""
+    if m.label != "LEVEL" or m.topic:
+        return False
+    before = doc.groups_in(max(0, m.start - 60), m.start)
+    if not before:
+        return False
+    g = before[-1]
+    if g.end >= m.end:
+        return True  # the level is the unit of the figure ("10.599 xã, phường, thị trấn")
+    return g.end <= m.start and not g.facts[0].unit and re.fullmatch(r"[ \t]*", doc.text[g.end:m.start]) is not None
 
 
 def _continuation_subject(doc: _Doc, g: _Group) -> str | None:
