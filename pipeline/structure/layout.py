@@ -39,7 +39,10 @@ from pipeline.structure.stacked import find_stacked
 from pipeline.structure.tables import Cell, Table, find_tables, row_style
 
 _SENT_BREAK = regex.compile(r"[.!?…](?:\*\*|\*)?(?=\s)")
-_ITEM_MARKS = regex.compile(r"[ \t]*((?:(?:[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
+SENT_BREAK = _SENT_BREAK  # public: whether a fragment of text holds a sentence break (`.search`)
+_BULLETS = r"[-–+*•·]+"
+_ITEM_MARKS = regex.compile(r"[ \t]*((?:(?:" + _BULLETS + r"|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
+_BULLET_MARKS = regex.compile(r"[ \t]*((?:" + _BULLETS + r"[ \t]+)+)")
 _ONE_MARK = regex.compile(r"[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)]")
 # A line that is only a page number: "3", "- 3 -", "Trang 3", "Trang 3/10", "3/10".
 _PAGE_NUMBER = regex.compile(
@@ -133,9 +136,30 @@ class Layout:
                                 return t, c
         return None
 
+    def sentence_floor(self, pos: int) -> int:
+        """Where the sentence holding `pos` starts, looking back no further than its line: the start
+        of the last sentence of the line that starts at or before `pos`, else the line's start (table
+        rows and asides hold no sentences)."""
+        line = self.line_at(pos)
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if k >= 0 and self.sentences[k].line == line:
+            return self.sentences[k].start
+        return self.lines[line].start if self.lines else 0
+
     def is_debris(self, pos: int) -> bool:
         """Whether `pos` lies on a page number or running header line (no figure there)."""
         return any(a.start <= pos < a.end for a in self.asides if a.kind != "note")
+
+
+def item_marks(line: str) -> regex.Match | None:
+    """The list marks opening a line or fragment ("- ", "+ a) ", "2. "), as `Layout.items` reads them."""
+    return _ITEM_MARKS.match(line)
+
+
+def bullet_marks(line: str) -> regex.Match | None:
+    """The bullet marks ("-", "+", "*", "•" ... each followed by a space) opening a line or fragment;
+    group 1 holds them."""
+    return _BULLET_MARKS.match(line)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
