@@ -60,6 +60,7 @@ from extractors.meaning.subject import (
 )
 from extractors.periods import document_period, find_periods, page_date
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
+from pipeline.structure.layout import Layout, build_layout
 
 __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
 
@@ -69,12 +70,14 @@ __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
 
 
 def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], meta: DocMeta,
-                   entities: Sequence[Entity], *, catalog: Catalog | None = None) -> list[Fact]:
-    """The facts with metric, subject and period set (dataclasses.replace; order and ids kept)."""
+                   entities: Sequence[Entity], *, catalog: Catalog | None = None,
+                   layout: Layout | None = None) -> list[Fact]:
+    """The facts with metric, subject and period set (dataclasses.replace; order and ids kept);
+    `layout` is the text's parsed structure (built here when not given)."""
     if not facts:
         return list(facts)
     cat = catalog or load_catalog()
-    doc = _build_doc(t, sections, facts, meta, entities, cat)
+    doc = _build_doc(t, sections, facts, meta, entities, cat, layout if layout is not None else build_layout(t))
     scope = build_period_scope(doc)
     for g in doc.groups:
         _assign_metrics(doc, g)
@@ -95,7 +98,7 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
 
 
 def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], meta: DocMeta,
-               entities: Sequence[Entity], cat: Catalog) -> _Doc:
+               entities: Sequence[Entity], cat: Catalog, layout: Layout) -> _Doc:
     text = t.text
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     # a line that starts with a figure or a lowercase word after a line without closing punctuation
@@ -123,12 +126,13 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
     dperiod = replace(document_period(meta.title, text[:preamble_end], issued=issued,
                                       issued_text=meta.issued_date_text), report=meta.doc_type is not None)
 
-    doc = _Doc(t=t, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
+    doc = _Doc(t=t, layout=layout, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
                sent_starts=sent_starts, clause_starts=clause_starts, groups=groups,
                group_starts=[g.start for g in groups], mentions=mentions,
                mention_starts=[m.start for m in mentions], periods=periods,
                period_starts=[p.char_start for p in periods], law_spans=law_spans, doc_period=dperiod,
-               default_subject=_default_subject(meta, issuer_level), issuer_level=issuer_level, masks=masks)
+               default_subject=_default_subject(meta, issuer_level), issuer_level=issuer_level, masks=masks,
+               depths={it.line: it.depth for it in layout.items})
     _place_groups(doc)
     _find_tables(doc)
     return doc

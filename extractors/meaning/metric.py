@@ -405,8 +405,7 @@ def _named_labels(doc: _Doc, g: _Group) -> list[str]:
 
 def _table_metrics(doc: _Doc, g: _Group) -> None:
     info = doc.tables[g.line]
-    s, e = doc.line_span(g.line)
-    cells = _cells(doc.text, s, e)
+    cells = _cells(doc, g.line)
     col = next((c for c, (cs, ce, _) in enumerate(cells) if cs <= g.start <= ce), -1)
     header = info.headers[col] if 0 <= col < len(info.headers) else ""
     row_header = _row_header(info, cells)

@@ -227,8 +227,8 @@ def _resolve_subject_raw(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None
             return anchor.subject if anchor.subject is not None else _resolve_subject(doc, anchor, scope)
     if g.line in doc.tables:
         info = doc.tables[g.line]
-        s, e = doc.line_span(g.line)
-        row = _row_header(info, _cells(doc.text, s, e))
+        e = doc.line_span(g.line)[1]
+        row = _row_header(info, _cells(doc, g.line))
         if row and not _TOTAL_ROW.match(row) and _match(doc, [row], "percent", None, allow_default=False) is None \
                 and _match(doc, [row], "count", None, allow_default=False) is None:
             ms = doc.mentions_in(doc.line_starts[g.line], e)
