@@ -10,10 +10,13 @@ for one was not a table for the other). The definitions, where they disagreed, a
 - **sentences** end at ".", "!", "?" or "…" followed by a space (a closing "**"/"*" may stand
   between), or at the end of a line; table rows and asides hold no sentences;
 - **list items** are lines opening with bullet marks ("-", "–", "+", "*", "•", "·") or an item
-  label ("1.", "2)", "a)", "đ."), possibly several ("- a) ..."). Their depth follows the order in
-  which marker styles nest in the running list, as a word processor's list levels do: a new style
-  goes one deeper, a style already open returns to its level. A non-item line closes the list unless
-  it ends with ":" (it introduces the next items, which then hang under it: `intro`);
+  label ("1.", "2)", "a)", "đ."), possibly several ("- a) ...", each mark a level in turn). Their
+  depth follows the order in which marker styles nest in the running list, as a word processor's
+  list levels do: a new style goes one deeper, a style already open returns to its level. A
+  non-item line closes the list unless it ends with ":" (it introduces the next items, which then
+  hang under it: `intro`), or unless it only interrupts the list: the rest of a paragraph a page
+  break cut (its first letter is lower case: "10.991 hồ sơ …"), a footnote body ("⁵ …", "[3] …"),
+  a page number or running header; an item right after such lines continues the interrupted list;
 - **tables**: see `pipeline.structure.tables` (and `pipeline.structure.stacked`, one cell a line);
 - **asides** are lines that carry no figure of the report: running headers and page numbers typed
   into the body of a DOCX or a text file (`page_number`, `running_header`), and the spans
@@ -23,7 +26,8 @@ for one was not a table for the other). The definitions, where they disagreed, a
 
     layout = build_layout(norm)
     layout.table_cell_at(pos)        # (table, cell) holding a character, or None
-    layout.sentence_at(pos), layout.item_at(pos), layout.is_debris(pos)
+    layout.sentence_at(pos), layout.sentence_floor(pos), layout.item_at(pos), layout.is_debris(pos)
+    item_marks(line), bullet_marks(line), SENT_BREAK   # the same patterns, for fragments of text
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ _ONE_MARK = regex.compile(r"[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)]")
 _PAGE_NUMBER = regex.compile(
     r"[ \t]*(?:[-–—][ \t]*(?P<n>\d{1,3})[ \t]*[-–—]|(?i:trang|page)[ \t]+(?P<n>\d{1,3})(?:[ \t]*/[ \t]*\d{1,3})?"
     r"|(?P<n>\d{1,3})(?:[ \t]*/[ \t]*\d{1,3})?)[ \t]*")
+_NOTE_START = regex.compile(r"[ \t]*(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\^?\d{1,3}\])")  # a footnote body's marker
+_FIRST_LETTER = regex.compile(r"\p{L}")
 _MIN_PAGE_RUN = 3  # bare numbers counting up (1, 2, 3 ... with text between): page numbers
 _MIN_HEADER_REPEATS = 3
 _MAX_HEADER_CHARS = 120
@@ -246,32 +252,48 @@ def _running_headers(text: str, lines: list[Line], page_lines: list[int], page_s
     return sorted(set(out) - set(page_lines))
 
 
-def _items(text: str, lines: list[Line], skip: set[int]) -> list[ListItem]:
+def _interrupts(text: str, ln: Line) -> bool:
+    """Whether a non-item line only interrupts the list around it (see the module docstring)."""
+    if _NOTE_START.match(text, ln.body, ln.end):
+        return True
+    first = _FIRST_LETTER.search(text, ln.body, ln.end)  # "10.991 hồ sơ …" continues; "2.1. Kết quả" does not
+    return first is not None and first.group().islower()
+
+
+def _items(text: str, lines: list[Line], skip: set[int], debris: set[int]) -> list[ListItem]:
     out: list[ListItem] = []
     stack: list[tuple[str, int]] = []  # open styles, each with the index of its last item
     intro: int | None = None
+    paused: tuple[list[tuple[str, int]], int | None] | None = None  # a list an interruption may resume
     for i, ln in enumerate(lines):
         if ln.blank:
             continue
         m = _ITEM_MARKS.match(text, ln.start, ln.end) if i not in skip else None
         if m is None:
+            if stack:
+                paused = (list(stack), intro)
+            if i not in debris and not (i not in skip and _interrupts(text, ln)):
+                paused = None
             stack.clear()
             body = text[ln.body:ln.end].rstrip()
             intro = i if body.endswith(":") and i not in skip else None
             continue
+        if paused is not None:
+            stack, intro = paused
+            paused = None
         marks = _ONE_MARK.findall(m.group(1))
-        last = marks[-1]
-        style = "number" if last[0].isdigit() else "letter" if last[0].isalpha() else last[0]
-        if style == "–":
-            style = "-"
-        styles = [s for s, _ in stack]
-        if style in styles:
-            del stack[styles.index(style) + 1:]
-        else:
-            stack.append((style, -1))
+        for mark in marks:  # "- + …" stands at the "+" level under a "-"
+            style = "number" if mark[0].isdigit() else "letter" if mark[0].isalpha() else mark[0]
+            if style == "–":
+                style = "-"
+            styles = [s for s, _ in stack]
+            if style in styles:
+                del stack[styles.index(style) + 1:]
+            else:
+                stack.append((style, -1))
+            stack[-1] = (style, len(out))
         depth = len(stack)
-        parent = stack[-2][1] if depth >= 2 else None
-        stack[-1] = (style, len(out))
+        parent = next((k for _, k in reversed(stack[:-1]) if 0 <= k < len(out)), None)
         out.append(ListItem(i, ln.body, ln.end, m.end(), " ".join(marks), style, depth, parent, intro))
     return out
 
@@ -314,7 +336,7 @@ def build_layout(t: NormText) -> Layout:
     return Layout(
         lines=tuple(lines),
         sentences=tuple(sentences),
-        items=tuple(_items(text, lines, debris | rows)),
+        items=tuple(_items(text, lines, debris | rows, debris)),
         tables=tuple(tables),
         asides=tuple(asides),
         line_starts=starts,
