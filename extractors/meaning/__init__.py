@@ -35,11 +35,7 @@ from datetime import date
 
 from extractors.catalog import Catalog, load_catalog
 from extractors.meaning.context import (
-    _ABBREV_END,
-    _CUT_LINE,
     _GAP_SPLIT,
-    _LOWER_OR_DIGIT,
-    _SENT_END,
     ISSUER,
     _attribute_year,
     _Doc,
@@ -60,7 +56,7 @@ from extractors.meaning.subject import (
 )
 from extractors.periods import document_period, find_periods, page_date
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
-from pipeline.structure.layout import Layout, build_layout
+from pipeline.structure.layout import Layout, build_layout, reading_sentence_starts
 
 __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
 
@@ -100,13 +96,8 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
 def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], meta: DocMeta,
                entities: Sequence[Entity], cat: Catalog, layout: Layout) -> _Doc:
     text = t.text
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-    # a line that starts with a figure or a lowercase word after a line without closing punctuation
-    # continues the sentence (a paragraph cut by a page break: "Số hồ sơ đã giải quyết\n10.991 hồ sơ")
-    breaks = [s for s in line_starts
-              if s == 0 or not (_CUT_LINE.search(text, max(0, s - 3), s) and _LOWER_OR_DIGIT.match(text, s))]
-    sent_starts = sorted(set(breaks) | {m.end() for m in _SENT_END.finditer(text)
-                                        if not _ABBREV_END.search(text[max(0, m.start() - 6):m.start() + 1])})
+    line_starts = list(layout.line_starts)
+    sent_starts = reading_sentence_starts(layout, text)
     clause_starts = sorted(set(sent_starts) | {m.end() for m in re.finditer(r";\s*", text)})
     masks = sorted((e.char_start, e.char_end) for e in entities if e.label in ("ORG", "LOC", "LAW", "LEVEL"))
     law_spans = sorted((e.char_start, e.char_end) for e in entities if e.label == "LAW")

@@ -20,8 +20,6 @@ from pipeline.structure.tables import Cell
 
 ISSUER = "\x00issuer"  # a scope that explicitly names the issuer: the subject is NULL
 
-_SENT_END = re.compile(r"[.!?…](?:\*\*|\*|\)|”|\")?\s+(?=[\"“(\[]?[\w\-–+*•])")
-_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|TT|KT|TM|ThS|TS|PGS|GS|Q|Đ|P|St|ông|bà|v\.v)|\b[A-ZĐ])\.$")
 _CONTINUATION = re.compile(r"^\s*(?:[-–+*•·]+\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|chi\s+tiết|"
                            r"trong\s+số\s+đó|riêng)\b", re.IGNORECASE)
 _LEAD_WORDS = re.compile(
@@ -48,8 +46,6 @@ _FOOTNOTE_PARTS = re.compile(
     r"\s*(?:\[\^?\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}[.)]?)?\s*(?:gồm|bao\s+gồm|trong\s+đó|cụ\s+thể)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"(?:cho|với|tại|của|đối\s+với)(?:\s+các)?\s*$", re.IGNORECASE)
 _OPENER = re.compile(r"trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|:", re.IGNORECASE)
-_CUT_LINE = re.compile(r"[^\s.:;!?…)\]”\"*]\n$")
-_LOWER_OR_DIGIT = re.compile(r"[^\W_A-ZÀ-ỸĐ]")
 _SUBJECT_LABELS = ("ORG", "LOC", "LEVEL", "MEDIA")
 
 

@@ -7,8 +7,11 @@ tables, sentences and bullets with their own patterns, and the copies had drifte
 for one was not a table for the other). The definitions, where they disagreed, are settled here:
 
 - **lines** are the text split at "\\n" (a normalized paragraph is one line);
-- **sentences** end at ".", "!", "?" or "…" followed by a space (a closing "**"/"*" may stand
-  between), or at the end of a line; table rows and asides hold no sentences;
+- **sentences** end at ".", "!", "?" or "…" (a closing "**", "*", ")" or quote may follow) before
+  the next sentence's first word, bullet or quote, unless the mark closes an abbreviation ("TP.",
+  "v.v."), or at the end of a line; table rows and asides hold no sentences. Across lines
+  (`reading_sentence_starts`), a line that opens with a lower-case word or a figure after a line
+  without closing punctuation continues the sentence a page break cut;
 - **list items** are lines opening with bullet marks ("-", "–", "+", "*", "•", "·") or an item
   label ("1.", "2)", "a)", "đ."), possibly several ("- a) ...", each mark a level in turn). Their
   depth follows the order in which marker styles nest in the running list, as a word processor's
@@ -44,6 +47,15 @@ from pipeline.structure.tables import Cell, Table, find_tables, row_style
 
 _SENT_BREAK = regex.compile(r"[.!?…](?:\*\*|\*)?(?=\s)")
 SENT_BREAK = _SENT_BREAK  # public: whether a fragment of text holds a sentence break (`.search`)
+# Where a sentence ends inside a line: end punctuation (and a closing mark) before the next sentence's
+# first word, bullet or quote, unless the punctuation closes an abbreviation ("TP. Huế", "v.v. và")
+_SENT_END = regex.compile(r"([.!?…](?:\*\*|\*|\)|”|\")?)\s+(?=[\"“(\[]?[\w\-–+*•])")
+_ABBREV_END = regex.compile(r"(?:\b(?:TP|Tp|TT|KT|TM|ThS|TS|PGS|GS|Q|Đ|P|St|ông|bà|v\.v)|\b[A-ZĐ])\.$")
+# A line that continues the sentence of the line before (a paragraph a page break cut: "Số hồ sơ đã
+# giải quyết\n10.991 hồ sơ"): the line before ends without closing punctuation, this one opens with a
+# lower-case word or a figure
+_CUT_LINE = regex.compile(r"[^\s.:;!?…)\]”\"*]\n$")
+_LOWER_OR_DIGIT = regex.compile(r"[^\W_A-ZÀ-ỸĐ]")
 _BULLETS = r"[-–+*•·]+"
 _ITEM_MARKS = regex.compile(r"[ \t]*((?:(?:" + _BULLETS + r"|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
 _BULLET_MARKS = regex.compile(r"[ \t]*((?:" + _BULLETS + r"[ \t]+)+)")
@@ -155,6 +167,17 @@ class Layout:
     def is_debris(self, pos: int) -> bool:
         """Whether `pos` lies on a page number or running header line (no figure there)."""
         return any(a.start <= pos < a.end for a in self.asides if a.kind != "note")
+
+
+def reading_sentence_starts(layout: Layout, text: str) -> list[int]:
+    """Sentence starts as a reader sees them across lines: every line's start, but for a line that
+    continues a paragraph a page break cut, and every later sentence start within a line (table
+    rows and asides count one sentence a line). Sorted."""
+    out = {ln.start for ln in layout.lines
+           if ln.start == 0 or not (_CUT_LINE.search(text, max(0, ln.start - 3), ln.start)
+                                    and _LOWER_OR_DIGIT.match(text, ln.start))}
+    out.update(s.start for s in layout.sentences if s.start != layout.lines[s.line].body)
+    return sorted(out)
 
 
 def item_marks(line: str) -> regex.Match | None:
@@ -304,11 +327,11 @@ def _sentences(text: str, lines: list[Line], skip: set[int]) -> list[Sentence]:
         if ln.blank or i in skip:
             continue
         start = ln.body
-        for m in _SENT_BREAK.finditer(text, ln.body, ln.end):
-            out.append(Sentence(start, m.end(), i))
+        for m in _SENT_END.finditer(text, ln.body, ln.end):
+            if _ABBREV_END.search(text[max(0, m.start() - 6):m.start() + 1]):
+                continue
+            out.append(Sentence(start, m.start() + len(m.group(1)), i))
             start = m.end()
-            while start < ln.end and text[start].isspace():
-                start += 1
         if start < ln.end and text[start:ln.end].strip():
             out.append(Sentence(start, len(text[:ln.end].rstrip()), i))
     return out
