@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.figures import extract_figures
 from pipeline.model import NormText
-from pipeline.structure.layout import SENT_BREAK, build_layout, bullet_marks, item_marks
+from pipeline.structure.layout import SENT_BREAK, build_layout, bullet_marks, item_marks, reading_sentence_starts
 from pipeline.structure.tables import find_tables
 
 
@@ -182,6 +182,16 @@ def test_sentences_split_at_end_punctuation_and_line_ends() -> None:
     ]
     s = lay.sentence_at(text.index("thứ hai"))
     assert s is not None and text[s.start:s.end] == "Việc thứ hai còn dở!"
+
+
+def test_an_abbreviation_does_not_end_a_sentence_and_a_cut_paragraph_continues() -> None:
+    text, lay = layout_of("Đoàn đã làm việc tại TP. Vinh (năm 2023). Sau đó về xã.",
+                          "Số hồ sơ đã giải quyết trong quý", "75 hồ sơ, đạt yêu cầu.", "Kết thúc.")
+    assert [text[s.start:s.end] for s in lay.sentences][:2] == [
+        "Đoàn đã làm việc tại TP. Vinh (năm 2023).", "Sau đó về xã."]
+    starts = reading_sentence_starts(lay, text)
+    assert text.index("Sau đó") in starts and text.index("Kết thúc") in starts
+    assert text.index("75 hồ sơ") not in starts  # the line goes on with the sentence above it
 
 
 def test_decimal_points_do_not_end_a_sentence_and_table_rows_hold_none() -> None:
