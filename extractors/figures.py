@@ -37,7 +37,7 @@ import regex
 from pydantic import Field, StrictInt, StrictStr
 
 from extractors.furniture import Furniture, furniture_spans
-from extractors.numbers import MULTIPLIERS, find_numbers, join_space_groups
+from extractors.numbers import MULTIPLIERS, find_numbers
 from pipeline.config import SCHEMA_DIR, Strict, config_error, load_model
 from pipeline.model import Fact, NormText, NumberToken, Section, section_at, stable_id
 from pipeline.structure.layout import Layout, build_layout
@@ -273,7 +273,7 @@ def extract_figures(t: NormText, sections: Sequence[Section], doc_id: str,
     excluded = _Spans(_excluded_spans(text, g) + debris)
     cells = _table_cells(text, layout)
     cell_starts = [s for s, _, _ in cells]
-    tokens = join_space_groups(find_numbers(text), text, [(s, e) for s, e, _ in cells])
+    tokens = find_numbers(text, [(s, e) for s, e, _ in cells])
     drafts: list[_Draft] = []
     label_end = -1  # end of the last label number, so that "mức độ 3, 4" drops the 4 too
 

@@ -16,10 +16,12 @@ percent sign (`95.9%`). The rules, in order:
    (`2.4.1`, `1,2,3`) is not a number but a label or a list, and `parse_vi_number` raises `ValueError`.
 
 5. Statistics tables and text copied from them group thousands with spaces (`230 065`, `2 376,90`). A
-   space-grouped number is read as one only where it cannot be two columns: it is the whole of a table
-   cell (a pipe, tab, line edge or run of spaces on both sides), or it is followed by a word
-   (`12 480 hồ sơ`) with no digit just before it. `54 952 59,1%` and `Cấp 2 710 719` (a row whose
-   columns are one space apart, or whose spaces were collapsed) stay separate numbers.
+   space-grouped number is read as one only where it cannot be two columns: it is followed by a word
+   (`12 480 hồ sơ`) with no digit just before it, or it is the whole of a field — a table cell of the
+   document's layout, or, outside tables, the text between a line edge, tab, pipe or run of spaces
+   and the next line edge, tab or pipe. `54 952 59,1%` and `Cấp 2 710 719` (a row whose columns are
+   one space apart, or whose spaces were collapsed) stay separate numbers, and no number runs over
+   the edge of a table cell (a stacked table's "330 340" line holds two cells, not 330340).
 
 `decimals` is the count of digits after the decimal separator as written (`74,0` → 1), the stated
 precision that later sets a check's tolerance. Multiplier words (`1,5 tỷ`, `300 triệu`, `2 nghìn`) scale
@@ -58,9 +60,7 @@ _TOKEN = regex.compile(
     r"""
     (?<![\w.,])
     (?P<num>
-        (?<=(?:^|[\n|\t]|[\ \u00a0]{2})[\ \u00a0]?)\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?
-        (?=[\ \t\u00a0]*(?:$|[|\t\n]))
-      | (?<!\d[\ \u00a0\u202f])\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?(?=[\ \u00a0]?[^\W\d_])
+        (?<!\d[\ \u00a0\u202f])\d{1,3}(?:[\ \u00a0\u202f]\d{3})+(?:,\d+)?(?=[\ \u00a0]?[^\W\d_])
       | \d+(?:[.,]\d+)*)
     (?:[ \u00a0]?(?P<mult>nghìn\ tỷ|ngàn\ tỷ|tỷ|tỉ|triệu|nghìn|ngàn)(?!\w)(?!\ (?:lệ|trọng|tập)\b))?
     (?P<pct>[ \u00a0]?%)?
@@ -148,13 +148,22 @@ def format_vi(x: float, decimals: int = 0) -> str:
     return out
 
 
-def find_numbers(text: str) -> list[NumberToken]:
+def find_numbers(text: str, cells: Sequence[tuple[int, int]] = ()) -> list[NumberToken]:
     """Every well-formed number in `text`, with its multiplier word and percent sign when attached.
 
     An amount spelled out by descending multipliers (`15 tỷ 500 triệu`) is one number. Malformed digit
-    runs such as the heading label `2.4.1` yield nothing. Whether a number is a figure (and not a date,
-    a document number or a label) is decided by `extractors.figures`.
+    runs such as the heading label `2.4.1` yield nothing. `cells` are the sorted (start, end) spans of
+    the text's table cells (`pipeline.structure.layout`): the table, not the spaces, decides where a
+    number ends there (rule 5). Whether a number is a figure (and not a date, a document number or a
+    label) is decided by `extractors.figures`.
     """
+    tokens = _scan(text)
+    if cells:
+        tokens = _split_at_cells(tokens, text, cells)
+    return _join_fields(tokens, text, _fields(text, cells))
+
+
+def _scan(text: str) -> list[NumberToken]:
     out: list[NumberToken] = []
     last_factor = 0.0  # multiplier of the previous token, 0 if it had none
     for m in _TOKEN.finditer(text):
@@ -181,59 +190,77 @@ def find_numbers(text: str) -> list[NumberToken]:
     return out
 
 
-_SPACE_GROUPED = regex.compile(r"[-+]?\d{1,3}(?:[ \u00a0]\d{3})+")
+# A field outside tables: after a line edge, tab, pipe or run of spaces, up to the next line edge, tab
+# or pipe (trailing spaces allowed); only fields that are one space-grouped number matter.
+_EDGE_FIELD = regex.compile(r"(?<=(?:^|[\n|\t]|[ \u00a0]{2})[ \u00a0]?)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?"
+                            r"(?=[ \t\u00a0]*(?:$|[|\t\n]))")
+_SPACE_GROUPED = regex.compile(r"[-+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?")
 
 
-def join_space_groups(tokens: list[NumberToken], text: str, cells: Sequence[tuple[int, int]]) -> list[NumberToken]:
-    """Tokens made to follow the table's cells (`cells`: sorted (start, end) spans): the table decides
-    where one number ends, not the spaces.
-
-    A space-grouped token that runs over a cell boundary is read again cell by cell (a stacked table's
-    "330 340" line holds two cells, not 330340); tokens inside one cell whose whole text is a number
-    grouped by spaces, in groups of exactly three digits, become that one number ("230 065" when the
-    prose reader split it). In prose "năm 2023 có 125 xã" stays two numbers and a cell "12 35" is no
-    grouped number at all.
-    """
-    if not cells:
-        return tokens
+def _cell_finder(cells: Sequence[tuple[int, int]]):  # type: ignore[no-untyped-def]
     starts = [s for s, _ in cells]
 
     def cell_of(pos: int) -> int | None:
         k = bisect.bisect_right(starts, pos) - 1
         return k if k >= 0 and pos < cells[k][1] else None
 
-    split: list[NumberToken] = []
+    return cell_of
+
+
+def _split_at_cells(tokens: list[NumberToken], text: str, cells: Sequence[tuple[int, int]]) -> list[NumberToken]:
+    """A token that runs over a cell boundary, read again cell by cell."""
+    cell_of = _cell_finder(cells)
+    out: list[NumberToken] = []
     for tok in tokens:
         first, last = cell_of(tok.char_start), cell_of(tok.char_end - 1)
         if first is None or first == last:
-            split.append(tok)
+            out.append(tok)
             continue
         for k in range(first, (last if last is not None else first) + 1):
             a, b = max(cells[k][0], tok.char_start), min(cells[k][1], tok.char_end)
-            split.extend(replace(t, char_start=t.char_start + a, char_end=t.char_end + a)
-                         for t in find_numbers(text[a:b]))
+            out.extend(replace(t, char_start=t.char_start + a, char_end=t.char_end + a) for t in _scan(text[a:b]))
+    return out
+
+
+def _fields(text: str, cells: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of every field whose whole text is one space-grouped number: table cells, and
+    edge-delimited fields outside them (rule 5), in text order."""
+    out = []
+    for a, b in cells:
+        lead = a + len(text[a:b]) - len(text[a:b].lstrip())
+        body = text[a:b].strip()
+        if _SPACE_GROUPED.fullmatch(body):
+            out.append((lead, lead + len(body)))
+    cell_of = _cell_finder(cells)
+    out += [(m.start(), m.end()) for m in _EDGE_FIELD.finditer(text)
+            if not cells or (cell_of(m.start()) is None and cell_of(m.end() - 1) is None)]
+    return sorted(out)
+
+
+def _join_fields(tokens: list[NumberToken], text: str, fields: list[tuple[int, int]]) -> list[NumberToken]:
+    """The tokens with those inside one field that is a space-grouped number ("230 065", "2 376,90")
+    made that one number; the only place space groups are joined outside prose."""
+    if not fields:
+        return tokens
     out: list[NumberToken] = []
+    starts = [a for a, _ in fields]
     i = 0
-    while i < len(split):
-        tok = split[i]
-        k = cell_of(tok.char_start)
-        if k is not None:
-            a, b = cells[k]
-            body = text[a:b].strip()
-            lead = a + len(text[a:b]) - len(text[a:b].lstrip())
-            m = _SPACE_GROUPED.fullmatch(body)
-            if m and tok.char_start <= lead + 1:
-                end = lead + len(body)
-                j = i
-                while j < len(split) and split[j].char_end <= end:
-                    j += 1
-                if j - i >= 2:
-                    digits = regex.sub(r"[^\d]", "", body)
-                    sign = -1.0 if body.startswith("-") else 1.0
-                    out.append(NumberToken(text=text[tok.char_start:end], value=sign * float(digits),
-                                           char_start=tok.char_start, char_end=end, decimals=0))
-                    i = j
-                    continue
+    while i < len(tokens):
+        tok = tokens[i]
+        k = bisect.bisect_right(starts, tok.char_start) - 1
+        if k >= 0 and tok.char_start <= fields[k][0] + 1 and tok.char_end <= fields[k][1]:
+            a, end = fields[k]
+            j = i
+            while j < len(tokens) and tokens[j].char_end <= end:
+                j += 1
+            if j - i >= 2:
+                body = text[a:end]
+                sign = -1.0 if body.startswith("-") else 1.0
+                value, decimals = parse_vi_number(regex.sub(r"[^\d,]", "", body))
+                out.append(NumberToken(text=text[tok.char_start:end], value=sign * value,
+                                       char_start=tok.char_start, char_end=end, decimals=decimals))
+                i = j
+                continue
         out.append(tok)
         i += 1
     return out

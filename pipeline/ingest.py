@@ -161,7 +161,7 @@ def analyze(loaded: Loaded) -> DocResult:
     facts = mark_ocr_facts(facts, loaded, norm)
     t4 = time.perf_counter()
     entities = tuple(_stage("entities", p, extract_entities, norm, sections))
-    facts = tuple(_stage("annotate", p, annotate_facts, norm, sections, facts, meta, entities))
+    facts = tuple(_stage("annotate", p, annotate_facts, norm, sections, facts, meta, entities, layout=layout))
     t5 = time.perf_counter()
     checks = tuple(_stage("check", p, run_checks, norm, sections, facts, loaded.doc_id, layout))
     t6 = time.perf_counter()

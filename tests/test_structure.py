@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.figures import extract_figures
 from pipeline.model import NormText
-from pipeline.structure.layout import build_layout
+from pipeline.structure.layout import SENT_BREAK, build_layout, bullet_marks, item_marks, reading_sentence_starts
 from pipeline.structure.tables import find_tables
 
 
@@ -130,7 +130,49 @@ def test_item_labels_and_several_marks_on_one_line() -> None:
     assert lay.item_at(text.index("Thứ hai")) is lay.items[1]
 
 
+def test_a_list_cut_by_a_page_break_or_a_footnote_keeps_its_levels() -> None:
+    text, lay = layout_of(
+        "- Công tác tiếp nhận hồ sơ của xã:",
+        "+ Quý I xã đã nhận 120 hồ sơ, trong đó trực tuyến",
+        "85 hồ sơ và trực tiếp 35 hồ sơ.",
+        "+ Quý II xã đã nhận 140 hồ sơ.",
+        "² Số liệu lấy từ phần mềm một cửa.",
+        "- Công tác số hóa:",
+        "+ Đã số hóa 60 hồ sơ.",
+    )
+    got = [(text[i.text_start:i.end][:12], i.depth, i.parent) for i in lay.items]
+    assert got == [("Công tác tiế", 1, None), ("Quý I xã đã ", 2, 0), ("Quý II xã đã", 2, 0),
+                   ("Công tác số ", 1, None), ("Đã số hóa 60", 2, 3)]
+
+
+def test_a_heading_or_a_new_paragraph_between_lists_starts_a_new_list() -> None:
+    _, lay = layout_of("- Về hạ tầng:", "+ Lắp 3 máy chủ.", "2.1. Kết quả khác", "+ Cấp 20 chữ ký số.")
+    assert [i.depth for i in lay.items] == [1, 2, 1]
+
+
+def test_each_of_several_marks_is_a_level() -> None:
+    _, lay = layout_of("Tình hình thực hiện:", "- + Đã nhận 50 hồ sơ.", "- + Đã trả 48 hồ sơ.",
+                       "- Giai đoạn sau:", "+ Dự kiến nhận 70 hồ sơ.")
+    assert [(i.marker, i.depth, i.parent) for i in lay.items] == [
+        ("- +", 2, None), ("- +", 2, None), ("-", 1, None), ("+", 2, 2)]
+
+
 # ----------------------------------------------------------------------------- sentences
+
+
+def test_sentence_floor_looks_back_to_the_sentence_start_within_the_line() -> None:
+    text, lay = layout_of("Xã đã nhận 40 hồ sơ.  Trong đó 12 hồ sơ trực tuyến.", "Huyện\t25")
+    assert lay.sentence_floor(text.index("12")) == text.index("Trong")
+    assert lay.sentence_floor(text.index("40")) == 0
+    assert lay.sentence_floor(text.index("25")) == text.index("Huyện")  # a table row holds no sentence
+
+
+def test_bullet_and_sentence_break_helpers_read_fragments() -> None:
+    m = bullet_marks("  - + Nội dung")
+    assert m is not None and m.group(1) == "- + "
+    assert bullet_marks("1. Nội dung") is None and bullet_marks("**Đậm**") is None
+    assert item_marks("a) Nội dung") is not None
+    assert SENT_BREAK.search("xong. Tiếp") and not SENT_BREAK.search("1.250 hồ sơ")
 
 
 def test_sentences_split_at_end_punctuation_and_line_ends() -> None:
@@ -140,6 +182,16 @@ def test_sentences_split_at_end_punctuation_and_line_ends() -> None:
     ]
     s = lay.sentence_at(text.index("thứ hai"))
     assert s is not None and text[s.start:s.end] == "Việc thứ hai còn dở!"
+
+
+def test_an_abbreviation_does_not_end_a_sentence_and_a_cut_paragraph_continues() -> None:
+    text, lay = layout_of("Đoàn đã làm việc tại TP. Vinh (năm 2023). Sau đó về xã.",
+                          "Số hồ sơ đã giải quyết trong quý", "75 hồ sơ, đạt yêu cầu.", "Kết thúc.")
+    assert [text[s.start:s.end] for s in lay.sentences][:2] == [
+        "Đoàn đã làm việc tại TP. Vinh (năm 2023).", "Sau đó về xã."]
+    starts = reading_sentence_starts(lay, text)
+    assert text.index("Sau đó") in starts and text.index("Kết thúc") in starts
+    assert text.index("75 hồ sơ") not in starts  # the line goes on with the sentence above it
 
 
 def test_decimal_points_do_not_end_a_sentence_and_table_rows_hold_none() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
-from extractors.numbers import find_numbers, join_space_groups
+from extractors.numbers import find_numbers
 from pipeline.ingest import analyze
 from pipeline.model import Check, Loaded, NormText, Page
 from pipeline.normalize.aligned import aligned_rows
@@ -85,9 +85,17 @@ def test_tab_table_split_by_a_category_line_stays_one_table_with_a_section_row()
 def test_space_grouped_thousands_read_as_one_number_only_inside_a_cell() -> None:
     text = "Xã Hòa\t12 480\t9 007\nnăm 2023 có 125 xã"
     cells = [(0, 6), (7, 13), (14, 19)]
-    values = [t.value for t in join_space_groups(find_numbers(text), text, cells)]
+    values = [t.value for t in find_numbers(text, cells)]
     assert values == [12480, 9007, 2023, 125]
-    assert [t.value for t in join_space_groups(find_numbers("A\t12 35"), "A\t12 35", [(2, 7)])] == [12, 35]
+    assert [t.value for t in find_numbers("A\t12 35", [(2, 7)])] == [12, 35]
+
+
+def test_a_number_never_runs_over_a_cell_edge_and_a_whole_cell_keeps_its_decimals() -> None:
+    text = "330 340\nXã Bình  2 376,90  15"
+    cells = [(text.index(w), text.index(w) + len(w)) for w in ("330", "340", "Xã Bình", "2 376,90", "15")]
+    got = [(t.value, t.decimals) for t in find_numbers(text, cells)]
+    assert got == [(330, 0), (340, 0), (2376.9, 2), (15, 0)]
+    assert [t.value for t in find_numbers(text)] == [330340, 2, 376.9, 15]  # without the table: prose rules
 
 
 # ----------------------------------------------------------------------------- finders

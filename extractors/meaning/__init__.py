@@ -35,11 +35,7 @@ from datetime import date
 
 from extractors.catalog import Catalog, load_catalog
 from extractors.meaning.context import (
-    _ABBREV_END,
-    _CUT_LINE,
     _GAP_SPLIT,
-    _LOWER_OR_DIGIT,
-    _SENT_END,
     ISSUER,
     _attribute_year,
     _Doc,
@@ -59,6 +55,7 @@ from extractors.meaning.subject import (
 )
 from extractors.periods import document_period, find_periods, page_date
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
+from pipeline.structure.layout import Layout, build_layout, reading_sentence_starts
 
 __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
 
@@ -68,12 +65,14 @@ __all__ = ["ISSUER", "annotate_facts", "criterion_facts"]
 
 
 def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], meta: DocMeta,
-                   entities: Sequence[Entity], *, catalog: Catalog | None = None) -> list[Fact]:
-    """The facts with metric, subject and period set (dataclasses.replace; order and ids kept)."""
+                   entities: Sequence[Entity], *, catalog: Catalog | None = None,
+                   layout: Layout | None = None) -> list[Fact]:
+    """The facts with metric, subject and period set (dataclasses.replace; order and ids kept);
+    `layout` is the text's parsed structure (built here when not given)."""
     if not facts:
         return list(facts)
     cat = catalog or load_catalog()
-    doc = _build_doc(t, sections, facts, meta, entities, cat)
+    doc = _build_doc(t, sections, facts, meta, entities, cat, layout if layout is not None else build_layout(t))
     scope = build_period_scope(doc)
     for g in doc.groups:
         _assign_metrics(doc, g)
@@ -94,15 +93,10 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
 
 
 def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], meta: DocMeta,
-               entities: Sequence[Entity], cat: Catalog) -> _Doc:
+               entities: Sequence[Entity], cat: Catalog, layout: Layout) -> _Doc:
     text = t.text
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-    # a line that starts with a figure or a lowercase word after a line without closing punctuation
-    # continues the sentence (a paragraph cut by a page break: "Số hồ sơ đã giải quyết\n10.991 hồ sơ")
-    breaks = [s for s in line_starts
-              if s == 0 or not (_CUT_LINE.search(text, max(0, s - 3), s) and _LOWER_OR_DIGIT.match(text, s))]
-    sent_starts = sorted(set(breaks) | {m.end() for m in _SENT_END.finditer(text)
-                                        if not _ABBREV_END.search(text[max(0, m.start() - 6):m.start() + 1])})
+    line_starts = list(layout.line_starts)
+    sent_starts = reading_sentence_starts(layout, text)
     clause_starts = sorted(set(sent_starts) | {m.end() for m in re.finditer(r";\s*", text)})
     masks = sorted((e.char_start, e.char_end) for e in entities if e.label in ("ORG", "LOC", "LAW", "LEVEL"))
     law_spans = sorted((e.char_start, e.char_end) for e in entities if e.label == "LAW")
@@ -122,12 +116,13 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
     dperiod = replace(document_period(meta.title, text[:preamble_end], issued=issued,
                                       issued_text=meta.issued_date_text), report=meta.doc_type is not None)
 
-    doc = _Doc(t=t, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
+    doc = _Doc(t=t, layout=layout, text=text, sections=list(sections), meta=meta, cat=cat, line_starts=line_starts,
                sent_starts=sent_starts, clause_starts=clause_starts, groups=groups,
                group_starts=[g.start for g in groups], mentions=mentions,
                mention_starts=[m.start for m in mentions], periods=periods,
                period_starts=[p.char_start for p in periods], law_spans=law_spans, doc_period=dperiod,
-               default_subject=_default_subject(meta, issuer_level), issuer_level=issuer_level, masks=masks)
+               default_subject=_default_subject(meta, issuer_level), issuer_level=issuer_level, masks=masks,
+               depths={it.line: it.depth for it in layout.items})
     _place_groups(doc)
     _find_tables(doc)
     return doc

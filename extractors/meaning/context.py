@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from extractors.catalog import Catalog
 from extractors.periods import DocPeriod, PeriodMention
 from pipeline.model import DocMeta, Entity, Fact, NormText, Section
+from pipeline.structure.layout import Layout
+from pipeline.structure.tables import Cell
 
 ISSUER = "\x00issuer"  # a scope that explicitly names the issuer: the subject is NULL
 
-_SENT_END = re.compile(r"[.!?…](?:\*\*|\*|\)|”|\")?\s+(?=[\"“(\[]?[\w\-–+*•])")
-_ABBREV_END = re.compile(r"(?:\b(?:TP|Tp|TT|KT|TM|ThS|TS|PGS|GS|Q|Đ|P|St|ông|bà|v\.v)|\b[A-ZĐ])\.$")
-_BULLET = re.compile(r"[ \t]*((?:(?:[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
 _CONTINUATION = re.compile(r"^\s*(?:[-–+*•·]+\s*)?(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|chi\s+tiết|"
                            r"trong\s+số\s+đó|riêng)\b", re.IGNORECASE)
 _LEAD_WORDS = re.compile(
@@ -39,7 +38,6 @@ _VERB_IN_GAP = re.compile(r"(?<![\w])(?:đã|đang|được|có|là|đạt|chi�
 _TOTAL_ROW = re.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng|toàn\s+(?:huyện|tỉnh|xã|thành\s+phố))\s*:?\s*$",
                         re.IGNORECASE)
 _STT_CELL = re.compile(r"^\s*(?:stt|tt|số\s+tt|\d{1,3}|[ivxlc]+|[a-zđ])\.?\s*$", re.IGNORECASE)
-_TABLE_SEP_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 _TITLE_TAI = re.compile(r"\btại\s+(?P<org>(?:Trung\s+tâm|Bộ\s+phận|Văn\s+phòng|Sở|Phòng|Ban|Cổng)\s+[^,;:]+?)"
                         r"(?=\s+(?:năm|quý|tháng|\d|từ|giai)|\s*$|[,;:])")
 # Where the words between two figures stop describing the first and start labelling the second
@@ -49,8 +47,6 @@ _FOOTNOTE_PARTS = re.compile(
     r"\s*(?:\[\^?\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}[.)]?)?\s*(?:gồm|bao\s+gồm|trong\s+đó|cụ\s+thể)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"(?:cho|với|tại|của|đối\s+với)(?:\s+các)?\s*$", re.IGNORECASE)
 _OPENER = re.compile(r"trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|:", re.IGNORECASE)
-_CUT_LINE = re.compile(r"[^\s.:;!?…)\]”\"*]\n$")
-_LOWER_OR_DIGIT = re.compile(r"[^\W_A-ZÀ-ỸĐ]")
 _SUBJECT_LABELS = ("ORG", "LOC", "LEVEL", "MEDIA")
 
 
@@ -95,6 +91,7 @@ class _Mention:
 @dataclass
 class _Doc:
     t: NormText
+    layout: Layout
     text: str
     sections: list[Section]
     meta: DocMeta
@@ -114,7 +111,9 @@ class _Doc:
     issuer_level: str | None
     masks: list[tuple[int, int]] = field(default_factory=list)  # names: not evidence of a metric
     parents: dict[int, list[int]] = field(default_factory=dict)
-    tables: dict[int, _TableInfo] = field(default_factory=dict)
+    tables: dict[int, _TableInfo] = field(default_factory=dict)  # line -> its table (body rows only)
+    rows: dict[int, tuple[Cell, ...]] = field(default_factory=dict)  # line -> the cells of its row
+    depths: dict[int, int] = field(default_factory=dict)  # line -> its list depth (`Layout.items`)
 
     def words(self, s: int, e: int) -> str:
         """text[s:e] with the names of agencies, places and documents blanked ("Bộ phận Tiếp nhận và

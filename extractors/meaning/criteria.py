@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.meaning.context import _STT_CELL, _TABLE_SEP_ROW
-from extractors.meaning.layout import _cells
+from extractors.meaning.context import _STT_CELL
 from extractors.periods import document_period
 from pipeline.model import STATUS_CELL, DocMeta, Fact, NormText, Section, section_at, stable_id
+from pipeline.structure.layout import Layout, build_layout
 
 # ------------------------------------------------------------------------------------------------
 # Criterion tables (optional: not wired into ingest, see criterion_facts)
@@ -20,7 +20,8 @@ from pipeline.model import STATUS_CELL, DocMeta, Fact, NormText, Section, sectio
 _CRITERION_HEADER = re.compile(r"(?:(?:Chỉ\s+tiêu|Tiêu\s+chí)\s*(?:số\s*)?)?\b(\d{1,2}(?:\.\d{1,2})?)\b", re.IGNORECASE)
 
 
-def criterion_facts(t: NormText, sections: Sequence[Section], doc_id: str, meta: DocMeta | None = None) -> list[Fact]:
+def criterion_facts(t: NormText, sections: Sequence[Section], doc_id: str, meta: DocMeta | None = None,
+                    layout: Layout | None = None) -> list[Fact]:
     """Status cells of criterion tables (communes x criteria 8.1-8.4, "Đ" / "Không đạt") as facts of
     kind other: value 1.0 met / 0.0 not met, `status` "Đạt" / "Không đạt", subject = the row header,
     unit = the criterion ("tiêu chí 8.2"), metric ntm_criterion_status, period from the scope.
@@ -35,17 +36,15 @@ def criterion_facts(t: NormText, sections: Sequence[Section], doc_id: str, meta:
                               issued=meta.issued_date if meta else None,
                               issued_text=meta.issued_date_text if meta else None)
     header: list[str] | None = None
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
-        tabular = "\t" in line.strip("\t ") or (line.lstrip().startswith("|") and line.count("|") >= 3)
-        if not tabular:
+    # a table's rows in order; None where a table starts or a section row interrupts it (no header yet)
+    rows = [r for tb in (layout if layout is not None else build_layout(t)).tables for r in (None, *tb.rows)]
+    for row in rows:
+        if row is None or row.section:
             header = None
             continue
-        cells = _cells(text, start, start + len(line))
-        if _TABLE_SEP_ROW.match(line):
+        if row.separator:
             continue
+        cells = [(c.start, c.end, text[c.start:c.end]) for c in row.cells]
         statuses = [(c, cs, ce, m) for c, (cs, ce, cell) in enumerate(cells) if (m := STATUS_CELL.match(cell))]
         if not statuses:
             header = [cell.strip() for _, _, cell in cells]

@@ -1,69 +1,49 @@
-"""Tables and line nesting as the meaning rules see them: the header cells and caption of each tab-
-or pipe-separated block, bullet depth, the lines a line hangs under, the sections around a position.
+"""Tables and line nesting as the meaning rules see them: the header cells and caption of each
+table, list depth, the lines a line hangs under, the sections around a position.
 
-Why kept together: a shared document structure will replace these parsers; keeping them in one
-module makes that swap local.
+Why kept together: these read the document's `Layout` (`pipeline.structure.layout`, the one parse
+of lines, list items and tables) and give it the shape the meaning rules ask about.
 """
 
 from __future__ import annotations
 
-import re
-
-from extractors.meaning.context import _BULLET, _STT_CELL, _TABLE_SEP_ROW, _Doc, _TableInfo
+from extractors.meaning.context import _STT_CELL, _Doc, _TableInfo
 from pipeline.model import Section
-from pipeline.structure.layout import build_layout
 
 
 def _find_tables(doc: _Doc) -> None:
-    """Header cells and caption of every tab- or pipe-separated block that holds a figure."""
+    """Header cells and caption of every table of the document's `Layout` that holds a figure: the
+    rows before the first row with a figure are its header (their cells joined per column); the two
+    lines above it its caption. Rule rows ("|---|") and section rows carry no cells of their own."""
     text = doc.text
-    lines = [doc.line_span(i) for i in range(len(doc.line_starts))]
-
-    def style(i: int) -> str:
-        s, e = lines[i]
-        ln = text[s:e]
-        if ln.lstrip().startswith("|") and ln.count("|") >= 3:
-            return "pipe"
-        return "tab" if "\t" in ln.strip("\t ") else ""
-
     fig_lines = {g.line for g in doc.groups}
-    i = 0
-    n = len(lines)
-    while i < n:
-        st = style(i)
-        if not st:
-            i += 1
+    for tb in doc.layout.tables:
+        if tb.style == "numeric":  # their header is read by alignment: `_numeric_tables`
             continue
-        j = i
-        while j < n and style(j) == st:
-            j += 1
-        rows = [r for r in range(i, j) if not _TABLE_SEP_ROW.match(text[lines[r][0]:lines[r][1]])]
+        rows = [(r, range(doc.line_of(r.start), doc.line_of(r.end) + 1)) for r in tb.rows
+                if not r.separator and not r.section]
+        if not rows:
+            continue
         header_rows = []
-        for r in rows:
-            if r in fig_lines:
+        for r, lines in rows:
+            if any(i in fig_lines for i in lines):
                 break
             header_rows.append(r)
-        ncols = max((len(_cells(text, *lines[r])) for r in rows), default=0)
+        ncols = max(len(r.cells) for r, _ in rows)
         headers = [""] * ncols
         for r in header_rows:
-            for c, (_, _, cell) in enumerate(_cells(text, *lines[r])):
-                if c < ncols and cell.strip():
-                    headers[c] = (headers[c] + " " + cell.strip()).strip()
-        # carry a spanning header ("Tiêu chí" over 8.1 .. 8.4) to the empty columns after it
-        caption_start = lines[i - 1][0] if i > 0 else 0
-        caption = text[lines[i - 2][0] if i > 1 else caption_start:lines[i][0]].strip()
-        first_col = -1
-        for c in range(ncols):
-            h = headers[c] if c < len(headers) else ""
-            if h and _STT_CELL.match(h):
-                continue
-            first_col = c
-            break
+            for c, cell in enumerate(r.cells):
+                if c < ncols and cell.text:
+                    headers[c] = (headers[c] + " " + cell.text).strip()
+        first = doc.line_of(tb.start)
+        caption_start = doc.line_span(first - 1)[0] if first > 0 else 0
+        caption = text[doc.line_span(first - 2)[0] if first > 1 else caption_start:doc.line_span(first)[0]].strip()
+        first_col = next((c for c, h in enumerate(headers) if not (h and _STT_CELL.match(h))), -1)
         info = _TableInfo(headers=headers, caption=caption, first_col=first_col)
-        for r in rows:
-            if r not in header_rows:
-                doc.tables[r] = info
-        i = j
+        for r, lines in rows[len(header_rows):]:
+            for i in lines:
+                doc.tables[i] = info
+                doc.rows[i] = r.cells
     _numeric_tables(doc)
 
 
@@ -71,7 +51,7 @@ def _numeric_tables(doc: _Doc) -> None:
     """Header names and cells of the numeric tables of the one layout (rows "label n1 n2 …" whose
     cells single spaces separate, `pipeline.structure.numtab`): the label is the row header."""
     text = doc.text
-    for tb in build_layout(doc.t).tables:
+    for tb in doc.layout.tables:
         if tb.style != "numeric":
             continue
         width = max(len(r.cells) for r in tb.rows)
@@ -83,46 +63,25 @@ def _numeric_tables(doc: _Doc) -> None:
             line = doc.line_of(row.start)
             info.cells[line] = [(c.start, c.end, c.text) for c in row.cells]
             doc.tables[line] = info
+            doc.rows[line] = row.cells
 
 
 def row_cells(doc: _Doc, line: int) -> list[tuple[int, int, str]]:
-    """The cells of a table row of the document, as `_cells` gives them."""
+    """The cells of a table row of the document, as (start, end, text)."""
     info = doc.tables.get(line)
     if info is not None and line in info.cells:
         return info.cells[line]
-    return _cells(doc.text, *doc.line_span(line))
+    return _cells(doc, line)
 
 
-def _cells(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
-    line = text[s:e]
-    out, start = [], 0
-    for m in re.finditer(r"\t|\|", line):
-        out.append((s + start, s + m.start(), line[start:m.start()]))
-        start = m.end()
-    out.append((s + start, e, line[start:]))
-    if line.lstrip().startswith("|"):
-        out = out[1:]
-        if out and not out[-1][2].strip():
-            out = out[:-1]
-    return out
+def _cells(doc: _Doc, line: int) -> list[tuple[int, int, str]]:
+    """The cells of the table row holding a line, as (start, end, text)."""
+    return [(c.start, c.end, c.text) for c in doc.rows.get(line, ())]
 
 
-def _depth(line: str) -> int:
-    m = _BULLET.match(line)
-    if not m:
-        return 0
-    marks = re.findall(r"[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)]", m.group(1))
-    depth = 0
-    for mk in marks:
-        if mk[0] in "-–":
-            depth = max(depth + 1, 1)
-        elif mk[0] == "+":
-            depth = max(depth + 1, 1 + len(mk))
-        elif mk[0] in "*•·":
-            depth = max(depth + 1, 3)
-        else:
-            depth = max(depth + 1, 1)
-    return depth
+def _depth(doc: _Doc, line: int) -> int:
+    """The list depth of a line (`Layout.items`), 0 for a line that is not a list item."""
+    return doc.depths.get(line, 0)
 
 
 def _parent_lines(doc: _Doc, line: int) -> list[int]:
@@ -131,10 +90,10 @@ def _parent_lines(doc: _Doc, line: int) -> list[int]:
     if line in doc.parents:
         return doc.parents[line]
     text = doc.text
-    s, e = doc.line_span(line)
+    s, _ = doc.line_span(line)
     sec = _sections_at(doc, s)
     floor = sec[0].char_start if sec else 0
-    d = _depth(text[s:e])
+    d = _depth(doc, line)
     out: list[int] = []
     cur = line
     cur_depth = d
@@ -148,7 +107,7 @@ def _parent_lines(doc: _Doc, line: int) -> list[int]:
         pl = text[ps:pe]
         if not pl.strip():
             continue
-        pd = _depth(pl)
+        pd = _depth(doc, cur)
         if pd < cur_depth:
             out.append(cur)
             cur_depth = pd

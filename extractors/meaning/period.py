@@ -81,8 +81,8 @@ def _period_candidates(doc: _Doc, g: _Group) -> Iterator[PeriodMention]:
     # ngày 31/5/2024, ... tiếp nhận" then "+ Đã giải quyết ...")
     if g.para > 0:
         ps, pe = doc.line_span(g.para - 1)
-        d = _depth(text[ls:doc.line_span(g.para)[1]])
-        if d > 0 and _depth(text[ps:pe]) == d:
+        d = _depth(doc, g.para)
+        if d > 0 and _depth(doc, g.para - 1) == d:
             figs = doc.groups_in(ps, pe)
             lead = doc.periods_in(ps, figs[0].start if figs else pe)
             if lead and _strip_lead(text[ps:lead[0].char_start]) == "":

@@ -212,14 +212,13 @@ def _subject_steps(doc: _Doc, passages: tuple[int, ...]) -> tuple[SubjectStep, .
 def _item_end(doc: _Doc, line: int) -> int:
     """Where the list item holding `line` ends (the next line at its depth or shallower); no limit
     for a line that is not a list item."""
-    s, e = doc.line_span(line)
-    d = _depth(doc.text[s:e])
+    d = _depth(doc, line)
     if d == 0:
         return 1 << 60
     n = len(doc.line_starts)
     for j in range(line + 1, n):
         js, je = doc.line_span(j)
         body = doc.text[js:je]
-        if body.strip() and _depth(body) <= d:
+        if body.strip() and _depth(doc, j) <= d:
             return js
     return len(doc.text)

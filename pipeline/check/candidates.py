@@ -28,7 +28,8 @@ from functools import lru_cache
 
 from extractors.catalog import load_catalog
 from pipeline.check.clauses import bridge_ok
-from pipeline.check.passage import BULLET_RE, SHARE_WORDS, Fig, Passage, clean, compatible
+from pipeline.check.passage import SHARE_WORDS, Fig, Passage, clean, compatible
+from pipeline.structure.layout import bullet_marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def passage_start(doc: Passage, pos: int) -> int:
 def _continues(doc: Passage, i: int) -> bool:
     s, e = doc.lines[i]
     line = clean(doc.text[s:e]).lstrip(" \t")
-    if BULLET_RE.match(line) or (line[:1].islower()):
+    if bullet_marks(line) or (line[:1].islower()):
         return True
     return bool(doc.rules.parts_re.match(line))
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pipeline.check.passage import BULLET_RE, SENT_BREAK_RE, WORD_RE, Fig, Passage, clean, compatible
+from pipeline.check.passage import WORD_RE, Fig, Passage, clean, compatible
+from pipeline.structure.layout import SENT_BREAK, bullet_marks
 
 
 def has_sentence_break(doc: Passage, gap: str, next_char: str = "") -> bool:
     # "tách nhập hộ… là 44 hộ": an ellipsis before a lower-case word trails off a list, it ends no sentence
     g = re.sub(r"(?:…|\.\.\.)(?=\s+[^\W\d_A-ZÀ-ỸĐ])", "", clean(gap))
-    if SENT_BREAK_RE.search(g + (" " if next_char else "")):
+    if SENT_BREAK.search(g + (" " if next_char else "")):
         return True
     if "\n" in g:
         before, _, after = g.partition("\n")
         if before.rstrip().endswith((".", ";", ":", "!", "?")):
             return True
         rest = after.lstrip("\n \t")
-        if BULLET_RE.match(rest) or re.match(r"[-–+•·]\s", rest):
+        if bullet_marks(rest) or re.match(r"[-–+•·]\s", rest):
             return True
     return False
 
@@ -32,7 +33,7 @@ def has_sentence_break(doc: Passage, gap: str, next_char: str = "") -> bool:
 def bridge_ok(doc: Passage, gap: str, *, max_words: int, weak_words: int = 3) -> bool:
     """The words between a part (or fraction) and a percent tie them: "... hồ sơ, chiếm 12,5%"."""
     g = clean(gap)
-    if ";" in g or "\n" in g.strip(" \t") or SENT_BREAK_RE.search(g):
+    if ";" in g or "\n" in g.strip(" \t") or SENT_BREAK.search(g):
         return False
     # "đạt trên 85%": the qualifier belongs to the number, not to the bridge
     g = doc.rules.qualifier_re.sub("", g.strip()).strip()

@@ -95,10 +95,11 @@ def find_relations(
     """Every arithmetic relation the text's structure makes checkable, in document order; `layout` is
     the text's parsed structure (built here when not given)."""
     rules = rules or load_rules()
+    layout = layout if layout is not None else build_layout(t)
     found = Found(
-        Passage(t, sections, facts, rules),
+        Passage(t, sections, facts, rules, layout),
         catalog if catalog is not None else catalog_identities(load_catalog()),
-        tables=(layout if layout is not None else build_layout(t)).tables,
+        tables=layout.tables,
     )
     for run in ordered_finders(rules):
         run(found)

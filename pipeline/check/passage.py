@@ -1,10 +1,10 @@
-"""The per-document view every relation finder reads: the text's lines, bullet depths, footnote
+"""The per-document view every relation finder reads: the text's lines, list depths, footnote
 bodies and sentence starts, and the facts as figures (`Fig`) with their units, qualifiers and other
 readings; plus the list records (`Part`, `PartList`) the list finders build.
 
-Why one module: this is the check stage's private parse of the text (lines, sentences, bullets), kept
-in one place so it can be replaced wholesale by the shared document structure; the finders only use
-`Passage`'s methods and the figures.
+Why one module: the finders only use `Passage`'s methods and the figures. Lines, sentences and list
+items are not parsed here: they are read from the document's `Layout` (`pipeline.structure.layout`),
+the one parse every stage shares.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from extractors.catalog import load_catalog
 from pipeline.check.precision import half_width, without_scale
 from pipeline.check.rules import Rules
 from pipeline.model import Fact, NormText, Section
+from pipeline.structure.layout import Layout, build_layout
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 FOOTNOTE_LINE_RE = re.compile(r"^[ \t]*(?:([⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^?(\d{1,3})\])", re.M)
-SENT_BREAK_RE = re.compile(r"[.!?…](?:\*\*|\*)?\s")
-BULLET_RE = re.compile(r"[ \t]*((?:[-–+*•·][ \t]+)+)")  # used with .match at a line start
-_MARK_RANK = {"-": 1, "–": 1, "+": 2, "*": 3, "•": 3, "·": 3}
 WORD_RE = re.compile(r"[^\W\d_]+")
 SHARE_WORDS = 14  # words a part's description may run before "chiếm"/"tỷ lệ" ties it to its share
 YEAR_RE = re.compile(r"(?<!\d)(?:19[5-9]\d|20\d\d)(?!\d)")
@@ -95,20 +93,20 @@ def _ocr_doubt(f: Fact) -> float:
 class Passage:
     """The text with its lines, bullets and figures indexed for the finders."""
 
-    def __init__(self, t: NormText, sections: Sequence[Section], facts: Sequence[Fact], rules: Rules):
+    def __init__(self, t: NormText, sections: Sequence[Section], facts: Sequence[Fact], rules: Rules,
+                 layout: Layout | None = None):
         self.t = t
         self.text = t.text
         self.rules = rules
+        self.layout = layout if layout is not None else build_layout(t)
         self.sections = list(sections)
         self.heading_starts = {s.char_start for s in sections}
         self.footnote_numbers = self._footnote_numbers()
-        self.lines: list[tuple[int, int]] = []
-        pos = 0
-        for line in self.text.split("\n"):
-            self.lines.append((pos, pos + len(line)))
-            pos += len(line) + 1
-        self.line_starts = [s for s, _ in self.lines]
-        self._depth = [self._line_depth(s, e) for s, e in self.lines]
+        self.lines: list[tuple[int, int]] = [(ln.start, ln.end) for ln in self.layout.lines]
+        self.line_starts = list(self.layout.line_starts)
+        self._depth = [0] * len(self.lines)
+        for it in self.layout.items:
+            self._depth[it.line] = it.depth
         # footnote bodies printed inside a paragraph ("…2.911 hồ sơ,\n⁹ Gồm …\nđúng hạn 748 …")
         notes = [(s, e) for s, e in self.lines if FOOTNOTE_LINE_RE.match(self.text, s, e)]
         notes += [a for a in t.asides if a not in notes]
@@ -132,17 +130,10 @@ class Passage:
         return {n for n in nums if n.isdigit()}
 
     def line_index(self, pos: int) -> int:
-
-        return max(0, bisect.bisect_right(self.line_starts, pos) - 1)
-
-    def _line_depth(self, s: int, e: int) -> int:
-        m = BULLET_RE.match(self.text, s, e)
-        if not m:
-            return 0
-        marks = [c for c in m.group(1) if c in _MARK_RANK]
-        return 10 * len(marks) + _MARK_RANK[marks[-1]]
+        return self.layout.line_at(pos)
 
     def depth(self, i: int) -> int:
+        """The list depth of line i (`Layout.items`), 0 for a line that is not a list item."""
         return self._depth[i]
 
     def blank(self, i: int) -> bool:
@@ -154,11 +145,7 @@ class Passage:
 
     def sentence_start(self, pos: int) -> int:
         """Start of the sentence (or parenthetical) holding pos: after '. ', a line start, or '('."""
-        ls = self.lines[self.line_index(pos)][0]
-        seg = self.text[ls:pos]
-        lo = ls
-        for m in SENT_BREAK_RE.finditer(seg):
-            lo = ls + m.end()
+        lo = self.layout.sentence_floor(pos)
         depth = 0
         for i in range(pos - 1, lo - 1, -1):
             c = self.text[i]
@@ -196,7 +183,6 @@ class Passage:
         return "".join(out)
 
     def figs_between(self, a: int, b: int) -> list[Fig]:
-
         i = bisect.bisect_left(self.fig_starts, a)
         out = []
         while i < len(self.figs) and self.figs[i].start < b:
@@ -206,7 +192,6 @@ class Passage:
         return out
 
     def next_fig(self, pos: int) -> Fig | None:
-
         i = bisect.bisect_left(self.fig_starts, pos)
         return self.figs[i] if i < len(self.figs) else None
 

@@ -52,8 +52,9 @@ def recheck(db: str | Path) -> Recheck:
             norm, sections, facts = store.read_document(con, doc_id)
             meta = extract_metadata(norm, sections)
             entities = extract_entities(norm, sections)
-            annotated = annotate_facts(norm, sections, facts, meta, entities)
-            checks = run_checks(norm, sections, annotated, doc_id, build_layout(norm))
+            layout = build_layout(norm)  # parsed once, as in ingest
+            annotated = annotate_facts(norm, sections, facts, meta, entities, layout=layout)
+            checks = run_checks(norm, sections, annotated, doc_id, layout)
             store.replace_analysis(con, doc_id, meta, annotated, entities, checks)
             n_docs += 1
             n_changed += len(set(map(_meaning, annotated)) - set(map(_meaning, facts)))

@@ -13,11 +13,12 @@ from dataclasses import replace
 from pipeline.check.candidates import Candidate, headline_lines, score_of, share_candidates
 from pipeline.check.clauses import bridge_ok, has_sentence_break, norm_label
 from pipeline.check.parts import approx, plain_number, share_relation
-from pipeline.check.passage import BULLET_RE, SHARE_WORDS, WORD_RE, Fig, Passage, clean, compatible
+from pipeline.check.passage import SHARE_WORDS, WORD_RE, Fig, Passage, clean, compatible
 from pipeline.check.relation import PERCENT_RULES, Relation
 from pipeline.check.select import Choice, choose
 from pipeline.check.verdict import holds
 from pipeline.model import section_at
+from pipeline.structure.layout import bullet_marks
 
 
 def share_lists(doc: Passage, used_pct: set[int]) -> list[Relation]:
@@ -111,7 +112,7 @@ def bridge_word(doc: Passage, gap: str) -> str:
 def _line_label(doc: Passage, i: int) -> str:
     s, e = doc.lines[i]
     line = clean(doc.text[s:e])
-    m = BULLET_RE.match(line)
+    m = bullet_marks(line)
     line = line[m.end() :].strip() if m else line.strip()
     return line.split(":", 1)[0].strip().lower() if ":" in line else ""
 

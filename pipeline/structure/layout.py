@@ -7,13 +7,19 @@ tables, sentences and bullets with their own patterns, and the copies had drifte
 for one was not a table for the other). The definitions, where they disagreed, are settled here:
 
 - **lines** are the text split at "\\n" (a normalized paragraph is one line);
-- **sentences** end at ".", "!", "?" or "…" followed by a space (a closing "**"/"*" may stand
-  between), or at the end of a line; table rows and asides hold no sentences;
+- **sentences** end at ".", "!", "?" or "…" (a closing "**", "*", ")" or quote may follow) before
+  the next sentence's first word, bullet or quote, unless the mark closes an abbreviation ("TP.",
+  "v.v."), or at the end of a line; table rows and asides hold no sentences. Across lines
+  (`reading_sentence_starts`), a line that opens with a lower-case word or a figure after a line
+  without closing punctuation continues the sentence a page break cut;
 - **list items** are lines opening with bullet marks ("-", "–", "+", "*", "•", "·") or an item
-  label ("1.", "2)", "a)", "đ."), possibly several ("- a) ..."). Their depth follows the order in
-  which marker styles nest in the running list, as a word processor's list levels do: a new style
-  goes one deeper, a style already open returns to its level. A non-item line closes the list unless
-  it ends with ":" (it introduces the next items, which then hang under it: `intro`);
+  label ("1.", "2)", "a)", "đ."), possibly several ("- a) ...", each mark a level in turn). Their
+  depth follows the order in which marker styles nest in the running list, as a word processor's
+  list levels do: a new style goes one deeper, a style already open returns to its level. A
+  non-item line closes the list unless it ends with ":" (it introduces the next items, which then
+  hang under it: `intro`), or unless it only interrupts the list: the rest of a paragraph a page
+  break cut (its first letter is lower case: "10.991 hồ sơ …"), a footnote body ("⁵ …", "[3] …"),
+  a page number or running header; an item right after such lines continues the interrupted list;
 - **tables**: see `pipeline.structure.tables` (and `pipeline.structure.stacked`, one cell a line);
 - **asides** are lines that carry no figure of the report: running headers and page numbers typed
   into the body of a DOCX or a text file (`page_number`, `running_header`), and the spans
@@ -23,7 +29,8 @@ for one was not a table for the other). The definitions, where they disagreed, a
 
     layout = build_layout(norm)
     layout.table_cell_at(pos)        # (table, cell) holding a character, or None
-    layout.sentence_at(pos), layout.item_at(pos), layout.is_debris(pos)
+    layout.sentence_at(pos), layout.sentence_floor(pos), layout.item_at(pos), layout.is_debris(pos)
+    item_marks(line), bullet_marks(line), SENT_BREAK   # the same patterns, for fragments of text
 """
 
 from __future__ import annotations
@@ -40,12 +47,26 @@ from pipeline.structure.stacked import find_stacked
 from pipeline.structure.tables import Cell, Table, find_tables, row_style
 
 _SENT_BREAK = regex.compile(r"[.!?…](?:\*\*|\*)?(?=\s)")
-_ITEM_MARKS = regex.compile(r"[ \t]*((?:(?:[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
+SENT_BREAK = _SENT_BREAK  # public: whether a fragment of text holds a sentence break (`.search`)
+# Where a sentence ends inside a line: end punctuation (and a closing mark) before the next sentence's
+# first word, bullet or quote, unless the punctuation closes an abbreviation ("TP. Huế", "v.v. và")
+_SENT_END = regex.compile(r"([.!?…](?:\*\*|\*|\)|”|\")?)\s+(?=[\"“(\[]?[\w\-–+*•])")
+_ABBREV_END = regex.compile(r"(?:\b(?:TP|Tp|TT|KT|TM|ThS|TS|PGS|GS|Q|Đ|P|St|ông|bà|v\.v)|\b[A-ZĐ])\.$")
+# A line that continues the sentence of the line before (a paragraph a page break cut: "Số hồ sơ đã
+# giải quyết\n10.991 hồ sơ"): the line before ends without closing punctuation, this one opens with a
+# lower-case word or a figure
+_CUT_LINE = regex.compile(r"[^\s.:;!?…)\]”\"*]\n$")
+_LOWER_OR_DIGIT = regex.compile(r"[^\W_A-ZÀ-ỸĐ]")
+_BULLETS = r"[-–+*•·]+"
+_ITEM_MARKS = regex.compile(r"[ \t]*((?:(?:" + _BULLETS + r"|\d{1,2}[.)]|[a-zđ][.)])[ \t]+)+)")
+_BULLET_MARKS = regex.compile(r"[ \t]*((?:" + _BULLETS + r"[ \t]+)+)")
 _ONE_MARK = regex.compile(r"[-–+*•·]+|\d{1,2}[.)]|[a-zđ][.)]")
 # A line that is only a page number: "3", "- 3 -", "Trang 3", "Trang 3/10", "3/10".
 _PAGE_NUMBER = regex.compile(
     r"[ \t]*(?:[-–—][ \t]*(?P<n>\d{1,3})[ \t]*[-–—]|(?i:trang|page)[ \t]+(?P<n>\d{1,3})(?:[ \t]*/[ \t]*\d{1,3})?"
     r"|(?P<n>\d{1,3})(?:[ \t]*/[ \t]*\d{1,3})?)[ \t]*")
+_NOTE_START = regex.compile(r"[ \t]*(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\^?\d{1,3}\])")  # a footnote body's marker
+_FIRST_LETTER = regex.compile(r"\p{L}")
 _MIN_PAGE_RUN = 3  # bare numbers counting up (1, 2, 3 ... with text between): page numbers
 _MIN_HEADER_REPEATS = 3
 _MAX_HEADER_CHARS = 120
@@ -134,9 +155,41 @@ class Layout:
                                 return t, c
         return None
 
+    def sentence_floor(self, pos: int) -> int:
+        """Where the sentence holding `pos` starts, looking back no further than its line: the start
+        of the last sentence of the line that starts at or before `pos`, else the line's start (table
+        rows and asides hold no sentences)."""
+        line = self.line_at(pos)
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if k >= 0 and self.sentences[k].line == line:
+            return self.sentences[k].start
+        return self.lines[line].start if self.lines else 0
+
     def is_debris(self, pos: int) -> bool:
         """Whether `pos` lies on a page number or running header line (no figure there)."""
         return any(a.start <= pos < a.end for a in self.asides if a.kind != "note")
+
+
+def reading_sentence_starts(layout: Layout, text: str) -> list[int]:
+    """Sentence starts as a reader sees them across lines: every line's start, but for a line that
+    continues a paragraph a page break cut, and every later sentence start within a line (table
+    rows and asides count one sentence a line). Sorted."""
+    out = {ln.start for ln in layout.lines
+           if ln.start == 0 or not (_CUT_LINE.search(text, max(0, ln.start - 3), ln.start)
+                                    and _LOWER_OR_DIGIT.match(text, ln.start))}
+    out.update(s.start for s in layout.sentences if s.start != layout.lines[s.line].body)
+    return sorted(out)
+
+
+def item_marks(line: str) -> regex.Match | None:
+    """The list marks opening a line or fragment ("- ", "+ a) ", "2. "), as `Layout.items` reads them."""
+    return _ITEM_MARKS.match(line)
+
+
+def bullet_marks(line: str) -> regex.Match | None:
+    """The bullet marks ("-", "+", "*", "•" ... each followed by a space) opening a line or fragment;
+    group 1 holds them."""
+    return _BULLET_MARKS.match(line)
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -223,32 +276,48 @@ def _running_headers(text: str, lines: list[Line], page_lines: list[int], page_s
     return sorted(set(out) - set(page_lines))
 
 
-def _items(text: str, lines: list[Line], skip: set[int]) -> list[ListItem]:
+def _interrupts(text: str, ln: Line) -> bool:
+    """Whether a non-item line only interrupts the list around it (see the module docstring)."""
+    if _NOTE_START.match(text, ln.body, ln.end):
+        return True
+    first = _FIRST_LETTER.search(text, ln.body, ln.end)  # "10.991 hồ sơ …" continues; "2.1. Kết quả" does not
+    return first is not None and first.group().islower()
+
+
+def _items(text: str, lines: list[Line], skip: set[int], debris: set[int]) -> list[ListItem]:
     out: list[ListItem] = []
     stack: list[tuple[str, int]] = []  # open styles, each with the index of its last item
     intro: int | None = None
+    paused: tuple[list[tuple[str, int]], int | None] | None = None  # a list an interruption may resume
     for i, ln in enumerate(lines):
         if ln.blank:
             continue
         m = _ITEM_MARKS.match(text, ln.start, ln.end) if i not in skip else None
         if m is None:
+            if stack:
+                paused = (list(stack), intro)
+            if i not in debris and not (i not in skip and _interrupts(text, ln)):
+                paused = None
             stack.clear()
             body = text[ln.body:ln.end].rstrip()
             intro = i if body.endswith(":") and i not in skip else None
             continue
+        if paused is not None:
+            stack, intro = paused
+            paused = None
         marks = _ONE_MARK.findall(m.group(1))
-        last = marks[-1]
-        style = "number" if last[0].isdigit() else "letter" if last[0].isalpha() else last[0]
-        if style == "–":
-            style = "-"
-        styles = [s for s, _ in stack]
-        if style in styles:
-            del stack[styles.index(style) + 1:]
-        else:
-            stack.append((style, -1))
+        for mark in marks:  # "- + …" stands at the "+" level under a "-"
+            style = "number" if mark[0].isdigit() else "letter" if mark[0].isalpha() else mark[0]
+            if style == "–":
+                style = "-"
+            styles = [s for s, _ in stack]
+            if style in styles:
+                del stack[styles.index(style) + 1:]
+            else:
+                stack.append((style, -1))
+            stack[-1] = (style, len(out))
         depth = len(stack)
-        parent = stack[-2][1] if depth >= 2 else None
-        stack[-1] = (style, len(out))
+        parent = next((k for _, k in reversed(stack[:-1]) if 0 <= k < len(out)), None)
         out.append(ListItem(i, ln.body, ln.end, m.end(), " ".join(marks), style, depth, parent, intro))
     return out
 
@@ -259,11 +328,11 @@ def _sentences(text: str, lines: list[Line], skip: set[int]) -> list[Sentence]:
         if ln.blank or i in skip:
             continue
         start = ln.body
-        for m in _SENT_BREAK.finditer(text, ln.body, ln.end):
-            out.append(Sentence(start, m.end(), i))
+        for m in _SENT_END.finditer(text, ln.body, ln.end):
+            if _ABBREV_END.search(text[max(0, m.start() - 6):m.start() + 1]):
+                continue
+            out.append(Sentence(start, m.start() + len(m.group(1)), i))
             start = m.end()
-            while start < ln.end and text[start].isspace():
-                start += 1
         if start < ln.end and text[start:ln.end].strip():
             out.append(Sentence(start, len(text[:ln.end].rstrip()), i))
     return out
@@ -293,7 +362,7 @@ def build_layout(t: NormText) -> Layout:
     return Layout(
         lines=tuple(lines),
         sentences=tuple(sentences),
-        items=tuple(_items(text, lines, debris | rows)),
+        items=tuple(_items(text, lines, debris | rows, debris)),
         tables=tuple(tables),
         asides=tuple(asides),
         line_starts=starts,
