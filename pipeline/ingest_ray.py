@@ -19,6 +19,7 @@ live on a file system that every node mounts at the same path.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import math
 import os
@@ -114,12 +115,21 @@ class IngestWorker:
         return run_batch(files, ocr, self.schemas, self.node)
 
 
+_NO_RAY = "--engine ray needs Ray: pip install 'baocao[ray]' (or pip install ray)"
+
+
+def require_ray() -> None:
+    """A usage error (exit 2) saying how to install Ray where it is missing; imports nothing (fast)."""
+    if importlib.util.find_spec("ray") is None:
+        raise EngineError(_NO_RAY)
+
+
 def import_ray():
-    """The `ray` module, or a usage error saying how to install it (exit 2)."""
+    """The `ray` module (a few seconds: imported only when there are files to process), or the usage error."""
     try:
         import ray  # here, not at the top: only `--engine ray` needs it
     except ImportError:
-        raise EngineError("--engine ray needs Ray: pip install 'baocao[ray]' (or pip install ray)") from None
+        raise EngineError(_NO_RAY) from None
     return ray
 
 
@@ -138,7 +148,7 @@ def ingest_ray(
 ) -> Summary:
     """`ingest.ingest` on Ray: `address` of a running cluster ("auto": the one started on this machine
     by `ray start`), or None for a Ray instance of `workers` CPUs started (and stopped) for this run."""
-    ray = import_ray()
+    require_ray()
     started = time.perf_counter()
     summary = Summary()
     found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
@@ -155,6 +165,7 @@ def ingest_ray(
             with signals.stoppable():
                 try:
                     if todo:
+                        ray = import_ray()
                         with _cluster(ray, address, workers):
                             done = 0
                             for batch in _batches(ray, todo, ocr, schemas, workers):
@@ -193,8 +204,8 @@ def _cluster(ray, address: str | None, workers: int | None) -> Iterator[None]:
     try:
         if address:
             ray.init(address=address, **options)
-        else:
-            ray.init(num_cpus=workers or os.cpu_count() or 1, **options)
+        else:  # "local": a new instance, even where `ray start` left a cluster (or its address file)
+            ray.init(address="local", num_cpus=workers or os.cpu_count() or 1, **options)
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise EngineError(f"cannot start or reach a Ray cluster{f' at {address}' if address else ''}: {e}") from None
     try:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.store.schema import DOC_TABLES
 from pipeline.store.write import delete_stale, transaction_failed
@@ -43,7 +42,7 @@ def of_document(tables: Mapping[str, pa.Table], doc_id: str) -> dict[str, pa.Tab
     """The rows of one document of a batch (to store it alone when its batch could not be stored)."""
     out = {}
     for table, t in tables.items():
-        part = t.filter(pc.equal(t["doc_id"], doc_id))
+        part = t.filter(pa.array([d == doc_id for d in t.column("doc_id").to_pylist()]))
         if part.num_rows:
             out[table] = part
     return out
