@@ -170,9 +170,9 @@ def ingest_ray(
                             done = 0
                             for batch in _batches(ray, todo, ocr, schemas, workers):
                                 with signals.critical():  # stored and counted, or neither
-                                    _store_batch(con, summary, batch)
+                                    stored = store_batch(con, summary, batch)
                                     if sink is not None:
-                                        sink.write(batch.tables)
+                                        sink.write(stored)
                                 done += len(batch.docs) + len(batch.failures)
                                 if on_progress:
                                     on_progress(_last_path(batch), done, len(todo))
@@ -259,32 +259,39 @@ def _lost(files: list[tuple[str, str | None]], e: Exception) -> Batch:
                            for path, _ in files])
 
 
-def _store_batch(con, summary: Summary, batch: Batch) -> None:
-    """A batch's documents in one transaction (each alone if that fails), then its failures and notes."""
+def store_batch(con, summary: Summary, batch: Batch) -> dict[str, pa.Table]:
+    """A batch's documents in one transaction (each alone if that fails), then its failures and notes;
+    returns the rows stored (for the lake)."""
     for failure in batch.failures:
         record_failure(con, summary, failure)
     if not batch.docs:
-        return
+        return {}
     try:
         write_batch(con, [(d.doc_id, d.path) for d in batch.docs], batch.tables)
-        stored = batch.docs
+        stored, tables = batch.docs, batch.tables
     except OutputError:
         raise
     except BaocaoError:  # one bad document must not cost the batch: store them one by one
-        stored = []
+        stored, parts = [], {}
         for d in batch.docs:
+            rows = of_document(batch.tables, d.doc_id)
             try:
-                write_batch(con, [(d.doc_id, d.path)], of_document(batch.tables, d.doc_id))
-                stored.append(d)
+                write_batch(con, [(d.doc_id, d.path)], rows)
             except OutputError:
                 raise
             except BaocaoError as e:
                 record_failure(con, summary, Failure(d.path, d.sha256, e.stage, e.message))
+                continue
+            stored.append(d)
+            for t, part in rows.items():
+                parts.setdefault(t, []).append(part)
+        tables = {t: pa.concat_tables(ps) for t, ps in parts.items()}
     for d in stored:
         add_counts(summary, d.counts)
         summary.nodes[batch.node] = summary.nodes.get(batch.node, 0) + 1
         for stage, message in d.notes:
             store.record_error(con, d.path, d.sha256, stage, message)
+    return tables
 
 
 def _last_path(batch: Batch) -> str:

@@ -29,11 +29,13 @@ import duckdb
 import pytest
 from conftest import CORPUS, ROOT
 
+from pipeline import store
 from pipeline.devtools.render.corpus import render_report
 from pipeline.errors import EngineError
-from pipeline.ingest import ingest
-from pipeline.ingest_ray import import_ray, require_ray
-from pipeline.store.arrow import LAKE_TABLES
+from pipeline.ingest import Summary, ingest
+from pipeline.ingest_ray import import_ray, require_ray, run_batch, store_batch
+from pipeline.reports import assign_report_keys
+from pipeline.store.arrow import LAKE_TABLES, table_schemas
 
 BIN = Path(sys.executable).parent
 _spec = importlib.util.spec_from_file_location("dump_tables", ROOT / "scripts" / "dump_tables.py")
@@ -117,6 +119,25 @@ def test_ray_engine_stores_the_same_rows_as_the_local_engine(inputs: Path, local
             "hive_partitioning = true)").fetchone()
         assert (runs, n) == (1, con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]), table
     con.close()
+
+
+def test_batches_as_arrow_tables_store_the_rows_of_the_local_engine(tmp_path: Path) -> None:
+    """The Ray engine's path without Ray: `run_batch` (an actor's work) and the batch writer."""
+    files = sorted(CORPUS.glob("*.txt"))[:4]
+    for f in files:
+        shutil.copy(f, tmp_path / f.name)
+    local = tmp_path / "local.duckdb"
+    ingest([tmp_path], local, workers=1)
+    db = tmp_path / "arrow.duckdb"
+    con = store.connect(db)
+    batch = run_batch([(str(tmp_path / f.name), None) for f in files], "auto", table_schemas(con))
+    assert not batch.failures and len(batch.docs) == len(files)
+    summary = Summary()
+    stored = store_batch(con, summary, batch)
+    assign_report_keys(con)
+    con.close()
+    assert summary.documents == len(files) and stored.keys() == batch.tables.keys()
+    assert _dump(db, tmp_path / "d2") == _dump(local, tmp_path / "d1")
 
 
 def _free_port() -> int:
