@@ -19,7 +19,7 @@ setup: $(STAMP) system-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,ray]'
 	@touch $(STAMP)
 
 system-deps:
@@ -59,6 +59,7 @@ $(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) $(wildcard pipelin
 
 bench: setup $(RENDERS)/renders.json
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_ray.py
 	@if command -v tesseract >/dev/null; then \
 	  echo "== OCR of rendered corpus pages (CER, numeric tokens, pages/min, workers, raw tesseract)"; \
 	  $(PY) scripts/bench_ocr.py --renders $(RENDERS) --pages 8 --workers 2 --raw; \

@@ -62,6 +62,13 @@ class ConfigError(BaocaoError):
     exit_code = ExitCode.bad_usage
 
 
+class EngineError(BaocaoError):
+    """`--engine ray` without Ray installed, or a cluster that cannot be started or reached: exit 2."""
+
+    stage = "engine"
+    exit_code = ExitCode.bad_usage
+
+
 class BusyError(BaocaoError):
     """The database is being written (or read, for a writer) by another process: exit 3, one line."""
 

@@ -63,6 +63,7 @@ class Summary:
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # folder entries passed over (links, FIFOs, ...)
     gone: list[str] = field(default_factory=list)  # stored paths no longer on disk, kept (no --prune)
+    nodes: dict[str, int] = field(default_factory=dict)  # documents per cluster node (Ray engine only)
 
     def line(self) -> str:
         parts = [
@@ -304,8 +305,8 @@ def ingest(
         con = store.connect(db)
         try:
             for bad in found.errors:
-                _fail(con, summary, Failure(bad.path, None, "load", bad.reason))
-            todo = _plan(con, found.files, summary, prune=prune, force=force)
+                record_failure(con, summary, Failure(bad.path, None, "load", bad.reason))
+            todo = plan_files(con, found.files, summary, prune=prune, force=force)
             if workers > 1 and len(todo) > 1:
                 # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
                 con.close()
@@ -341,7 +342,7 @@ def ingest(
     return summary
 
 
-def _plan(con, files: Iterable[Path], summary: Summary, *, prune: bool,
+def plan_files(con, files: Iterable[Path], summary: Summary, *, prune: bool,
           force: bool = False) -> list[tuple[Path, str | None]]:
     """Apply renames and (with `prune`) removals; the files that need the pipeline, in order
     (`force`: unchanged files too, each under the doc_id it is stored with)."""
@@ -382,37 +383,49 @@ def _store(con, summary: Summary, res: DocResult | Failure) -> None:
     """Write one result: its rows in one transaction, or its failure; a database that cannot be
     written at all (disk full) stops the run with exit 4."""
     if isinstance(res, Failure):
-        _fail(con, summary, res)
+        record_failure(con, summary, res)
         return
     try:
         store.write_document(con, res)
     except OutputError:
         raise
     except BaocaoError as e:
-        _fail(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
+        record_failure(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
         return
-    _count(summary, res)
-    for digits in limits.oversized_numbers(res.norm.text):  # refused as numbers: say so
-        store.record_error(con, res.loaded.path, res.loaded.sha256, "extract",
-                           f"figure {digits}... does not fit a number: not stored as a figure")
-    for page in res.loaded.pages:  # stored, but a person should know what was lost
-        if page.status not in ("ok", "empty"):
-            store.record_error(con, res.loaded.path, res.loaded.sha256, "ocr",
-                               f"page {page.number}: {page.status}" + (f" ({page.error})" if page.error else ""))
+    add_counts(summary, doc_counts(res))
+    for stage, message in doc_notes(res):
+        store.record_error(con, res.loaded.path, res.loaded.sha256, stage, message)
 
 
-def _fail(con, summary: Summary, failure: Failure) -> None:
+def doc_notes(res: DocResult) -> list[tuple[str, str]]:
+    """(stage, message) of what a stored document lost, for `ingest_errors`: figures refused as
+    numbers, pages whose OCR failed (stored, but a person should know)."""
+    notes = [("extract", f"figure {digits}... does not fit a number: not stored as a figure")
+             for digits in limits.oversized_numbers(res.norm.text)]
+    notes += [("ocr", f"page {page.number}: {page.status}" + (f" ({page.error})" if page.error else ""))
+              for page in res.loaded.pages if page.status not in ("ok", "empty")]
+    return notes
+
+
+def record_failure(con, summary: Summary, failure: Failure) -> None:
     store.record_error(con, failure.path, failure.sha256, failure.stage, failure.error)
     summary.errors += 1
     summary.failures.append(failure)
 
 
-def _count(summary: Summary, res: DocResult) -> None:
-    summary.documents += 1
-    summary.pages += len(res.loaded.pages)
-    summary.facts += len(res.facts)
-    summary.checks += len(res.checks)
-    summary.mismatches += sum(c.status == "mismatch" for c in res.checks)
-    ocr_pages = [p for p in res.loaded.pages if p.source == "ocr"]
-    summary.ocr_pages += len(ocr_pages)
-    summary.ocr_problems += sum(p.status not in ("ok", "empty") for p in res.loaded.pages)
+def doc_counts(res: DocResult) -> dict[str, int]:
+    """What one stored document adds to the run's `Summary`."""
+    return {
+        "documents": 1,
+        "pages": len(res.loaded.pages),
+        "facts": len(res.facts),
+        "checks": len(res.checks),
+        "mismatches": sum(c.status == "mismatch" for c in res.checks),
+        "ocr_pages": sum(p.source == "ocr" for p in res.loaded.pages),
+        "ocr_problems": sum(p.status not in ("ok", "empty") for p in res.loaded.pages),
+    }
+
+
+def add_counts(summary: Summary, counts: dict[str, int]) -> None:
+    for name, n in counts.items():
+        setattr(summary, name, getattr(summary, name) + n)

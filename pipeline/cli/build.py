@@ -15,8 +15,14 @@ from pipeline.check.recheck import recheck
 from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import ingest as run_ingest
+from pipeline.ingest_ray import ingest_ray
 from pipeline.read.cells import clean_text
 from pipeline.read.findings import open_findings, totals
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 class OcrMode(StrEnum):
@@ -42,6 +48,18 @@ def ingest(
         "--force", help="Process files again even when their content is already stored (e.g. with another --ocr).")] = (
         False
     ),
+    engine: Annotated[Engine, typer.Option(
+        help="local: worker processes on this machine; ray: actors on a Ray cluster (pip install 'baocao[ray]').")] = (
+        Engine.local
+    ),
+    address: Annotated[str | None, typer.Option(
+        metavar="auto|HOST:PORT",
+        help="With --engine ray: the cluster's head (auto: the one `ray start` runs here); "
+             "default: a Ray instance started for this run.")] = None,
+    lake: Annotated[str | None, typer.Option(
+        metavar="DIR|URI",
+        help="With --engine ray: also write every table as Parquet under DIR/<table>/run=<id>/ "
+             "(a folder, or s3://... and other pyarrow file systems).")] = None,
 ) -> None:
     """Ingest reports: extract figures and run the consistency checks.
 
@@ -55,7 +73,11 @@ def ingest(
       baocao ingest scans/ --db build/demo.duckdb --ocr always --force
 
       BAOCAO_DB=build/demo.duckdb baocao ingest new_reports/ -q
+
+      baocao ingest /mnt/archive --db archive.duckdb --engine ray --address auto --lake /mnt/lake
     """
+    if engine is Engine.local and (address or lake):
+        raise fail("--address and --lake go with --engine ray", ExitCode.bad_usage)
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]warning:[/yellow] {escape(str(p))}: no such file or folder", highlight=False)
@@ -82,9 +104,12 @@ def ingest(
 
         progress.start()
     try:
-        summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress, on_pages=on_pages,
-                             prune=prune,
-                             follow_symlinks=follow_symlinks, force=force)
+        if engine is Engine.ray:
+            summary = ingest_ray(paths, db, address=address, workers=workers, ocr=ocr.value, lake=lake,
+                                 on_progress=on_progress, prune=prune, follow_symlinks=follow_symlinks, force=force)
+        else:
+            summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress,
+                                 on_pages=on_pages, prune=prune, follow_symlinks=follow_symlinks, force=force)
     except BaocaoError as e:
         raise fail(str(e), e.exit_code) from e
     finally:
@@ -104,6 +129,9 @@ def ingest(
                   f"(--prune removes them): {escape(names)}{more}", highlight=False, soft_wrap=True)
     if Path(db).exists():  # the database as a whole, in reports; then what this run did (the last line)
         typer.echo(totals(db).line())
+    if summary.nodes:  # the Ray engine: where the documents were processed
+        per_node = ", ".join(f"{node[:12]} {n}" for node, n in sorted(summary.nodes.items()))
+        typer.echo(f"ray: {sum(summary.nodes.values())} documents on {len(summary.nodes)} nodes ({per_node})")
     typer.echo(f"this run: {summary.line()}")
     if summary.failures:
         raise typer.Exit(int(ExitCode.input_failed))

@@ -4,9 +4,11 @@ so the writer and `load.read_document` cannot drift apart. Pure functions, no da
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
 
 from extractors.catalog import load_catalog
-from pipeline.model import Check, Fact, NormText, OcrMark
+from pipeline.model import Check, DocResult, Fact, NormText, OcrMark
 
 FACT_COLUMNS = (
     "fact_id", "section_id", "metric", "value", "unit", "kind", "numerator", "denominator", "subject", "period",
@@ -21,6 +23,41 @@ SECTION_COLUMNS = (
     "section_id", "parent_id", "level", "label", "heading", "path", "char_start", "char_end", "page", "kind",
     "repaired_from",
 )
+
+
+def document_rows(result: DocResult, ingested_at: datetime) -> dict[str, list[dict]]:
+    """Every row one document adds, by table (the tables of `schema.DOC_TABLES`, in that order):
+    what the writer inserts, whether it gets them as dicts (local engine) or as Arrow tables (Ray)."""
+    loaded, doc_id, meta = result.loaded, result.doc_id, result.meta
+    doc_row = {
+        "doc_id": doc_id,
+        "path": loaded.path,
+        "sha256": loaded.sha256,
+        "source_kind": loaded.source_kind,
+        **asdict(meta),
+        "n_pages": len(loaded.pages),
+        "text": result.norm.text,
+        "ingested_at": ingested_at,
+    }
+    starts = list(result.norm.page_starts)
+    page_rows = []
+    for i, p in enumerate(loaded.pages):
+        s = starts[i] if i < len(starts) else len(result.norm.text)
+        e = starts[i + 1] if i + 1 < len(starts) else len(result.norm.text)
+        page_rows.append({
+            "doc_id": doc_id, "page": p.number, "source": p.source, "chars": e - s,
+            "ocr_confidence": p.ocr_confidence, "seconds": p.seconds, "status": p.status,
+            "char_start": s, "char_end": e,
+        })
+    return {
+        "documents": [doc_row],
+        "pages": page_rows,
+        "text_marks": text_mark_rows(doc_id, result.norm),
+        "sections": [{"doc_id": doc_id, **{c: getattr(s, c) for c in SECTION_COLUMNS}} for s in result.sections],
+        "facts": fact_rows(doc_id, result.facts),
+        "checks": check_rows(doc_id, result.checks),
+        "entities": [{"doc_id": doc_id, **asdict(e)} for e in result.entities],
+    }
 
 
 def fact_rows(doc_id: str, facts: Iterable[Fact]) -> list[dict]:

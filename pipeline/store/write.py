@@ -21,7 +21,7 @@ import duckdb
 from pipeline.errors import BaocaoError, OutputError, StoreError
 from pipeline.model import Check, DocMeta, DocResult, Entity, Fact
 from pipeline.signals import is_interrupt
-from pipeline.store.rows import SECTION_COLUMNS, check_rows, fact_rows, text_mark_rows
+from pipeline.store.rows import check_rows, document_rows, fact_rows
 from pipeline.store.schema import DOC_TABLES, writer
 
 
@@ -35,7 +35,8 @@ def _delete_doc(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
 
-def _failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str, path: str | None) -> BaocaoError:
+def transaction_failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str,
+                       path: str | None) -> BaocaoError:
     """The error to raise after a failed transaction: the first error wins, a failed ROLLBACK is ignored.
 
     A database that cannot be written at all (disk full, I/O error) is an `OutputError` (exit 4) that
@@ -52,49 +53,27 @@ def _failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str, path: st
 
 def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
     """Store one document in a single transaction, replacing an older version of the same path."""
-    loaded, doc_id, meta = result.loaded, result.doc_id, result.meta
-    doc_row = {
-        "doc_id": doc_id,
-        "path": loaded.path,
-        "sha256": loaded.sha256,
-        "source_kind": loaded.source_kind,
-        **asdict(meta),
-        "n_pages": len(loaded.pages),
-        "text": result.norm.text,
-        "ingested_at": datetime.now(),
-    }
-    starts = list(result.norm.page_starts)
-    page_rows = []
-    for i, p in enumerate(loaded.pages):
-        s = starts[i] if i < len(starts) else len(result.norm.text)
-        e = starts[i + 1] if i + 1 < len(starts) else len(result.norm.text)
-        page_rows.append({
-            "doc_id": doc_id, "page": p.number, "source": p.source, "chars": e - s,
-            "ocr_confidence": p.ocr_confidence, "seconds": p.seconds, "status": p.status,
-            "char_start": s, "char_end": e,
-        })
-    section_rows = [{"doc_id": doc_id, **{c: getattr(s, c) for c in SECTION_COLUMNS}} for s in result.sections]
-    entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in result.entities]
-    mark_rows = text_mark_rows(doc_id, result.norm)
+    rows = document_rows(result, datetime.now())
     try:
         con.execute("BEGIN TRANSACTION")
-        # The old version of this path, and any rows of this version, go first (usually none: skip
-        # the deletes then, each is a scan of every table).
-        stale = con.execute(
-            "SELECT doc_id FROM documents WHERE path = ? OR doc_id = ?", [loaded.path, doc_id]
-        ).fetchall()
-        for (old_id,) in stale:
-            _delete_doc(con, old_id)
-        _insert(con, "documents", [doc_row])
-        _insert(con, "pages", page_rows)
-        _insert(con, "text_marks", mark_rows)
-        _insert(con, "sections", section_rows)
-        _insert(con, "facts", fact_rows(doc_id, result.facts))
-        _insert(con, "checks", check_rows(doc_id, result.checks))
-        _insert(con, "entities", entity_rows)
+        delete_stale(con, [(result.doc_id, result.loaded.path)])
+        for table in DOC_TABLES:
+            _insert(con, table, rows[table])
         con.execute("COMMIT")
     except Exception as e:
-        raise _failed(con, e, f"could not store document: {e}", loaded.path) from e
+        raise transaction_failed(con, e, f"could not store document: {e}", result.loaded.path) from e
+
+
+def delete_stale(con: duckdb.DuckDBPyConnection, docs: Sequence[tuple[str, str]]) -> None:
+    """Inside the caller's transaction: the old version of each (doc_id, path) — the same path with
+    other content — and any rows of this version go first (usually none: the deletes, each a scan of
+    every table, are skipped then)."""
+    stale: set[str] = set()
+    for doc_id, path in docs:
+        stale.update(r[0] for r in con.execute(
+            "SELECT doc_id FROM documents WHERE path = ? OR doc_id = ?", [path, doc_id]).fetchall())
+    for old_id in sorted(stale):
+        _delete_doc(con, old_id)
 
 
 def record_error(
@@ -121,7 +100,7 @@ def replace_analysis(con: duckdb.DuckDBPyConnection, doc_id: str, meta: DocMeta,
         _insert(con, "checks", check_rows(doc_id, checks))
         con.execute("COMMIT")
     except Exception as e:
-        raise _failed(con, e, f"could not store the re-analysis of {doc_id}: {e}", None) from e
+        raise transaction_failed(con, e, f"could not store the re-analysis of {doc_id}: {e}", None) from e
 
 
 def replace_checks(con: duckdb.DuckDBPyConnection, doc_id: str, checks: Sequence[Check]) -> None:
@@ -132,7 +111,7 @@ def replace_checks(con: duckdb.DuckDBPyConnection, doc_id: str, checks: Sequence
         _insert(con, "checks", check_rows(doc_id, checks))
         con.execute("COMMIT")
     except Exception as e:
-        raise _failed(con, e, f"could not store checks of {doc_id}: {e}", None) from e
+        raise transaction_failed(con, e, f"could not store checks of {doc_id}: {e}", None) from e
 
 
 
