@@ -414,3 +414,45 @@ def test_the_check_stage_depends_on_extractors_never_the_reverse() -> None:
             bad = ("pipeline.store", "pipeline.read", "pipeline.cli", "pipeline.queries", "pipeline.ingest")
             assert not any(m.startswith(bad) for m in imports(p)), p
 
+
+
+def test_fraction_numerator_may_carry_a_long_noun_before_the_slash() -> None:
+    text = "Toàn tỉnh có 412 nhà văn hóa thôn đạt chuẩn/450 thôn, bản, tổ dân phố, đạt tỷ lệ 91,56%."
+    assert ("ratio_percent", (412.0, 450.0), 91.56) in found(text)
+
+
+def test_semicolons_set_apart_the_names_listed_in_parentheses() -> None:
+    text = (
+        "Có 4/9 nhiệm vụ chưa hoàn thành (Xây dựng kho dữ liệu dùng chung; Số hóa hồ sơ, tài liệu lưu trữ "
+        "và hồ sơ địa chính; Đào tạo kỹ năng số cho cán bộ)."
+    )
+    assert found(text, "list_count") == [("list_count", (1.0, 1.0, 1.0), 4.0)]
+
+
+def test_semicolons_outside_parentheses_may_close_a_group_of_names() -> None:
+    text = "Triển khai tại 6 đơn vị: thị xã Hòa Bình, thị xã Lạc Sơn; các huyện: Kim Bôi, Mai Châu, Tân Lạc, Yên Thủy."
+    assert [r[2] for r in found(text, "list_count")] in ([], [6.0])
+    assert all(r.rule != "list_count" or r.operands == (1.0,) * 6 for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "n_names", "stated"),
+    [
+        ("Năm 2024 đã bàn giao thiết bị cho 3 xã Phú Hòa, Phú Lộc và Phú Vinh.", 3, 3.0),
+        ("Có 4 huyện Lâm Thao, Thanh Ba và Đoan Hùng hoàn thành trước thời hạn.", 3, 4.0),
+    ],
+)
+def test_names_right_after_a_counted_place_noun(text: str, n_names: int, stated: float) -> None:
+    assert found(text, "list_count") == [("list_count", (1.0,) * n_names, stated)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tập huấn cho 30 cán bộ Sở Nội vụ, Sở Tư pháp và Sở Tài chính.",  # people, not the agencies named
+        "Hỗ trợ 3 xã Phú Hòa, Phú Lộc đạt chuẩn và Phú Vinh chưa đạt.",  # no closed list of names
+        "Có 3 xã Phú Hòa, Phú Lộc và 2 thị trấn đạt chuẩn.",  # a figure inside
+    ],
+)
+def test_no_name_count_without_a_closed_list_of_names_for_the_counted_noun(text: str) -> None:
+    assert found(text, "list_count") == []

@@ -29,6 +29,7 @@ class Connectives(Strict):
     parts_weak: Words
     percent_bridge: Words
     ratio_bridge_max_words: int = 16
+    fraction_noun_words: int = 3
     share_list: Words
     negation: Words
     total_words: Words
@@ -88,6 +89,7 @@ class ChecksFile(Strict):
     version: int
     connectives: Connectives
     umbrella_units: Words = Field(default_factory=list)
+    named_list_nouns: Words = Field(default_factory=list)
     not_a_part_aspect: Aspect
     attribute_groups: dict[str, Words]
     change_words: Words
