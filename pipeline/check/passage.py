@@ -354,7 +354,7 @@ class Passage:
                 g = figs[i + 1]
                 gap = self.text[f.end : g.start]
                 n = self.rules.config.connectives.fraction_noun_words
-                if re.fullmatch(r"[ \t]*(?:[^\W\d_]+[ \t]*){0,%s}/[ \t]*".replace("%s", str(n)), gap) and not re.search(
+                if re.fullmatch(rf"[ \t]*(?:[^\W\d_]+[ \t]*){{0,{n}}}/[ \t]*", gap) and not re.search(
                     r"/[\w-]*[A-ZĐ]", self.text[g.start - 1 : g.end + 3]
                 ):
                     r = Fig(
