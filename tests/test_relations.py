@@ -456,3 +456,23 @@ def test_names_right_after_a_counted_place_noun(text: str, n_names: int, stated:
 )
 def test_no_name_count_without_a_closed_list_of_names_for_the_counted_noun(text: str) -> None:
     assert found(text, "list_count") == []
+
+
+def test_structure_shares_in_parallel_clauses_after_the_share_word() -> None:
+    text = (
+        "Về cơ cấu lao động năm 2023, khu vực nông nghiệp chiếm tỷ trọng 31,5%; khu vực công nghiệp chiếm "
+        "29,0%; khu vực dịch vụ chiếm 39,5% (cơ cấu tương ứng năm 2022 là 33,1%; 28,4%, 38,5%)."
+    )
+    got = found(text, "shares_exceed_total")
+    assert ("shares_exceed_total", (31.5, 29.0, 39.5), 100.0) in got
+    assert ("shares_exceed_total", (33.1, 28.4, 38.5), 100.0) in got
+
+
+def test_a_share_word_before_a_stated_change_is_not_a_structure() -> None:
+    text = "Tỷ trọng kinh tế số đạt 12%, tăng 2% so với năm trước, dự kiến 15% vào năm 2025."
+    assert found(text, "shares_exceed_total") == []
+
+
+def test_weak_bridge_after_the_comma_closing_a_long_part_description() -> None:
+    text = "Có 2.400 hồ sơ đến hạn, đã có 2.376 hồ sơ được trả kết quả trước và đúng hạn, đạt 99%."
+    assert ("ratio_percent", (2376.0, 2400.0), 99.0) in found(text)

@@ -26,21 +26,24 @@ def share_lists(doc: Passage, used_pct: set[int]) -> list[Relation]:
     text = doc.text
     for m in doc.rules.share_list_re.finditer(text):
         colon = text.find(":", m.end(), m.end() + 150)
-        if colon < 0 or has_sentence_break(doc, text[m.end() : colon]):
-            continue
+        # without a colon ("Về cơ cấu kinh tế, khu vực A chiếm 20%; khu vực B chiếm 45%; …") the shares
+        # follow the word itself: at least three, in parallel clauses that state no change
+        bare = colon < 0 or has_sentence_break(doc, text[m.end() : colon])
         pcts: list[Fig] = []
-        last = colon + 1
-        for f in doc.figs_between(colon, colon + 600):
+        last = m.end() if bare else colon + 1
+        for f in doc.figs_between(last, last + 600):
             gap = text[last : f.start]
             if has_sentence_break(doc, gap, text[f.start : f.start + 1]) or f.kind != "percent":
                 break
             if pcts and not re.search(r"[,;]|(?<!\w)và(?!\w)", gap):
                 break
-            if len(WORD_RE.findall(gap)) > 8:
+            if len(WORD_RE.findall(gap)) > (16 if bare and not pcts else 10 if bare else 8):
+                break
+            if bare and (doc.rules.change_re.search(gap) or "(" in gap):
                 break
             pcts.append(f)
             last = f.end
-        if len(pcts) < 2 or any(p.start in used_pct for p in pcts):
+        if len(pcts) < (3 if bare else 2) or any(p.start in used_pct for p in pcts):
             continue
         used_pct.update(p.start for p in pcts)
         kind, word = approx(doc, pcts)
