@@ -33,6 +33,7 @@ from pipeline.check.lists import (
 )
 from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
+from pipeline.check.rates import per_unit_rate_relations
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
 from pipeline.check.shares import complement_shares, headline_shares, nearby_share_relations, share_lists
@@ -216,6 +217,11 @@ def _list_counts(f: Found) -> None:
 @finder("differences")
 def _differences(f: Found) -> None:
     f.relations.extend(difference_relations(f.doc))
+
+
+@finder("per_unit_rates")
+def _per_unit_rates(f: Found) -> None:
+    f.relations.extend(per_unit_rate_relations(f.doc))
 
 
 @finder("breakdown_conflicts")
