@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.catalog import load_catalog
+from pipeline.check.breakdowns import breakdown_relations
 from pipeline.check.catalog import CatalogRelation, catalog_identities, catalog_relations
 from pipeline.check.conflicts import breakdown_conflicts, metric_conflicts
 from pipeline.check.counts import list_count_relations
@@ -222,6 +223,11 @@ def _differences(f: Found) -> None:
 @finder("per_unit_rates")
 def _per_unit_rates(f: Found) -> None:
     f.relations.extend(per_unit_rate_relations(f.doc))
+
+
+@finder("parallel_breakdowns")
+def _parallel_breakdowns(f: Found) -> None:
+    f.relations.extend(breakdown_relations(f.doc, f.doc.rules.config.candidates.passage_lines))
 
 
 @finder("breakdown_conflicts")
