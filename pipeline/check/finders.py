@@ -22,7 +22,7 @@ from pipeline.check.counts import list_count_relations
 from pipeline.check.dedupe import dedupe_lists, dedupe_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
-from pipeline.check.gaps import difference_relations
+from pipeline.check.gaps import difference_relations, headline_remainders
 from pipeline.check.identities import sum_identity_relations
 from pipeline.check.lists import (
     bullet_head_lists,
@@ -218,6 +218,12 @@ def _list_counts(f: Found) -> None:
 @finder("differences")
 def _differences(f: Found) -> None:
     f.relations.extend(difference_relations(f.doc))
+
+
+@finder("headline_remainders")
+def _headline_remainders(f: Found) -> None:
+    sr = load_sum_rules()
+    f.relations.extend(headline_remainders(f.doc, sr.remainder_re, sr.remainder_negation_re))
 
 
 @finder("per_unit_rates")
