@@ -476,3 +476,26 @@ def test_a_share_word_before_a_stated_change_is_not_a_structure() -> None:
 def test_weak_bridge_after_the_comma_closing_a_long_part_description() -> None:
     text = "Có 2.400 hồ sơ đến hạn, đã có 2.376 hồ sơ được trả kết quả trước và đúng hạn, đạt 99%."
     assert ("ratio_percent", (2376.0, 2400.0), 99.0) in found(text)
+
+
+def test_two_shares_of_one_base_one_of_what_the_other_lacks_add_to_100() -> None:
+    text = (
+        "Toàn tỉnh có 1.040 trường học/1.300 trường đã kết nối mạng, đạt tỷ lệ 80%. Còn 260 trường chưa "
+        "kết nối, chiếm 20%; chủ yếu ở vùng núi."
+    )
+    assert ("shares_exceed_total", (80.0, 20.0), 100.0) in found(text)
+
+
+def test_three_shares_of_one_base_are_not_a_complement_pair() -> None:
+    text = (
+        "Giải quyết 2.000 hồ sơ, trong đó trước hạn 1.700 hồ sơ, chiếm 85%; đúng hạn 260 hồ sơ, chiếm 13%; "
+        "còn quá hạn 40 hồ sơ, chiếm 2%."
+    )
+    assert ("shares_exceed_total", (13.0, 2.0), 100.0) not in found(text)
+
+
+def test_percents_after_a_connective_split_the_figure_before_it() -> None:
+    text = "Dự án có tổng vốn 12 tỷ đồng, trong đó ngân sách tỉnh 70%, ngân sách huyện 30%."
+    assert ("shares_exceed_total", (70.0, 30.0), 100.0) in found(text)
+    rel = next(r for r in relations(text) if r.rule == "shares_exceed_total")
+    assert not rel.strong  # labels may overlap: only a fit is a finding

@@ -37,7 +37,14 @@ from pipeline.check.passage import PartList, Passage
 from pipeline.check.rates import per_unit_rate_relations
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
-from pipeline.check.shares import complement_shares, headline_shares, nearby_share_relations, share_lists
+from pipeline.check.shares import (
+    complement_pairs,
+    complement_shares,
+    headline_shares,
+    nearby_share_relations,
+    share_lists,
+    split_shares,
+)
 from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tables import table_rates, table_relations
 from pipeline.config import config_error
@@ -203,6 +210,16 @@ def _nearby_shares(f: Found) -> None:
 @finder("complement_shares")
 def _complement_shares(f: Found) -> None:
     f.relations.extend(complement_shares(f.doc, f.used_pct))
+
+
+@finder("split_shares")
+def _split_shares(f: Found) -> None:
+    f.relations.extend(split_shares(f.doc, f.used_pct))
+
+
+@finder("complement_pairs")
+def _complement_pairs(f: Found) -> None:
+    f.relations.extend(complement_pairs(f.doc, f.relations))
 
 
 @finder("headline_shares")
