@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.catalog import load_catalog
+from pipeline.check.amounts import amount_lists
 from pipeline.check.breakdowns import breakdown_relations
 from pipeline.check.catalog import CatalogRelation, catalog_identities, catalog_relations
 from pipeline.check.conflicts import breakdown_conflicts, metric_conflicts
@@ -175,6 +176,11 @@ def _list_relations(f: Found) -> None:
 # ----------------------------------------------------------------------------------------------
 # Relations outside lists
 # ----------------------------------------------------------------------------------------------
+
+
+@finder("amount_lists")
+def _amount_lists(f: Found) -> None:
+    f.relations.extend(amount_lists(f.doc, f.relations))
 
 
 @finder("formulas")
