@@ -38,6 +38,7 @@ from pipeline.check.passage import PartList, Passage
 from pipeline.check.rates import per_unit_rate_relations
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
+from pipeline.check.scores import score_breakdowns
 from pipeline.check.shares import (
     complement_pairs,
     complement_shares,
@@ -181,6 +182,11 @@ def _list_relations(f: Found) -> None:
 @finder("amount_lists")
 def _amount_lists(f: Found) -> None:
     f.relations.extend(amount_lists(f.doc, f.relations))
+
+
+@finder("score_breakdowns")
+def _score_breakdowns(f: Found) -> None:
+    f.relations.extend(score_breakdowns(f.doc))
 
 
 @finder("formulas")
