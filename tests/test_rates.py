@@ -54,3 +54,20 @@ def test_another_pairing_that_fits_makes_the_rate_unverifiable() -> None:
     # two counts of people: 96/120 = 0,8 fits with the other base, so 0,8 is not flagged against 100
     text = "Năm 2023 có 120 cán bộ, tuyển thêm 100 công chức, trang bị 96 máy tính, bình quân 0,8 máy tính/người."
     assert [c.status for c in checks(text)] in (["ok"], ["unverifiable"])
+
+
+def _percent_checks(text: str) -> list[Check]:
+    t = NormText(text=text)
+    return [c for c in run_checks(t, [], extract_figures(t, [], "doc"), "doc") if c.rule == "ratio_percent"]
+
+
+def test_rate_line_under_a_total_line_and_a_part_line() -> None:
+    text = "Kết quả rà soát:\n- Tổng số hộ cần cập nhật: 840 hộ\n- Số hộ đã cập nhật: 714 hộ\n"
+    text += "- Tỷ lệ hoàn thành: {p}%\n"
+    assert [(c.operands, c.status) for c in _percent_checks(text.format(p="85"))] == [((714.0, 840.0), "ok")]
+    assert [(c.operands, c.status) for c in _percent_checks(text.format(p="88"))] == [((714.0, 840.0), "mismatch")]
+
+
+def test_rate_line_without_a_total_line_above_is_not_read_as_their_ratio() -> None:
+    text = "- Số hộ nghèo: 840 hộ\n- Số hộ cận nghèo: 714 hộ\n- Tỷ lệ hộ nghèo: 3,1%\n"
+    assert [c.operands for c in _percent_checks(text)] != [(714.0, 840.0)]

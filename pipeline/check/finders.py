@@ -35,7 +35,7 @@ from pipeline.check.lists import (
 )
 from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
-from pipeline.check.rates import per_unit_rate_relations
+from pipeline.check.rates import per_unit_rate_relations, rate_line_relations
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
 from pipeline.check.scores import score_breakdowns
@@ -258,6 +258,12 @@ def _headline_remainders(f: Found) -> None:
 @finder("per_unit_rates")
 def _per_unit_rates(f: Found) -> None:
     f.relations.extend(per_unit_rate_relations(f.doc))
+
+
+@finder("rate_lines")
+def _rate_lines(f: Found) -> None:
+    taken = {i for r in f.relations if r.rule in ("ratio_percent", "share_of_total") for i in r.fact_ids}
+    f.relations.extend(r for r in rate_line_relations(f.doc) if r.fact_ids[-1] not in taken)
 
 
 @finder("parallel_breakdowns")

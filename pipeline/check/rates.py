@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from pipeline.check.parts import approx
-from pipeline.check.passage import Fig, Passage, compatible
+from pipeline.check.passage import Fig, Passage, clean, compatible
 from pipeline.check.relation import Reading, Relation
 
 
@@ -74,3 +74,46 @@ def per_unit_rate_relations(doc: Passage) -> list[Relation]:
 
 def _compatible_nouns(a: str, b: str) -> bool:
     return compatible(a, b)
+
+
+_RATE_LINE = re.compile(r"^\W*(?:tỷ|tỉ)\s+lệ\b[^:\d]{0,60}:\s*$", re.I)
+
+
+def rate_line_relations(doc: Passage) -> list[Relation]:
+    """ "• Tổng số hộ điều tra: 1272 hộ / • Số hộ đã phỏng vấn: 695 hộ / • Tỷ lệ hoàn thành: 54,64%": a
+    line that only names a rate and gives its percent, right under a total line (a total word) and a
+    line of a part counting the same noun: the percent is the part over the total."""
+    out: list[Relation] = []
+    text = doc.text
+    lines = [(s, e) for s, e in doc.lines if text[s:e].strip()]
+    for k in range(2, len(lines)):
+        s, e = lines[k]
+        figs = doc.figs_between(s, e)
+        if len(figs) != 1 or figs[0].kind != "percent" or not _RATE_LINE.match(clean(text[s : figs[0].start])):
+            continue
+        pct = figs[0]
+        (ts, te), (ps, pe) = lines[k - 2], lines[k - 1]
+        tf, pf = doc.figs_between(ts, te), doc.figs_between(ps, pe)
+        if len(tf) != 1 or len(pf) != 1 or not tf[0].countlike or not pf[0].countlike:
+            continue
+        whole, part = tf[0], pf[0]
+        if not doc.rules.total_words_re.search(clean(text[ts : whole.start])) or doc.rules.total_words_re.search(
+            clean(text[ps : part.start])
+        ):
+            continue
+        if not (whole.unit and part.unit and compatible(whole.unit, part.unit)) or part.value > whole.value:
+            continue
+        out.append(
+            Relation(
+                rule="ratio_percent",
+                operands=(part.value, whole.value),
+                stated=pct.value,
+                char_start=whole.start,
+                char_end=pct.end,
+                fact_ids=tuple(dict.fromkeys(part.fact_ids + whole.fact_ids + pct.fact_ids)),
+                connective="dòng tổng số / dòng thành phần / dòng tỷ lệ",
+                decimals=(pct.decimals,),
+                spans=(part.half, whole.half),
+            )
+        )
+    return out
