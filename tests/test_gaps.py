@@ -46,3 +46,19 @@ def test_earlier_stated_change_is_skipped_when_looking_for_the_first_figure() ->
         "cao hơn 2,5 tiêu chí so với bình quân vùng (13,5 tiêu chí/xã)."
     )
     assert found(text, "difference") == [("difference", (16.0, 13.5), 2.5)]
+
+
+def test_headline_rest_is_the_body_fraction_denominator_less_its_numerator() -> None:
+    head = "Nông thôn mới: còn {n} xã miền núi chưa có nhà văn hóa đạt chuẩn\n\n"
+    body = "Theo Sở Văn hóa, đến nay có 41/47 xã miền núi có nhà văn hóa đạt chuẩn, tăng 5 xã so với năm trước.\n"
+    assert found(head.format(n="06") + body, "difference") == [("difference", (47.0, 41.0), 6.0)]
+    assert [c.status for c in checks(head.format(n="06") + body) if c.rule == "difference"] == ["ok"]
+    assert [c.status for c in checks(head.format(n="08") + body) if c.rule == "difference"] == ["mismatch"]
+
+
+def test_headline_rest_of_another_thing_is_not_compared() -> None:
+    text = (
+        "Còn 06 xã miền núi chưa có trạm y tế đạt chuẩn\n\n"
+        "Đến nay có 41/47 xã miền núi có nhà văn hóa đạt chuẩn.\n"
+    )
+    assert found(text, "difference") == []

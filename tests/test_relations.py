@@ -414,3 +414,88 @@ def test_the_check_stage_depends_on_extractors_never_the_reverse() -> None:
             bad = ("pipeline.store", "pipeline.read", "pipeline.cli", "pipeline.queries", "pipeline.ingest")
             assert not any(m.startswith(bad) for m in imports(p)), p
 
+
+
+def test_fraction_numerator_may_carry_a_long_noun_before_the_slash() -> None:
+    text = "Toàn tỉnh có 412 nhà văn hóa thôn đạt chuẩn/450 thôn, bản, tổ dân phố, đạt tỷ lệ 91,56%."
+    assert ("ratio_percent", (412.0, 450.0), 91.56) in found(text)
+
+
+def test_semicolons_set_apart_the_names_listed_in_parentheses() -> None:
+    text = (
+        "Có 4/9 nhiệm vụ chưa hoàn thành (Xây dựng kho dữ liệu dùng chung; Số hóa hồ sơ, tài liệu lưu trữ "
+        "và hồ sơ địa chính; Đào tạo kỹ năng số cho cán bộ)."
+    )
+    assert found(text, "list_count") == [("list_count", (1.0, 1.0, 1.0), 4.0)]
+
+
+def test_semicolons_outside_parentheses_may_close_a_group_of_names() -> None:
+    text = "Triển khai tại 6 đơn vị: thị xã Hòa Bình, thị xã Lạc Sơn; các huyện: Kim Bôi, Mai Châu, Tân Lạc, Yên Thủy."
+    assert [r[2] for r in found(text, "list_count")] in ([], [6.0])
+    assert all(r.rule != "list_count" or r.operands == (1.0,) * 6 for r in relations(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "n_names", "stated"),
+    [
+        ("Năm 2024 đã bàn giao thiết bị cho 3 xã Phú Hòa, Phú Lộc và Phú Vinh.", 3, 3.0),
+        ("Có 4 huyện Lâm Thao, Thanh Ba và Đoan Hùng hoàn thành trước thời hạn.", 3, 4.0),
+    ],
+)
+def test_names_right_after_a_counted_place_noun(text: str, n_names: int, stated: float) -> None:
+    assert found(text, "list_count") == [("list_count", (1.0,) * n_names, stated)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tập huấn cho 30 cán bộ Sở Nội vụ, Sở Tư pháp và Sở Tài chính.",  # people, not the agencies named
+        "Hỗ trợ 3 xã Phú Hòa, Phú Lộc đạt chuẩn và Phú Vinh chưa đạt.",  # no closed list of names
+        "Có 3 xã Phú Hòa, Phú Lộc và 2 thị trấn đạt chuẩn.",  # a figure inside
+    ],
+)
+def test_no_name_count_without_a_closed_list_of_names_for_the_counted_noun(text: str) -> None:
+    assert found(text, "list_count") == []
+
+
+def test_structure_shares_in_parallel_clauses_after_the_share_word() -> None:
+    text = (
+        "Về cơ cấu lao động năm 2023, khu vực nông nghiệp chiếm tỷ trọng 31,5%; khu vực công nghiệp chiếm "
+        "29,0%; khu vực dịch vụ chiếm 39,5% (cơ cấu tương ứng năm 2022 là 33,1%; 28,4%, 38,5%)."
+    )
+    got = found(text, "shares_exceed_total")
+    assert ("shares_exceed_total", (31.5, 29.0, 39.5), 100.0) in got
+    assert ("shares_exceed_total", (33.1, 28.4, 38.5), 100.0) in got
+
+
+def test_a_share_word_before_a_stated_change_is_not_a_structure() -> None:
+    text = "Tỷ trọng kinh tế số đạt 12%, tăng 2% so với năm trước, dự kiến 15% vào năm 2025."
+    assert found(text, "shares_exceed_total") == []
+
+
+def test_weak_bridge_after_the_comma_closing_a_long_part_description() -> None:
+    text = "Có 2.400 hồ sơ đến hạn, đã có 2.376 hồ sơ được trả kết quả trước và đúng hạn, đạt 99%."
+    assert ("ratio_percent", (2376.0, 2400.0), 99.0) in found(text)
+
+
+def test_two_shares_of_one_base_one_of_what_the_other_lacks_add_to_100() -> None:
+    text = (
+        "Toàn tỉnh có 1.040 trường học/1.300 trường đã kết nối mạng, đạt tỷ lệ 80%. Còn 260 trường chưa "
+        "kết nối, chiếm 20%; chủ yếu ở vùng núi."
+    )
+    assert ("shares_exceed_total", (80.0, 20.0), 100.0) in found(text)
+
+
+def test_three_shares_of_one_base_are_not_a_complement_pair() -> None:
+    text = (
+        "Giải quyết 2.000 hồ sơ, trong đó trước hạn 1.700 hồ sơ, chiếm 85%; đúng hạn 260 hồ sơ, chiếm 13%; "
+        "còn quá hạn 40 hồ sơ, chiếm 2%."
+    )
+    assert ("shares_exceed_total", (13.0, 2.0), 100.0) not in found(text)
+
+
+def test_percents_after_a_connective_split_the_figure_before_it() -> None:
+    text = "Dự án có tổng vốn 12 tỷ đồng, trong đó ngân sách tỉnh 70%, ngân sách huyện 30%."
+    assert ("shares_exceed_total", (70.0, 30.0), 100.0) in found(text)
+    rel = next(r for r in relations(text) if r.rule == "shares_exceed_total")
+    assert not rel.strong  # labels may overlap: only a fit is a finding

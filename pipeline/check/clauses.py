@@ -30,6 +30,9 @@ def has_sentence_break(doc: Passage, gap: str, next_char: str = "") -> bool:
     return False
 
 
+COMMA_BRIDGE_WORDS = 10
+
+
 def bridge_ok(doc: Passage, gap: str, *, max_words: int, weak_words: int = 3) -> bool:
     """The words between a part (or fraction) and a percent tie them: "... hồ sơ, chiếm 12,5%"."""
     g = clean(gap)
@@ -46,6 +49,10 @@ def bridge_ok(doc: Passage, gap: str, *, max_words: int, weak_words: int = 3) ->
     words = WORD_RE.findall(g[: m.start()])
     strong = re.search(r"(?<!\w)" + doc.rules.strong_bridge_re + r"(?!\w)|=|\(", g[m.start() :], re.I)
     limit = max_words if strong else min(max_words, weak_words)
+    # "N hồ sơ được trả kết quả trước và đúng hạn, đạt p%": a weak bridge after the one comma that
+    # closes the part's description ties the percent to the clause's figure
+    if not strong and re.fullmatch(r"[^,;()]*,\s*", g[: m.start()]):
+        limit = max(limit, min(max_words, COMMA_BRIDGE_WORDS))
     return len(words) <= limit
 
 

@@ -18,6 +18,16 @@ _LIST_OPENER = re.compile(
     r"(?:(?:gồm|bao gồm|gồm có|là)[ \t]*:?|:|\()[ \t]*"
 )
 _LIST_ITEM_SPLIT = re.compile(r"\s*[,;]\s*|\s+và\s+")
+# "cho 4 xã Tân An, Tân Bình và Tân Lập.": a count, its noun (lower case) and the names right after it,
+# the last joined by "và" (a closed list), every name capitalised.
+_UPPER = "[" + "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper()) + "]"
+_LOWER = "[" + "".join(c for c in map(chr, range(0x61, 0x1EFA)) if c.isalpha() and c.islower()) + "]"
+_NAME = _UPPER + r"[^\W\d_]*(?:[ \t]+" + _UPPER + r"[^\W\d_]*){0,3}"
+_NAMED_LIST = re.compile(
+    r"[ \t]+(?:" + _LOWER + r"+[ \t]+){0,2}?(" + _NAME + r"(?:,[ \t]*" + _NAME + r")*[ \t]+và[ \t]+" + _NAME
+    + r")(?=[ \t]*(?:[.;:)\n]|,[ \t]|$)|[ \t]+" + _LOWER + ")"
+)
+_SEMICOLON_ITEM_WORDS = 25  # items set apart by ";" may be long names holding commas and "và"
 
 
 def list_count_relations(doc: Passage) -> list[Relation]:
@@ -32,13 +42,18 @@ def list_count_relations(doc: Passage) -> list[Relation]:
             continue
         after = text[f.end : f.end + 600]
         m = _LIST_OPENER.match(after)
-        if not m:
+        named = None
+        if not m and (f.unit or "").lower() in doc.rules.config.named_list_nouns:
+            named = _NAMED_LIST.match(after)
+        if not m and not named:
             continue
-        opener = m.group(0).strip()
-        body_start = f.end + m.end()
+        opener = m.group(0).strip() if m else ""
+        body_start = f.end + (m.end() if m else named.start(1))
         if doc.figs_between(f.end, body_start):
             continue
-        if opener.endswith("("):
+        if named:
+            body = named.group(1)
+        elif opener.endswith("("):
             close = matching_paren(text, body_start - 1, body_start + 600)
             if close < 0:
                 continue
@@ -50,14 +65,18 @@ def list_count_relations(doc: Passage) -> list[Relation]:
             continue  # figures inside: a list of parts, not of names
         if re.search(r"\d", YEAR_RE.sub("", body)):
             continue
-        items = [x for x in _LIST_ITEM_SPLIT.split(body.strip(" .:")) if x.strip()]
-        if len(items) < 2 or any(len(WORD_RE.findall(x)) > 8 or not WORD_RE.search(x) for x in items):
+        # Semicolons set apart the items of a list in parentheses: commas and "và" inside an item belong to
+        # its name (outside parentheses a semicolon may close a group: "A, B; các huyện: C, D").
+        semi = ";" in body and opener.endswith("(") and ":" not in body
+        items = [x for x in (re.split(r"\s*;\s*", body.strip(" .:")) if semi else
+                             _LIST_ITEM_SPLIT.split(body.strip(" .:"))) if x.strip()]
+        longest = _SEMICOLON_ITEM_WORDS if semi else 8
+        if len(items) < 2 or any(len(WORD_RE.findall(x)) > longest or not WORD_RE.search(x) for x in items):
             continue
-        if not (";" in body or "," in body or re.search(r"\s và\s", body)):
+        if not (semi or "," in body or re.search(r"\s và\s", body)):
             continue
-        alt_counts = {
-            len([x for x in re.split(r"\s*[,;]\s*", body.strip(" .:")) if x.strip()]),
-            len([x for x in re.split(r"\s*;\s*", body.strip(" .:")) if x.strip()]),
+        alt_counts = set() if semi else {
+            len([x for x in re.split(r"\s*,\s*", body.strip(" .:")) if x.strip()]),
         }
         alt_counts.discard(len(items))
         readings = tuple(

@@ -15,13 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extractors.catalog import load_catalog
+from pipeline.check.amounts import amount_lists
+from pipeline.check.breakdowns import breakdown_relations
 from pipeline.check.catalog import CatalogRelation, catalog_identities, catalog_relations
 from pipeline.check.conflicts import breakdown_conflicts, metric_conflicts
 from pipeline.check.counts import list_count_relations
 from pipeline.check.dedupe import dedupe_lists, dedupe_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
-from pipeline.check.gaps import difference_relations
+from pipeline.check.gaps import difference_relations, headline_remainders
 from pipeline.check.identities import sum_identity_relations
 from pipeline.check.lists import (
     bullet_head_lists,
@@ -33,9 +35,18 @@ from pipeline.check.lists import (
 )
 from pipeline.check.parts import named_rates, relations_from_list
 from pipeline.check.passage import PartList, Passage
+from pipeline.check.rates import per_unit_rate_relations, rate_line_relations
 from pipeline.check.relation import Relation
 from pipeline.check.rules import Rules, load_rules
-from pipeline.check.shares import complement_shares, headline_shares, nearby_share_relations, share_lists
+from pipeline.check.scores import score_breakdowns
+from pipeline.check.shares import (
+    complement_pairs,
+    complement_shares,
+    headline_shares,
+    nearby_share_relations,
+    share_lists,
+    split_shares,
+)
 from pipeline.check.sumrules import load_sum_rules
 from pipeline.check.tables import table_rates, table_relations
 from pipeline.config import config_error
@@ -169,6 +180,16 @@ def _list_relations(f: Found) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
+@finder("amount_lists")
+def _amount_lists(f: Found) -> None:
+    f.relations.extend(amount_lists(f.doc, f.relations))
+
+
+@finder("score_breakdowns")
+def _score_breakdowns(f: Found) -> None:
+    f.relations.extend(score_breakdowns(f.doc))
+
+
 @finder("formulas")
 def _formulas(f: Found) -> None:
     f.relations.extend(formula_relations(f.doc, f.used_pct))
@@ -204,6 +225,16 @@ def _complement_shares(f: Found) -> None:
     f.relations.extend(complement_shares(f.doc, f.used_pct))
 
 
+@finder("split_shares")
+def _split_shares(f: Found) -> None:
+    f.relations.extend(split_shares(f.doc, f.used_pct))
+
+
+@finder("complement_pairs")
+def _complement_pairs(f: Found) -> None:
+    f.relations.extend(complement_pairs(f.doc, f.relations))
+
+
 @finder("headline_shares")
 def _headline_shares(f: Found) -> None:
     f.relations.extend(headline_shares(f.doc, f.used_pct, f.relations))
@@ -217,6 +248,28 @@ def _list_counts(f: Found) -> None:
 @finder("differences")
 def _differences(f: Found) -> None:
     f.relations.extend(difference_relations(f.doc))
+
+
+@finder("headline_remainders")
+def _headline_remainders(f: Found) -> None:
+    sr = load_sum_rules()
+    f.relations.extend(headline_remainders(f.doc, sr.remainder_re, sr.remainder_negation_re))
+
+
+@finder("per_unit_rates")
+def _per_unit_rates(f: Found) -> None:
+    f.relations.extend(per_unit_rate_relations(f.doc))
+
+
+@finder("rate_lines")
+def _rate_lines(f: Found) -> None:
+    taken = {i for r in f.relations if r.rule in ("ratio_percent", "share_of_total") for i in r.fact_ids}
+    f.relations.extend(r for r in rate_line_relations(f.doc) if r.fact_ids[-1] not in taken)
+
+
+@finder("parallel_breakdowns")
+def _parallel_breakdowns(f: Found) -> None:
+    f.relations.extend(breakdown_relations(f.doc, f.doc.rules.config.candidates.passage_lines))
 
 
 @finder("breakdown_conflicts")

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from pipeline.check.candidates import headline_lines
 from pipeline.check.clauses import matching_paren
-from pipeline.check.passage import Fig, Passage
+from pipeline.check.passage import WORD_RE, Fig, Passage, clean
 from pipeline.check.relation import Relation
 
 # direction word, the gap figure, then "so với" within a few words
@@ -101,3 +102,49 @@ def _first_operand(doc: Passage, before: list[Fig], d: Fig, clause_end: int) -> 
         if _same_kind(g, d) and not re.fullmatch(r"(?:19|20)\d\d", text[g.start : g.end]):
             return g
     return None
+
+
+def headline_remainders(doc: Passage, remainder_re: re.Pattern[str] | None,
+                        negation_re: re.Pattern[str] | None) -> list[Relation]:
+    """A headline stating the rest ("Còn 06 xã nông thôn chưa có điểm bưu điện") of a fraction the body
+    states ("78/82 xã nông thôn có điểm bưu điện"): the rest is the denominator less the numerator. The
+    body fraction must count the headline's noun with the same words and be followed by the predicate the
+    headline negates (its first three words), so the two speak of one thing."""
+    if remainder_re is None or negation_re is None:
+        return []
+    out: list[Relation] = []
+    text = doc.text
+    for s, e in headline_lines(doc):
+        for g in doc.figs_between(s, e):
+            if not g.countlike or not g.unit or g.kind == "ratio":
+                continue
+            if not re.search(remainder_re.pattern + r"\s*$", clean(text[max(s, g.start - 20) : g.start]), re.I):
+                continue
+            after = clean(text[g.end : e])
+            neg = negation_re.search(after)
+            if neg is None:
+                continue
+            between = [w.lower() for w in WORD_RE.findall(after[: neg.start()])]
+            predicate = [w.lower() for w in WORD_RE.findall(after[neg.end() :])][:3]
+            if len(between) > 3 or len(predicate) < 3:
+                continue
+            want = [*g.unit.lower().split(), *between, *predicate]
+            for r in doc.figs:
+                if r.start <= e or r.kind != "ratio" or r.num is None or not r.den or r.num >= r.den:
+                    continue
+                words = [w.lower() for w in WORD_RE.findall(clean(text[r.end - len(r.unit or "") : r.end + 80]))]
+                if words[: len(want)] != want:
+                    continue
+                out.append(
+                    Relation(
+                        rule="difference",
+                        operands=(r.den, r.num),
+                        stated=g.value,
+                        char_start=g.start,
+                        char_end=r.end,
+                        fact_ids=tuple(dict.fromkeys(g.fact_ids + r.fact_ids)),
+                        connective="còn … chưa … (tiêu đề) / a/N",
+                    )
+                )
+                break
+    return out

@@ -77,6 +77,8 @@ def _fields(rel: Relation, reading: Reading, j: Judgement, lang: str) -> dict[st
         k = max(rel.decimals) if rel.decimals else 0
     stated_dec = k if rel.rule in PERCENT_RULES else _natural_decimals(reading.stated)
     exp_dec = max(k + 1, 2) if is_pct else _natural_decimals(j.expected or 0.0)
+    if rel.rule == "per_unit_rate":
+        stated_dec, exp_dec = k, k + 2
     if rel.rule == "shares_exceed_total":
         exp_dec = max(k, 1) if j.expected is not None and abs(j.expected - round(j.expected, k)) < 1e-9 else 2
     diff = abs(j.diff) if math.isfinite(j.diff) else math.nan

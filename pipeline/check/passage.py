@@ -338,7 +338,8 @@ class Passage:
             if i + 1 < len(figs) and f.kind == "count" and figs[i + 1].kind == "count":
                 g = figs[i + 1]
                 gap = self.text[f.end : g.start]
-                if re.fullmatch(r"[ \t]*(?:[^\W\d_]+[ \t]*){0,3}/[ \t]*", gap) and not re.search(
+                n = self.rules.config.connectives.fraction_noun_words
+                if re.fullmatch(rf"[ \t]*(?:[^\W\d_]+[ \t]*){{0,{n}}}/[ \t]*", gap) and not re.search(
                     r"/[\w-]*[A-ZĐ]", self.text[g.start - 1 : g.end + 3]
                 ):
                     r = Fig(

@@ -17,6 +17,7 @@ RULES = (
     "conflicting_values",
     "list_count",
     "difference",
+    "per_unit_rate",
 )
 STATUSES = ("ok", "mismatch", "unverifiable")
 PERCENT_RULES = ("ratio_percent", "share_of_total")  # rules whose stated value is a percent of a base

@@ -29,6 +29,7 @@ class Connectives(Strict):
     parts_weak: Words
     percent_bridge: Words
     ratio_bridge_max_words: int = 16
+    fraction_noun_words: int = 3
     share_list: Words
     negation: Words
     total_words: Words
@@ -65,6 +66,14 @@ class CandidateRules(Strict):
     topic_breakers: Words = Field(default_factory=list)
 
 
+class PerUnit(Strict):
+    """Per-unit rates "0,8 máy/người" (pipeline/check/rates.py)."""
+
+    person_words: Words = Field(default_factory=lambda: ["người"])
+    person_nouns: Words = Field(default_factory=list)
+    average_words: Words = Field(default_factory=lambda: ["trung bình", "bình quân"])
+
+
 class Bilingual(Strict):
     vi: Annotated[str, Field(min_length=1)]
     en: Annotated[str, Field(min_length=1)]
@@ -88,6 +97,8 @@ class ChecksFile(Strict):
     version: int
     connectives: Connectives
     umbrella_units: Words = Field(default_factory=list)
+    named_list_nouns: Words = Field(default_factory=list)
+    per_unit: PerUnit = Field(default_factory=PerUnit)
     not_a_part_aspect: Aspect
     attribute_groups: dict[str, Words]
     change_words: Words

@@ -7,6 +7,7 @@ Why after the list finders: a percent a list already explains is not explained a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -27,21 +28,24 @@ def share_lists(doc: Passage, used_pct: set[int]) -> list[Relation]:
     text = doc.text
     for m in doc.rules.share_list_re.finditer(text):
         colon = text.find(":", m.end(), m.end() + 150)
-        if colon < 0 or has_sentence_break(doc, text[m.end() : colon]):
-            continue
+        # without a colon ("Về cơ cấu kinh tế, khu vực A chiếm 20%; khu vực B chiếm 45%; …") the shares
+        # follow the word itself: at least three, in parallel clauses that state no change
+        bare = colon < 0 or has_sentence_break(doc, text[m.end() : colon])
         pcts: list[Fig] = []
-        last = colon + 1
-        for f in doc.figs_between(colon, colon + 600):
+        last = m.end() if bare else colon + 1
+        for f in doc.figs_between(last, last + 600):
             gap = text[last : f.start]
             if has_sentence_break(doc, gap, text[f.start : f.start + 1]) or f.kind != "percent":
                 break
             if pcts and not re.search(r"[,;]|(?<!\w)và(?!\w)", gap):
                 break
-            if len(WORD_RE.findall(gap)) > 8:
+            if len(WORD_RE.findall(gap)) > (16 if bare and not pcts else 10 if bare else 8):
+                break
+            if bare and (doc.rules.change_re.search(gap) or "(" in gap):
                 break
             pcts.append(f)
             last = f.end
-        if len(pcts) < 2 or any(p.start in used_pct for p in pcts):
+        if len(pcts) < (3 if bare else 2) or any(p.start in used_pct for p in pcts):
             continue
         used_pct.update(p.start for p in pcts)
         kind, word = approx(doc, pcts)
@@ -335,3 +339,82 @@ def _restates(kind: str | None, pct: Fig, body: float, band: float) -> bool:
     if kind == "upper_bound":
         return x * (1 - band) <= body <= x + 1e-9
     return abs(body - x) <= band * abs(x) + 1e-9
+
+
+def complement_pairs(doc: Passage, found: list[Relation]) -> list[Relation]:
+    """ "a/N …, đạt p%. Còn b … chưa …, chiếm q%": the only two shares of one base, the second of what the
+    first lacks (a negation or "còn" in its clause) and their parts covering the base (within 5 %), add up
+    to 100 %."""
+    out: list[Relation] = []
+    shares = sorted((r for r in found if r.rule in PERCENT_RULES and len(r.operands) == 2), key=lambda r: r.char_end)
+    bases = [r.operands[1] for r in shares]
+    for a, b in itertools.pairwise(shares):
+        base = a.operands[1]
+        if b.operands[1] != base or bases.count(base) != 2:
+            continue  # a third share of the base: the two need not be complements
+        if not 0.95 * base <= a.operands[0] + b.operands[0] <= 1.05 * base:
+            continue  # the two parts do not cover the base
+        gap = doc.text[a.char_end : b.char_end]
+        if doc.text.count("\n\n", a.char_end, b.char_end) or len(WORD_RE.findall(gap)) > 30:
+            continue
+        if doc.rules.negation_re.search(doc.text[a.char_start : a.char_end]):
+            continue
+        if not (doc.rules.negation_re.search(gap) or re.search(r"(?<!\w)còn(?!\w)", gap, re.I)):
+            continue
+        out.append(
+            Relation(
+                rule="shares_exceed_total",
+                operands=(a.stated, b.stated),
+                stated=100.0,
+                char_start=a.char_start,
+                char_end=b.char_end,
+                fact_ids=tuple(dict.fromkeys(a.fact_ids + b.fact_ids)),
+                connective="cùng mẫu số … chưa/còn (phần bù)",
+                decimals=(a.decimals[0] if a.decimals else 0, b.decimals[0] if b.decimals else 0),
+            )
+        )
+    return out
+
+
+def split_shares(doc: Passage, used_pct: set[int]) -> list[Relation]:
+    """ "kinh phí 428 triệu đồng, trong đó tỉnh hỗ trợ 80%, huyện đối ứng 20%": after a figure and a parts
+    connective, a run of percents only, each after a short label, splits that figure. Never a mismatch:
+    the labels may overlap ("nữ 40%, đảng viên 30%"), so only a fit is a finding."""
+    out: list[Relation] = []
+    text = doc.text
+    for m in doc.rules.parts_re.finditer(text):
+        before = doc.figs_between(doc.sentence_start(m.start()), m.start())
+        if not before or not (before[-1].countlike or before[-1].kind == "money"):
+            continue
+        if WORD_RE.findall(clean(text[before[-1].end : m.start()]))[3:]:
+            continue  # the connective follows the whole it splits
+        pcts: list[Fig] = []
+        last = m.end()
+        for f in doc.figs_between(m.end(), m.end() + 400):
+            gap = clean(text[last : f.start])
+            if f.kind != "percent" or has_sentence_break(doc, gap, "x") or len(WORD_RE.findall(gap)) > 6:
+                break
+            if pcts and not re.search(r"[,;]|(?<!\w)và(?!\w)", gap):
+                break
+            pcts.append(f)
+            last = f.end
+        if len(pcts) < 2 or any(p.start in used_pct for p in pcts):
+            continue
+        nxt = doc.next_fig(last)
+        if nxt is not None and not has_sentence_break(doc, text[last : nxt.start], "x"):
+            continue  # the run goes on with other figures: not a split of shares only
+        used_pct.update(p.start for p in pcts)
+        out.append(
+            Relation(
+                rule="shares_exceed_total",
+                operands=tuple(p.value for p in pcts),
+                stated=100.0,
+                char_start=before[-1].start,
+                char_end=pcts[-1].end,
+                fact_ids=tuple(i for p in pcts for i in p.fact_ids),
+                connective=m.group(0).lower() + " … p%, q%",
+                decimals=tuple(p.decimals for p in pcts),
+                strong=False,
+            )
+        )
+    return out

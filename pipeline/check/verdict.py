@@ -93,6 +93,21 @@ def judge(rel: Relation, operands: Sequence[float], stated: float, rules: Rules)
         half = (tol.percent_half_unit * 10**-k if k else 0.0) + sum(spans) + rel.stated_span
         expected = hi - lo
         return Judgement(abs(stated - expected) <= half + eps, expected, stated - expected, half)
+    if rel.rule == "per_unit_rate":
+        # "0,73 máy/người": a/b rounded (or truncated) to the rate's written decimals
+        a, b = operands
+        if b == 0:
+            return Judgement(False, None, math.nan, 0.0)
+        k = rel.decimals[0] if rel.decimals else 0
+        expected = a / b
+        half = tol.percent_half_unit * 10**-k
+        lo = max(a - spans[0], 0.0) / (b + spans[1])
+        hi = (a + spans[0]) / (b - spans[1]) if b - spans[1] > 0 else math.inf
+        truncated = math.floor(expected * 10**k + 1e-7) / 10**k
+        fits = lo - half - eps <= stated <= hi + half + eps or (
+            tol.accept_truncation and abs(stated - truncated) <= eps
+        )
+        return Judgement(fits, expected, stated - expected, half)
     raise ValueError(f"unknown rule {rel.rule}")
 
 

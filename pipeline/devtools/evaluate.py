@@ -29,7 +29,7 @@ META_FIELDS = ("doc_number", "doc_type", "issuer", "province", "place", "issued_
 # Gold's ratio/share split is the annotator's reading of "a/b, chiếm p%"; either check rule answers it.
 RULE_OF_KIND = {"ratio": {"ratio_percent", "share_of_total"}, "share": {"share_of_total", "ratio_percent"},
                 "sum": {"sum_parts", "shares_exceed_total"},
-                "other": {"conflicting_values", "list_count", "difference"}}
+                "other": {"conflicting_values", "list_count", "difference", "per_unit_rate"}}
 # Renderings of one report (PDF, scans, DOCX) are scored against the report's gold.
 _RENDER_SUFFIX = re.compile(r"\.(scan-[a-z]+|docx|pdf|png|jpe?g|tiff?|image)$")
 

@@ -48,6 +48,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "conflicting_values": ("Một số liệu ghi hai giá trị", "one figure stated twice"),
     "list_count": ("Số lượng so với danh sách liệt kê", "count vs items listed"),
     "difference": ("Chênh lệch a − b", "stated difference a − b"),
+    "per_unit_rate": ("Bình quân a/b", "per-unit rate a/b"),
 }
 
 STATUS_LABELS: dict[str, str] = {
