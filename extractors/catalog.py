@@ -94,6 +94,9 @@ class Grammar:
     denominator_markers: tuple[tuple[str, ...], ...]
     list_openers: tuple[tuple[str, ...], ...]
     measure_words: tuple[tuple[str, ...], ...] = ()
+    rate_words: tuple[tuple[str, ...], ...] = ()
+    rate_anaphora: tuple[tuple[str, ...], ...] = ()
+    change_words: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -279,6 +282,9 @@ class _GrammarSpec(Strict):
     denominator_markers: list[_Phrase] | None = None
     list_openers: list[_Phrase] | None = None
     measure_words: list[_Phrase] | None = None
+    rate_words: list[_Phrase] | None = None
+    rate_anaphora: list[_Phrase] | None = None
+    change_words: list[_Phrase] | None = None
 
 
 class _CatalogFile(Strict):
@@ -346,6 +352,9 @@ def _load_cached(path: str, _version: int) -> Catalog:
         denominator_markers=phrases(g.denominator_markers, "grammar.denominator_markers"),
         list_openers=phrases(g.list_openers, "grammar.list_openers"),
         measure_words=phrases(g.measure_words, "grammar.measure_words"),
+        rate_words=phrases(g.rate_words, "grammar.rate_words"),
+        rate_anaphora=phrases(g.rate_anaphora, "grammar.rate_anaphora"),
+        change_words=phrases(g.change_words, "grammar.change_words"),
     )
 
     metrics: dict[str, Metric] = {}
