@@ -87,3 +87,8 @@ def test_the_third_item_of_a_comma_series_of_one_noun_continues_it() -> None:
     got = metrics("Về dịch vụ công trực tuyến mức độ 3, tỉnh đã đưa vào vận hành 712 dịch vụ công cấp tỉnh, "
                   "1.024 dịch vụ công cấp huyện, 38 dịch vụ công cho mỗi đơn vị cấp xã.")
     assert got[712] == got[1024] == got[38] == "procedures_level_3"
+
+
+def test_a_count_after_a_slash_is_the_base_of_the_count_before_it() -> None:
+    got = metrics("Số văn bản gửi bằng bản giấy vẫn còn nhiều: 75.012 văn bản/231.540 văn bản, chiếm khoảng 32%.")
+    assert got[231540] == "documents_issued"

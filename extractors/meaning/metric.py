@@ -156,6 +156,11 @@ def _assign_metrics(doc: _Doc, g: _Group) -> None:
             num_label, den_label = _split_denominator(label) if len(g.facts) > 1 or f.kind == "ratio" \
                 else (label, None)
             key = _count_metric(doc, g, f, num_label, near if den_label is None else num_label, tail)
+            prev = doc.groups[g.index - 1] if g.index > 0 else None
+            if _unnamed(doc.cat, key) and prev is not None and prev.line == g.line \
+                    and re.fullmatch(r"[ \t]*/[ \t]*", doc.text[prev.end:g.start]):
+                # "75.012 văn bản/231.540 văn bản": the second count is the base of the first
+                key = _denominator_metric(doc, prev, f, prev.facts[0], _label_words(doc, prev), None, tail) or key
         elif f.extractor.endswith("denominator"):
             key = _denominator_metric(doc, g, f, main, label, den_label, tail)
         elif f.kind == "percent" or (f.kind == "other" and f.unit and "/" in f.unit):
@@ -273,8 +278,14 @@ def _denominator_metric(doc: _Doc, g: _Group, f: Fact, main: Fact, label: str, d
         rate = cat.metrics.get(_match(doc, [label], "percent", None, allow_default=False) or "")
     if rate is not None and rate.denominator:
         return rate.denominator
-    # "4.561/5.650 HS": a base named by nothing else is the total of its noun (the noun's default metric)
-    return _match(doc, [tail], "count", _unit_words(cat, f))
+    # "4.561/5.650 HS": a base named by nothing else is the total of its noun (the noun's default metric);
+    # a noun with no default: the label names the whole the numerator is cut from ("Số văn bản gửi bằng
+    # giấy: 87.086 văn bản/253.614 văn bản" counts documents sent, of which the paper ones)
+    key = _match(doc, [tail], "count", _unit_words(cat, f))
+    if key is None and num and cat.metrics[num].kind == "count" and not cat.rate_of.get(num) \
+            and (_unit_words(cat, main) or [""])[:1] == (_unit_words(cat, f) or [""])[:1]:
+        key = num
+    return key
 
 
 def _restated(doc: _Doc, g: _Group, f: Fact) -> str | None:
