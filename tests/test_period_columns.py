@@ -31,3 +31,14 @@ def test_a_row_written_down_may_put_two_cells_on_one_line() -> None:
     got = {f.value: f.period for f in run(text, NEWS)}
     assert [got[v] for v in (101.2, 99.75, 98.4, 100.35, 97.1)] == ["2012", "2014", "2015", "2016", "2017"]
     assert [got[v] for v in (95.5, 99.8, 100.1, 96.6, 98.9)] == ["2012", "2014", "2015", "2016", "2017"]
+
+
+def test_the_same_period_of_another_year_names_the_figures_after_it_but_not_as_a_baseline() -> None:
+    text = ("Tổng sản phẩm 6 tháng năm 2021 ước tăng 5,64% so với cùng kỳ năm 2020. Trong đó, khu vực nông "
+            "nghiệp tăng 3,1% (cùng kỳ năm 2020 tăng 1,8%), đóng góp 6,2% vào mức tăng chung. Khu vực dịch vụ "
+            "chiếm 41,2% (cơ cấu tương ứng của cùng kỳ năm 2020 là 42,5%; 38,1%). Tiêu dùng tăng 6,1% so với "
+            "cùng kỳ năm 2020, xuất khẩu tăng 9,2%.")
+    got = {f.value: f.period for f in run(text, NEWS)}
+    h1_2021, h1_2020 = "2021-01-01..2021-06-30", "2020-01-01..2020-06-30"
+    assert got[1.8] == got[42.5] == got[38.1] == h1_2020
+    assert got[5.64] == got[3.1] == got[6.2] == got[41.2] == got[6.1] == got[9.2] == h1_2021
