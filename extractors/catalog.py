@@ -96,6 +96,9 @@ class Grammar:
     measure_words: tuple[tuple[str, ...], ...] = ()
     # noun -> phrases: a table whose caption or header holds one counts that noun in its bare cells
     table_counts: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    rate_words: tuple[tuple[str, ...], ...] = ()
+    rate_anaphora: tuple[tuple[str, ...], ...] = ()
+    change_words: tuple[tuple[str, ...], ...] = ()
 
     def table_noun(self, words: Sequence[str]) -> str | None:
         """The noun a table's bare counts count, from its caption and header words (`table_counts`)."""
@@ -290,6 +293,9 @@ class _GrammarSpec(Strict):
     list_openers: list[_Phrase] | None = None
     measure_words: list[_Phrase] | None = None
     table_counts: dict[str, list[_Phrase]] | None = None
+    rate_words: list[_Phrase] | None = None
+    rate_anaphora: list[_Phrase] | None = None
+    change_words: list[_Phrase] | None = None
 
 
 class _CatalogFile(Strict):
@@ -359,6 +365,9 @@ def _load_cached(path: str, _version: int) -> Catalog:
         measure_words=phrases(g.measure_words, "grammar.measure_words"),
         table_counts=tuple((str(noun), phrases(ps, f"grammar.table_counts.{noun}"))
                            for noun, ps in (g.table_counts or {}).items()),
+        rate_words=phrases(g.rate_words, "grammar.rate_words"),
+        rate_anaphora=phrases(g.rate_anaphora, "grammar.rate_anaphora"),
+        change_words=phrases(g.change_words, "grammar.change_words"),
     )
 
     metrics: dict[str, Metric] = {}

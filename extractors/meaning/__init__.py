@@ -23,6 +23,7 @@ A row of a table has its subject in the row header and its metric in the column 
 "Xã Phú Bình: 4.676 thuê bao" is such a row in prose. The issuer named as the subject means NULL.
 
 Modules: `context` (the private document view), `layout` (tables and line nesting), `metric`,
+`restate` (metrics from figures stated twice or named by the rate after them),
 `subject`, `period`, `criteria` (status cells of criterion tables, not wired into ingest).
 """
 
@@ -47,6 +48,7 @@ from extractors.meaning.issuer import _default_subject, _issuer_level
 from extractors.meaning.layout import _find_tables
 from extractors.meaning.metric import _assign_metrics
 from extractors.meaning.period import _resolve_period
+from extractors.meaning.restate import restate_figures
 from extractors.meaning.scope import build_period_scope
 from extractors.meaning.subject import (
     _mask_periods,
@@ -78,6 +80,7 @@ def annotate_facts(t: NormText, sections: Sequence[Section], facts: Sequence[Fac
         _assign_metrics(doc, g)
         g.subject = _resolve_subject(doc, g, scope)
         g.period = _resolve_period(doc, g, scope)
+    restate_figures(doc)
     by_id: dict[str, tuple[_Group, Fact]] = {f.fact_id: (g, f) for g in doc.groups for f in g.facts}
     out: list[Fact] = []
     for f in facts:

@@ -177,33 +177,40 @@ def _assign_rows(doc: _Doc, j: int, spans: list[tuple[int, int]], header: list[l
             run.append(groups[0].start)
         elif not groups and _EMPTY_CELL.match(body):
             run.append(None)
+        elif groups and len(run) + len(groups) < k + (1 if run else 0) and _only_figures(text, s, e, groups):
+            run.extend(g.start for g in groups)  # two cells of a row written down on one line
         else:
             flush()
-            cells = _trailing_cells(doc, s, e)
-            if len(cells) >= k and None in cells[-k:]:  # a row with empty cells ("-", "…") among its figures
-                for g_start, v in zip(cells[-k:], values, strict=True):
-                    if g_start is not None:
-                        out[g_start] = v
-            elif len(groups) >= k:
-                for g, v in zip(groups[-k:], values, strict=True):
-                    out[g.start] = v
+            cells: list[int | None] = [g.start for g in groups]
+            if len(groups) < k:
+                cells = _row_cells(text, s, e, groups)
+            if len(cells) >= k:
+                for c, v in zip(cells[-k:], values, strict=True):
+                    if c is not None:
+                        out[c] = v
         j += 1
     flush()
     return j
 
 
-def _trailing_cells(doc: _Doc, s: int, e: int) -> list[int | None]:
-    """The cells that end a line, left to right: a figure's group start, or None for an empty cell."""
-    groups = doc.groups_in(s, e)
-    out: list[int | None] = []
-    for m in reversed(list(re.finditer(r"\S+", doc.text[s:e]))):
-        a, b = s + m.start(), s + m.end()
-        g = next((x for x in groups if x.start < b and a < x.end), None)
-        if g is not None:
-            if not out or out[-1] != g.start:
-                out.append(g.start)
-        elif _EMPTY_CELL.match(m.group(0)):
-            out.append(None)
-        else:
-            break
-    return out[::-1]
+# an empty cell written as a dash between pipes or column gaps ("| - | 101,35 |", "Public     -    166,67");
+# a dash with single spaces around is a word of the row label ("Tiểu học - Primary school")
+_BLANK_CELL = re.compile(r"(?:\||\s{2,}|\t)\s*(?:[-–—…x]|\.{1,3})(?=\s*(?:\||\s{2}|\t|$))")
+
+
+def _row_cells(text: str, s: int, e: int, groups: list) -> list[int | None]:
+    """The cells of a row across a line, left to right: a figure's group start, or None for a blank."""
+    cells: list[tuple[int, int | None]] = [(g.start, g.start) for g in groups]
+    for m in _BLANK_CELL.finditer(text, s, e):
+        if not any(g.start <= m.start() < g.end for g in groups):
+            cells.append((m.end(), None))
+    cells.sort(key=lambda c: c[0])
+    return [c for _, c in cells]
+
+
+def _only_figures(text: str, s: int, e: int, groups: list) -> bool:
+    """A line that holds nothing but its figures."""
+    rest = text[s:e]
+    for g in reversed(groups):
+        rest = rest[:g.start - s] + rest[g.end - s:]
+    return not rest.strip(" \t|")

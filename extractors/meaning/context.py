@@ -45,7 +45,8 @@ _GAP_SPLIT = re.compile(r"[,;:(]|\s(?:trong\s+đó|và|với|gồm)\s", re.IGNOR
 _DIGIT = re.compile(r"\d")
 _FOOTNOTE_PARTS = re.compile(
     r"\s*(?:\[\^?\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}[.)]?)?\s*(?:gồm|bao\s+gồm|trong\s+đó|cụ\s+thể)\b", re.IGNORECASE)
-_OBJECT_OF = re.compile(r"(?:cho|với|tại|của|đối\s+với)(?:\s+các)?\s*$", re.IGNORECASE)
+_OBJECT_OF = re.compile(r"(?:cho|với|tại|của|đối\s+với)(?:\s+các)?(?:\s+(?:tổng\s+số|tổng\s+cộng|tổng|số))?\s*$",
+                        re.IGNORECASE)
 _OPENER = re.compile(r"trong\s+đó|cụ\s+thể|bao\s+gồm|gồm|chia\s+ra|:", re.IGNORECASE)
 _SUBJECT_LABELS = ("ORG", "LOC", "LEVEL", "MEDIA")
 

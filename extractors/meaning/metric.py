@@ -67,6 +67,10 @@ def _near_label_words(doc: _Doc, g: _Group) -> str:
     """The label from its last colon, or from a comma that opens a new clause (a capital or a time
     phrase after it: "..., Từ năm 2020 đến nay đã có 26.700 văn bản"); "đã tiếp nhận, giải quyết"
     is one predicate and stays whole."""
+    return doc.words(_near_label_start(doc, g), g.start)
+
+
+def _near_label_start(doc: _Doc, g: _Group) -> int:
     label = doc.text[g.label_start:g.start].rstrip(" \t:")  # "tổng số hồ sơ tiếp nhận: 35"
     k = max(label.rfind(":"), label.rfind("("))
     c = label.rfind(",")
@@ -76,7 +80,7 @@ def _near_label_words(doc: _Doc, g: _Group) -> str:
         opens = doc.periods_in(at, at + 40)
         if rest[:1].isupper() or (opens and opens[0].char_start == at):
             k = c
-    return doc.words(g.label_start + k + 1, g.start) if k >= 0 else doc.words(g.label_start, g.start)
+    return g.label_start + k + 1 if k >= 0 else g.label_start
 
 
 def _tail_words(doc: _Doc, g: _Group) -> str:
@@ -152,6 +156,11 @@ def _assign_metrics(doc: _Doc, g: _Group) -> None:
             num_label, den_label = _split_denominator(label) if len(g.facts) > 1 or f.kind == "ratio" \
                 else (label, None)
             key = _count_metric(doc, g, f, num_label, near if den_label is None else num_label, tail)
+            prev = doc.groups[g.index - 1] if g.index > 0 else None
+            if _unnamed(doc.cat, key) and prev is not None and prev.line == g.line \
+                    and re.fullmatch(r"[ \t]*/[ \t]*", doc.text[prev.end:g.start]):
+                # "75.012 văn bản/231.540 văn bản": the second count is the base of the first
+                key = _denominator_metric(doc, prev, f, prev.facts[0], _label_words(doc, prev), None, tail) or key
         elif f.extractor.endswith("denominator"):
             key = _denominator_metric(doc, g, f, main, label, den_label, tail)
         elif f.kind == "percent" or (f.kind == "other" and f.unit and "/" in f.unit):
@@ -174,9 +183,14 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
     restated = _restated(doc, g, f)
     if restated is not None:
         return restated
-    scored = _match_scored(doc, [near, tail], f.kind, head)
+    predicate = _predicate_gap(doc, g, head)
+    if predicate is not None:
+        label = near = predicate
+    # the counted noun and the words after it are one phrase ("163.107 văn bản gửi": "văn bản gửi")
+    noun_tail = f"{f.unit} {tail}" if head and g.facts[-1].char_end == g.end else tail
+    scored = _match_scored(doc, [near, noun_tail], f.kind, head)
     if scored is None or scored.score < 0.5:
-        full = _match_scored(doc, [label, tail], f.kind, head)
+        full = _match_scored(doc, [label, noun_tail], f.kind, head)
         if full is not None and (scored is None or full.score > scored.score):
             scored = full
     key = scored.key if scored else None
@@ -188,12 +202,15 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
             present = cat.phrases_in(cat.context(near + " " + tail + " " + (f.unit or "")))
             if not any(x in present for x in cat.metrics[inherited].excludes):
                 key = inherited
-    if _unnamed(cat, key) and g.index > 0 and doc.groups[g.index - 1].line == g.line \
-            and _OBJECT_OF.search(doc.text[g.label_start:g.start]):
+    if (_unnamed(cat, key) or cat.narrower(key or "")) and g.index > 0 \
+            and doc.groups[g.index - 1].line == g.line and _OBJECT_OF.search(doc.text[g.label_start:g.start]):
         prev = doc.groups[g.index - 1]
         if prev.end > g.sent_start:  # "02 lớp bồi dưỡng kỹ năng, ứng xử cho 146 lượt cán bộ": the
-            # predicate before the comma governs this figure
-            key = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False) or key
+            # predicate before the comma governs this figure; "12 cơ quan phát sinh hồ sơ trực tuyến với
+            # tổng số 1.230 hồ sơ": it narrows a total of the noun to the channel it names
+            alt = _match(doc, [doc.words(prev.end, g.start), tail], f.kind, head, allow_default=False)
+            if alt and (_unnamed(cat, key) or cat.metrics[alt].broader == key):
+                key = alt
     if _unnamed(cat, key) and g.index > 0:
         # "đạt 97,74% (7.952/8.136 văn bản)": the figures in a parenthesis after a rate are its terms
         prev = doc.groups[g.index - 1]
@@ -216,7 +233,29 @@ def _count_metric(doc: _Doc, g: _Group, f: Fact, label: str, near: str, tail: st
     return key
 
 
-_AFTER_PAREN = re.compile(r"[ \t]*\([^()\n]{1,40}\)[ \t]*,[ \t]*(?P<words>[^\d.;:\n()]{3,120})(?=[.;\n]|$)")
+_PREDICATE = re.compile(r"\s*(?:đã|đang|vừa|cùng|đều|sẽ)\s", re.IGNORECASE)
+
+
+def _predicate_gap(doc: _Doc, g: _Group, head: list[str] | None) -> str | None:
+    """"11 xã, thị trấn đã tiếp nhận và giải quyết 43 nghìn hồ sơ": between a count of one noun and a
+    count of another, with no punctuation between, words opening with an auxiliary ("đã", "đang") are
+    the predicate whose object is the second figure, all of them its label (a conjunction inside does
+    not split it; one right before the figure coordinates)."""
+    if g.index == 0 or not head:
+        return None
+    prev = doc.groups[g.index - 1]
+    if prev.line != g.line or prev.end <= g.clause_start or prev.facts[0].kind not in ("count", "ratio"):
+        return None
+    gap = doc.text[prev.end:g.start]
+    if re.search(r"[,;:()]", gap) or not _PREDICATE.match(gap) or re.search(r"\s(?:và|với|hoặc)\s*$", gap):
+        return None
+    pu = _unit_words(doc.cat, prev.facts[0])
+    if not pu or pu[:1] == head[:1]:
+        return None
+    return doc.words(prev.end, g.start)
+
+
+_AFTER_PAREN = re.compile(r"[ \t]*\([^()\n]{1,40}\)[ \t]*,?[ \t]*(?P<words>[^\d.;:\n()]{3,120})(?=[.;\n]|$)")
 
 
 def _unnamed(cat: Catalog, key: str | None) -> bool:
@@ -239,7 +278,14 @@ def _denominator_metric(doc: _Doc, g: _Group, f: Fact, main: Fact, label: str, d
         rate = cat.metrics.get(_match(doc, [label], "percent", None, allow_default=False) or "")
     if rate is not None and rate.denominator:
         return rate.denominator
-    return _match(doc, [tail], "count", _unit_words(cat, f), allow_default=False)
+    # "4.561/5.650 HS": a base named by nothing else is the total of its noun (the noun's default metric);
+    # a noun with no default: the label names the whole the numerator is cut from ("Số văn bản gửi bằng
+    # giấy: 87.086 văn bản/253.614 văn bản" counts documents sent, of which the paper ones)
+    key = _match(doc, [tail], "count", _unit_words(cat, f))
+    if key is None and num and cat.metrics[num].kind == "count" and not cat.rate_of.get(num) \
+            and (_unit_words(cat, main) or [""])[:1] == (_unit_words(cat, f) or [""])[:1]:
+        key = num
+    return key
 
 
 def _restated(doc: _Doc, g: _Group, f: Fact) -> str | None:
@@ -265,6 +311,13 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
     same_clause = prev is not None and prev.end > g.clause_start and prev.line == g.line
     head = _percent_head(doc, f)
     thin = _is_thin(doc, g.label_start, g.start)
+    if thin and same_clause and prev is not None and head is not None and prev.facts[0].kind == "count" \
+            and (_unit_words(cat, prev.facts[0]) or [""])[:1] != head[:1]:
+        # "có 8.512 hộp thư với 85% cán bộ thường xuyên sử dụng": a percent of another noun is no rate
+        # of the count before it; the clause names it
+        key = _match(doc, [doc.words(g.sent_start, g.start), tail], "percent", head, allow_default=False)
+        if key is not None:
+            return key
     if thin and same_clause and prev is not None:
         # "20 máy tính/20 CBCC, đạt 100%": the rate of the count before the slash
         if doc.text[prev.label_start:prev.start].strip() == "/" and prev.index > 0:
@@ -297,6 +350,8 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
                      "percent", None, allow_default=False)
         if key is None:
             key = _match(doc, [doc.words(g.sent_start, g.start), tail], "percent", None, allow_default=False)
+        if key is None:
+            key = _rate_of_same_noun(doc, prev)
         return key
     key = _match(doc, [label, tail], "percent", head, allow_default=False)
     if key is None and _label_is_row(doc, g):
@@ -310,7 +365,56 @@ def _percent_metric(doc: _Doc, g: _Group, f: Fact, label: str, tail: str) -> str
     if key is None and thin:
         key = _match(doc, [label, tail, *_outer_context(doc, g, headers_only=True)], "percent", head,
                      allow_default=False)
+    if key is None:
+        key = _rate_in_force(doc, g)
     return key
+
+
+def _rate_in_force(doc: _Doc, g: _Group) -> str | None:
+    """A percent that names no rate of its own and shares no count's clause: the rate of the percent
+    before it in the paragraph, when it continues that list of rates ("vượt huyện A (58,9%), huyện B
+    (55,7%)"), points back to it ("Tỷ lệ này ...") or says only "tỷ lệ" ("Các huyện còn lại đạt tỷ lệ
+    dưới 40%"). A change ("tăng 2,1%") is another quantity."""
+    cat, gram = doc.cat, doc.cat.grammar
+    near = _near_label_start(doc, g)
+    if cat.has_phrase(cat.context(doc.words(near, g.start) + " " + _tail_words(doc, g)), gram.change_words):
+        return None
+    earlier = doc.groups_in(doc.line_starts[g.para], g.start)
+    if any(h.facts[0].kind != "percent" for h in earlier if h.start >= g.sent_start):
+        return None
+    prev = next((h for h in reversed(earlier) if h.facts[0].kind == "percent"), None)
+    pm = prev.metric.get(prev.facts[0].fact_id) if prev is not None else None
+    if prev is None or pm is None:
+        return None
+    label = doc.text[g.label_start:g.start]
+    item = g.label_start + 1 + max(label.rfind(","), label.rfind("("), label.rfind(":"), label.rfind(";"))
+    if prev.index == g.index - 1 and prev.start >= g.sent_start and _is_thin(doc, max(near, item), g.start):
+        return pm  # the next item of a list of rates
+    before = cat.context(doc.words(g.sent_start, g.start))
+    if cat.has_phrase(before, gram.rate_anaphora):
+        return pm
+    text = doc.text[g.clause_start:g.start]
+    low = text.lower()
+    at = max(low.rfind(" ".join(p)) for p in gram.rate_words)
+    if at < 0 or not _is_thin(doc, g.clause_start + at, g.start):
+        return None
+    lead = cat.context(doc.words(g.clause_start, g.clause_start + at))
+    return None if cat.has_phrase(lead, gram.measure_words) else pm
+
+
+def _rate_of_same_noun(doc: _Doc, g: _Group) -> str | None:
+    """"Đã cấp 120.400 tài khoản định danh. Chỉ có 30.240 tài khoản được kích hoạt, đạt 25,1%": an unnamed
+    count of a noun named earlier in the paragraph counts the same things; a percent after it is that
+    metric's rate."""
+    unit = _unit_words(doc.cat, g.facts[0])
+    if not unit:
+        return None
+    for h in reversed(doc.groups_in(doc.line_starts[g.para], g.start)):
+        hf = h.facts[0]
+        hm = h.metric.get(hf.fact_id)
+        if hf.kind in ("count", "ratio") and _unit_words(doc.cat, hf) == unit and not _unnamed(doc.cat, hm):
+            return doc.cat.rate_of.get(hm or "")
+    return None
 
 
 def _label_is_row(doc: _Doc, g: _Group) -> bool:
@@ -348,6 +452,11 @@ def _list_head(doc: _Doc, g: _Group, f: Fact) -> _Group | None:
         for h in reversed(earlier):
             if h.end > g.clause_start:
                 return h
+    if len(earlier) >= 2 and earlier[-1].index == g.index - 1 and earlier[-2].index == g.index - 2 \
+            and _series_gap(doc, earlier[-1].end, g.start) and _series_gap(doc, earlier[-2].end, earlier[-1].start):
+        # "712 dịch vụ công cấp tỉnh, 1.024 dịch vụ công cấp huyện, 38 dịch vụ công cho mỗi xã": the third
+        # item of a comma series of the same noun continues it
+        return earlier[-1]
     if earlier and earlier[-1].index == g.index - 1 and _is_thin(doc, g.label_start, g.start) \
             and g.tail_end > g.end and _is_thin(doc, g.end, g.tail_end) and doc.mentions_in(g.end, g.tail_end):
         # "788 dịch vụ công cấp tỉnh, 1.068 dịch vụ công cấp huyện": the same noun counted for another
@@ -359,6 +468,11 @@ def _list_head(doc: _Doc, g: _Group, f: Fact) -> _Group | None:
             if fits(h):
                 return h
     return None
+
+
+def _series_gap(doc: _Doc, s: int, e: int) -> bool:
+    """Between two items of a comma series: one comma, and only subjects and connectives."""
+    return doc.text.count(",", s, e) == 1 and not re.search(r"[;:()]", doc.text[s:e]) and _is_thin(doc, s, e)
 
 
 def _refine(doc: _Doc, g: _Group, key: str, lh: _Group | None) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from extractors.meaning.context import _Doc, _Group
 from extractors.meaning.layout import _depth, _heading_line_end, _parent_lines, _section_intro, _sections_at, row_cells
 from extractors.meaning.metric import _footnote_anchor
-from extractors.meaning.scope import PeriodScope
+from extractors.meaning.scope import PeriodScope, period_rules
 from extractors.meaning.subject import _closed_parens, _strip_lead, _visible
-from extractors.periods import PeriodMention, find_periods
+from extractors.periods import Period, PeriodMention, find_periods
 
 # ------------------------------------------------------------------------------------------------
 # Period
@@ -26,6 +28,9 @@ def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
         return scope.columns[g.start]  # a figure under a year-headed column
     in_force = scope.at(g.start)
     fallback = in_force or doc.doc_period.period
+    prior = _same_period_of_year(doc, g)
+    if prior is not None and fallback is not None:
+        return _moved(fallback, prior).value
     cands = _period_candidates(doc, g)
     first = next(cands, None)
     if first is None:
@@ -44,6 +49,38 @@ def _resolve_period(doc: _Doc, g: _Group, scope: PeriodScope) -> str | None:
     if p is None:
         return fallback.value if fallback else None
     return scope.as_window(p, first.kind).value
+
+
+@functools.lru_cache(maxsize=1)
+def _same_period_re() -> re.Pattern[str] | None:
+    pat = period_rules().same_period_pattern
+    return re.compile(pat, re.IGNORECASE) if pat else None
+
+
+def _same_period_of_year(doc: _Doc, g: _Group) -> int | None:
+    """The year of a "cùng kỳ năm Y" that names this figure: before it in its sentence, not inside a
+    closed parenthesis, with no other period between."""
+    pat = _same_period_re()
+    if pat is None:
+        return None
+    hits = list(pat.finditer(doc.text, g.sent_start, g.start))
+    if not hits:
+        return None
+    m = hits[-1]
+    closed = _closed_parens(doc, g.sent_start, g.start, with_figures=True)
+    if not _visible(m.start(), closed) or any(p.char_start >= m.end() for p in doc.periods_in(m.end(), g.start)):
+        return None
+    return int(m.group("year"))
+
+
+def _moved(p: Period, year: int) -> Period:
+    """The same span of another year (29 February becomes the 28th)."""
+    def move(d: date) -> date:
+        try:
+            return d.replace(year=d.year + year - p.end.year)
+        except ValueError:
+            return d.replace(year=d.year + year - p.end.year, day=28)
+    return Period(move(p.start), move(p.end))
 
 
 _OWN_PAREN = re.compile(r"[ \t]*\(([^()\d]{0,12}(?:19|20)\d\d)\)")

@@ -44,6 +44,7 @@ class PeriodScopeRules(Strict):
     named: list[str]
     window_kinds: list[str]
     window_length_tolerance: float
+    same_period_pattern: str = ""
 
 
 def period_rules() -> PeriodScopeRules:

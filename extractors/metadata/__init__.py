@@ -72,11 +72,11 @@ def extract_metadata(t: NormText, sections: Sequence[Section] = ()) -> DocMeta:
         if a is not None
     ]
     agency = next((a for a in sources if a.complete), sources[0] if sources else None)
-    province = decide_province(agency, dl.place, text, front_end_char)
+    province = decide_province(agency, dl.place, text, front_end_char, rules.national_re)
     issuer = None
     if agency is not None:
         agency = _complete(agency, sources, dl.place, province, text)
-        province = province or decide_province(agency, dl.place, text, front_end_char)
+        province = province or decide_province(agency, dl.place, text, front_end_char, rules.national_re)
         if agency.complete:
             field = _recase(agency.head, agency.field, text)
             issuer = Agency(agency.head, field, agency.level, agency.name).render()

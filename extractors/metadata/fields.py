@@ -251,10 +251,12 @@ def find_signer(lay: _Layout, rules: MetaRules) -> str | None:
 # ----------------------------------------------------------------------------------------------- province
 
 
-def decide_province(agency: Agency | None, place: str | None, text: str, front_end_char: int) -> str | None:
+def decide_province(agency: Agency | None, place: str | None, text: str, front_end_char: int,
+                    national: regex.Pattern[str] | None = None) -> str | None:
     """The province by weight of evidence: the issuer's own unit, then the place line, then explicit
     province mentions (those in the header and preamble count more), then districts named in the
-    text. A district name shared by several provinces ("Phú Tân") only narrows the choice."""
+    text. A district name shared by several provinces ("Phú Tân") only narrows the choice. In a text
+    about the whole country (`national`: "cả nước"), one body mention is an example, not evidence."""
     restrict: set[str] | None = None
     if agency is not None and agency.name and agency.level:
         if agency.level in ("tỉnh", "thành phố"):
@@ -268,20 +270,34 @@ def decide_province(agency: Agency | None, place: str | None, text: str, front_e
             if cands:
                 restrict = set(cands)
     score: Counter[str] = Counter()
+    named: Counter[str] = Counter()  # how often each province is named in the text
     unit = _place_unit(place, text)
     if unit is not None:
         if len(unit[1]) == 1:
             score[unit[1][0]] += 5
         else:
             restrict = (restrict & set(unit[1])) or restrict if restrict else set(unit[1])
-    for m in gz.find_admin_units(text):
+    units = gz.find_admin_units(text)
+    for m in units:
         if m.is_province:
             score[m.provinces[0]] += 3 if m.char_start < front_end_char else 1
+            named[m.provinces[0]] += 1
         elif len(m.provinces) == 1:
             score[m.provinces[0]] += 0.5
+    for b in gz.find_bare_units(text):
+        # "Quảng Nam nâng cấp ...", "HĐND tỉnh thống nhất ...": a page names its own province bare
+        prov = gz.province_named(b.name) if b.is_province else None
+        if prov and not any(m.char_start <= b.char_start < m.char_end for m in units):
+            score[prov] += 0.5
+            named[prov] += 1
     if restrict is not None:
         ranked = sorted(((score[p], p) for p in restrict if score[p] > 0), reverse=True)
         if ranked:
             return ranked[0][1]
         return next(iter(restrict)) if len(restrict) == 1 else None
-    return score.most_common(1)[0][0] if score else None
+    if not score:
+        return None
+    best = score.most_common(1)[0][0]
+    if unit is None and named[best] <= 1 and national is not None and national.search(text):
+        return None
+    return best

@@ -57,6 +57,7 @@ class _File(Strict):
     signature_ignore: list[str]
     non_name_words: list[str]
     surnames: list[str]
+    national_scope_words: list[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class MetaRules:
     signature_ignore: tuple[regex.Pattern[str], ...]
     non_name_words: frozenset[str]
     surnames: frozenset[str]
+    national_re: regex.Pattern[str] | None = None  # "cả nước", "toàn quốc": a text about the whole country
 
 
 @lru_cache(maxsize=4)
@@ -149,4 +151,6 @@ def load_rules(path: str | Path = SCHEMA_FILE) -> MetaRules:
         signature_ignore=compile_all(d.signature_ignore, "signature_ignore"),
         non_name_words=frozenset(tone_key(w) for w in d.non_name_words),
         surnames=frozenset(tone_key(w) for w in d.surnames),
+        national_re=regex.compile(r"(?<![\p{L}\p{M}])(?:" + "|".join(regex.escape(w) for w in d.national_scope_words)
+                                  + r")(?![\p{L}\p{M}])", regex.IGNORECASE) if d.national_scope_words else None,
     )
