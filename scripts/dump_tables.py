@@ -2,7 +2,7 @@
 
 A refactor proves itself by giving the same rows: run this on the database of each evaluation set
 before and after the change and `diff -r` the two folders. Columns that record when or how long
-(`ingested_at`, `at`, `seconds`) and the stored absolute path prefix are left out, so two runs of the
+(`ingested_at`, `at`, `seconds`, `applied_at`) and the stored absolute path prefix are left out, so two runs of the
 same code on the same files give byte-identical dumps.
 
     python scripts/dump_tables.py build/eval-corpus.duckdb --out /tmp/dump/corpus
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-VOLATILE = {"ingested_at", "at", "seconds"}
+VOLATILE = {"ingested_at", "at", "seconds", "applied_at"}
 
 
 def _plain(value: object) -> object:

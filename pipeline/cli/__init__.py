@@ -17,6 +17,7 @@ import duckdb
 import typer
 from rich.markup import escape
 
+from pipeline import signals
 from pipeline.cli import audit, build, dev
 from pipeline.cli.common import err
 from pipeline.errors import BaocaoError
@@ -71,6 +72,9 @@ def main() -> None:
         err.print(f"[red]error:[/red] {escape(clean_text(str(e), keep_newlines=False))}", highlight=False,
                   soft_wrap=True)
         sys.exit(int(e.exit_code))
+    except (KeyboardInterrupt, signals.Terminated) as e:  # a stop outside a run that reports its own
+        err.print("[red]error:[/red] interrupted", highlight=False)
+        sys.exit(128 + signals.signal_number(e))
     except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
         first = str(e).splitlines()[0]
         err.print(f"[red]error:[/red] {escape(first)}\nThe database may predate this version of baocao: "
