@@ -397,6 +397,8 @@ def _store(con, summary: Summary, res: DocResult | Failure) -> None:
     for digits in limits.oversized_numbers(res.norm.text):  # refused as numbers: say so
         store.record_error(con, res.loaded.path, res.loaded.sha256, "extract",
                            f"figure {digits}... does not fit a number: not stored as a figure")
+    for warning in res.loaded.warnings:  # stored, but a person should know what was not read
+        store.record_error(con, res.loaded.path, res.loaded.sha256, "load", f"warning: {warning}")
     for page in res.loaded.pages:  # stored, but a person should know what was lost
         if page.status not in ("ok", "empty"):
             # a page past seconds_per_ocr_page is stored without text, the rest of the document kept
