@@ -57,22 +57,29 @@ def blank_pdf(path: Path, pages: int = 2000) -> None:
     doc.close()
 
 
-def one_line(path: Path, n: int = 5 * 1024 * 1024) -> None:
-    path.write_text("BÁO CÁO\n" + prose(n) + "\n", encoding="utf-8")
+def one_line(path: Path, n_bytes: int = 5_000_000) -> None:
+    """A 5 MB line (under max_text_chars in characters, so the line bound is the one that decides)."""
+    line = prose(n_bytes)
+    while len(line.encode()) > n_bytes:
+        line = line[: len(line) - (len(line.encode()) - n_bytes)]
+    path.write_text("BÁO CÁO\n" + line + "\n", encoding="utf-8")
 
 
 def short_lines(path: Path, n: int = 1_000_000) -> None:
+    """A million lines of one number each (under max_text_chars: the whole pipeline runs on it)."""
     with path.open("w", encoding="utf-8") as fh:
         fh.write("BÁO CÁO\nSố liệu năm 2024\n")
         for i in range(n):
-            fh.write(f"{i % 997 + 1} hộ\n")
+            fh.write(f"{i % 997 + 1}\n")
 
 
-def big_text(path: Path, mib: int = 200) -> None:
+def big_text(path: Path, n_bytes: int = 200_000_000) -> None:
+    """200 MB of prose (under max_file_bytes: refused from its size for max_text_chars, unread)."""
     block = ("Năm 2024 toàn xã có 1.250 hộ, trong đó 125 hộ nghèo, chiếm 10%.\n" * 1024).encode()
     with path.open("wb") as fh:
-        for _ in range((mib << 20) // len(block) + 1):
+        for _ in range(n_bytes // len(block)):
             fh.write(block)
+        fh.write(block[: n_bytes % len(block)])
 
 
 INPUTS: dict[str, tuple[str, Callable[[Path], None]]] = {

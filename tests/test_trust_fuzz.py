@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import math
 
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extractors import meaning
 from extractors.numbers import find_numbers, parse_vi_number
+from pipeline.check.passage import SENT_BREAK_RE, Passage
+from pipeline.check.rules import load_rules
 from pipeline.ingest import analyze
 from pipeline.model import Loaded, Page
 from pipeline.normalize import normalize
@@ -123,3 +127,43 @@ def test_the_whole_analysis_of_any_passage_keeps_its_spans_and_figures(text: str
         assert all(x is None or math.isfinite(x) for x in (c.stated, c.expected, c.tolerance, *c.operands))
     for s in result.sections:
         assert 0 <= s.char_start <= s.char_end <= n
+
+
+def _sentence_start_by_scanning(text: str, ls: int, pos: int) -> int:
+    """The definition `Passage.sentence_start` implements from its indexes: the last sentence break
+    of the line before `pos`, then back over parentheses to an unclosed '('."""
+    lo = ls
+    for m in SENT_BREAK_RE.finditer(text[ls:pos]):
+        lo = ls + m.end()
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+    return lo
+
+
+@FUZZ
+@given(st.text(".!?…* \n\t()aĐ1,;", max_size=300), st.data())
+def test_a_sentence_start_from_the_indexes_equals_a_scan_of_the_line(text: str, data) -> None:
+    norm = normalize(_loaded("BÁO CÁO\n" + text))
+    passage = Passage(norm, (), (), load_rules())
+    for pos in data.draw(st.lists(st.integers(0, len(norm.text)), max_size=8)):
+        ls = passage.lines[passage.line_index(pos)][0]
+        assert passage.sentence_start(pos) == _sentence_start_by_scanning(norm.text, ls, pos)
+
+
+@FUZZ
+@given(st.text("ab .;\n", max_size=300), st.integers(3, 40))
+def test_sentences_are_cut_only_past_the_longest_a_figure_looks_back_over(text: str, longest: int) -> None:
+    starts = sorted({0} | {m.end() for m in regex.finditer(r"\. ", text)})
+    bounded = meaning._bounded_sentences(text, starts, longest)
+    assert set(starts) <= set(bounded) and bounded == sorted(set(bounded))
+    for s, e in zip(bounded, [*bounded[1:], len(text)], strict=True):
+        space = regex.search(r"\s+", text[s + longest:e])
+        assert e - s <= longest or space is None or s + longest + space.end() >= e  # no space left to cut at
+        if s not in starts:
+            assert text[s - 1].isspace()

@@ -122,6 +122,10 @@ class Passage:
             if f.kind == "other" and f.unit and "/" in f.unit and 0 <= f.char_start < f.char_end <= len(self.text)
         ]
         self.fig_starts = [f.start for f in self.figs]
+        # indexed once, so that `sentence_start` costs the length of a sentence's parentheses, not of
+        # its line (a line of thousands of characters made every figure rescan it)
+        self._break_ends = [m.end() for m in SENT_BREAK_RE.finditer(self.text)]
+        self._parens = [m.start() for m in re.finditer(r"[()]", self.text)]
 
     # --- text helpers ---------------------------------------------------------------------------
 
@@ -155,12 +159,14 @@ class Passage:
     def sentence_start(self, pos: int) -> int:
         """Start of the sentence (or parenthetical) holding pos: after '. ', a line start, or '('."""
         ls = self.lines[self.line_index(pos)][0]
-        seg = self.text[ls:pos]
-        lo = ls
-        for m in SENT_BREAK_RE.finditer(seg):
-            lo = ls + m.end()
+        # the last break ending inside (ls, pos] (one ending past ls cannot start before it: a break
+        # holds a line's "\n" only as its last character)
+        k = bisect.bisect_right(self._break_ends, pos) - 1
+        lo = self._break_ends[k] if k >= 0 and self._break_ends[k] > ls else ls
         depth = 0
-        for i in range(pos - 1, lo - 1, -1):
+        parens = self._parens
+        for j in range(bisect.bisect_left(parens, pos) - 1, bisect.bisect_left(parens, lo) - 1, -1):
+            i = parens[j]
             c = self.text[i]
             if c == ")":
                 depth += 1
