@@ -313,14 +313,18 @@ def ingest(
                         con.close()
                         con = None
                     total = len(todo)
-                    for i, res in enumerate(_run_all(todo, workers, ocr), 1):
-                        with signals.critical():  # stored and counted, or neither
-                            if con is None:  # the pool has forked by the time the first result arrives
-                                con = _reconnect(db)
-                            _store(con, summary, res)
-                        if on_progress:
-                            name = res.path if isinstance(res, Failure) else res.loaded.path
-                            on_progress(name, i, total)
+                    results = _run_all(todo, workers, ocr)
+                    try:
+                        for i, res in enumerate(results, 1):
+                            with signals.critical():  # stored and counted, or neither
+                                if con is None:  # the pool has forked by the time the first result arrives
+                                    con = _reconnect(db)
+                                _store(con, summary, res)
+                            if on_progress:
+                                name = res.path if isinstance(res, Failure) else res.loaded.path
+                                on_progress(name, i, total)
+                    finally:  # a stop or an error here stops the pool now, not when the generator is collected
+                        results.close()
                     if con is not None:
                         with signals.critical():
                             assign_report_keys(con)  # a new file may join (or found) a report of several files

@@ -59,9 +59,7 @@ def blank_pdf(path: Path, pages: int = 2000) -> None:
 
 def one_line(path: Path, n_bytes: int = 5_000_000) -> None:
     """A 5 MB line (under max_text_chars in characters, so the line bound is the one that decides)."""
-    line = prose(n_bytes)
-    while len(line.encode()) > n_bytes:
-        line = line[: len(line) - (len(line.encode()) - n_bytes)]
+    line = prose(n_bytes).encode()[:n_bytes].decode("utf-8", "ignore")
     path.write_text("BÁO CÁO\n" + line + "\n", encoding="utf-8")
 
 

@@ -8,6 +8,8 @@ the dev tools; they are registered here in the order `baocao --help` lists them.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
@@ -20,7 +22,7 @@ from rich.markup import escape
 from pipeline import signals
 from pipeline.cli import audit, build, dev
 from pipeline.cli.common import err
-from pipeline.errors import BaocaoError
+from pipeline.errors import BaocaoError, ExitCode
 from pipeline.read.cells import clean_text
 
 app = typer.Typer(
@@ -66,6 +68,21 @@ def package_version() -> str:
 
 def main() -> None:
     """Console entry point: library errors become messages and exit codes, never tracebacks."""
+    try:
+        _main()
+    except SystemExit as e:
+        # The command has said its last line: a Ctrl-C now changes nothing (raised while the interpreter
+        # shuts down it only turned exit 0 into death by SIGINT). An interrupted run leaves at once: a
+        # worker pool stopped mid-work must not keep the interpreter's exit handlers waiting on it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if e.code in (ExitCode.interrupted, ExitCode.terminated):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(e.code))
+        raise
+
+
+def _main() -> None:
     try:
         app()
     except BaocaoError as e:
