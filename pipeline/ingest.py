@@ -288,56 +288,69 @@ def ingest(
     prune: bool = False,
     follow_symlinks: bool = False,
     force: bool = False,
+    summary: Summary | None = None,
 ) -> Summary:
     """Ingest files and folders into the database at `db`; returns what happened (`force`: process
     files whose content is already stored again, e.g. with another OCR mode; `on_progress(name, done,
     total)` after each document, `on_pages(planned, done)` as OCR pages are planned and read).
 
     The run is the database's one writer from the first scan to the last commit: the lock file is held
-    throughout, and the DuckDB connection is closed only while the worker pool forks.
+    throughout, and the DuckDB connection is closed only while the worker pool forks. `summary`: the
+    object to fill in as documents are committed (the caller's, so that it knows what was stored
+    whenever a signal stops it).
     """
     started = time.perf_counter()
-    summary = Summary()
-    found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
-    summary.skipped = list(found.skipped)
+    summary = Summary() if summary is None else summary
     workers = workers or os.cpu_count() or 1
-    with store.hold(db, exclusive=True):
-        con = store.connect(db)
+    # The signal handlers cover the whole run, walk and lock included: a stop at any moment is one
+    # `Interrupted` saying what was committed, never a traceback or a KeyboardInterrupt out of here.
+    with signals.stoppable():
+        con = None
         try:
-            for bad in found.errors:
-                record_failure(con, summary, Failure(bad.path, None, "load", bad.reason))
-            todo = plan_files(con, found.files, summary, prune=prune, force=force)
-            if workers > 1 and len(todo) > 1:
-                # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
-                con.close()
-                con = None
-            total = len(todo)
-            with signals.stoppable(), page_progress(on_pages) as poll:
+            found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
+            summary.skipped = list(found.skipped)
+            with store.hold(db, exclusive=True), page_progress(on_pages) as poll:
+                con = store.connect(db)
                 try:
-                    for i, res in enumerate(_run_all(todo, workers, ocr, poll), 1):
-                        with signals.critical():  # stored and counted, or neither
-                            if con is None:  # the pool has forked by the time the first result arrives
-                                con = _reconnect(db)
-                            _store(con, summary, res)
-                        if on_progress:
-                            name = res.path if isinstance(res, Failure) else res.loaded.path
-                            on_progress(name, i, total)
-                        poll()
+                    for bad in found.errors:
+                        record_failure(con, summary, Failure(bad.path, None, "load", bad.reason))
+                    todo = plan_files(con, found.files, summary, prune=prune, force=force)
+                    if workers > 1 and len(todo) > 1:
+                        # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
+                        con.close()
+                        con = None
+                    total = len(todo)
+                    results = _run_all(todo, workers, ocr, poll)
+                    try:
+                        for i, res in enumerate(results, 1):
+                            with signals.critical():  # stored and counted, or neither
+                                if con is None:  # the pool has forked by the time the first result arrives
+                                    con = _reconnect(db)
+                                _store(con, summary, res)
+                            if on_progress:
+                                name = res.path if isinstance(res, Failure) else res.loaded.path
+                                on_progress(name, i, total)
+                            poll()
+                    finally:  # a stop or an error here stops the pool now, not when the generator is collected
+                        results.close()
                     if con is not None:
                         with signals.critical():
                             assign_report_keys(con)  # a new file may join (or found) a report of several files
                 except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
-                    if not signals.is_interrupt(e):
-                        raise
-                    if con is not None:  # a transaction cut short is not committed
+                    if signals.is_interrupt(e) and con is not None:  # a transaction cut short is not committed
                         with contextlib.suppress(Exception):
                             con.execute("ROLLBACK")
-                    summary.seconds = time.perf_counter() - started
-                    signum = signals.signal_number(e)
-                    raise Interrupted(f"interrupted, committed so far: {summary.line()}", signum=signum) from None
-        finally:
-            if con is not None:
-                con.close()
+                    raise
+                finally:
+                    if con is not None:
+                        with signals.critical():
+                            con.close()
+        except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
+            if not signals.is_interrupt(e):
+                raise
+            summary.seconds = time.perf_counter() - started
+            signum = signals.signal_number(e)
+            raise Interrupted(f"interrupted, committed so far: {summary.line()}", signum=signum) from None
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -402,8 +415,14 @@ def doc_notes(res: DocResult) -> list[tuple[str, str]]:
     numbers, pages whose OCR failed (stored, but a person should know)."""
     notes = [("extract", f"figure {digits}... does not fit a number: not stored as a figure")
              for digits in limits.oversized_numbers(res.norm.text)]
-    notes += [("ocr", f"page {page.number}: {page.status}" + (f" ({page.error})" if page.error else ""))
-              for page in res.loaded.pages if page.status not in ("ok", "empty")]
+    # stored, but a person should know what was not read (a DOCX part, an embedded object)
+    notes += [("load", f"warning: {warning}") for warning in res.loaded.warnings]
+    for page in res.loaded.pages:  # stored, but a person should know what was lost
+        if page.status not in ("ok", "empty"):
+            # a page past seconds_per_ocr_page is stored without text, the rest of the document kept
+            stage, bound = ("limit", "seconds_per_ocr_page: ") if page.status == "ocr_timeout" else ("ocr", "")
+            notes.append((stage, f"{bound}page {page.number}: {page.status}"
+                          + (f" ({page.error})" if page.error else "")))
     return notes
 
 

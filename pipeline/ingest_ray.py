@@ -145,12 +145,14 @@ def ingest_ray(
     prune: bool = False,
     follow_symlinks: bool = False,
     force: bool = False,
+    summary: Summary | None = None,
 ) -> Summary:
     """`ingest.ingest` on Ray: `address` of a running cluster ("auto": the one started on this machine
-    by `ray start`), or None for a Ray instance of `workers` CPUs started (and stopped) for this run."""
+    by `ray start`), or None for a Ray instance of `workers` CPUs started (and stopped) for this run;
+    `summary`, as in `ingest.ingest`, the caller's object filled in as documents commit."""
     require_ray()
     started = time.perf_counter()
-    summary = Summary()
+    summary = Summary() if summary is None else summary
     found = walk([Path(p) for p in paths], SUPPORTED_SUFFIXES, follow_symlinks=follow_symlinks)
     summary.skipped = list(found.skipped)
     with store.hold(db, exclusive=True):

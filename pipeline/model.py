@@ -62,6 +62,9 @@ class Loaded:
     pages: tuple[Page, ...]
     # The doc_id ingest assigned when the content's own is taken by another path (store.identity).
     doc_key: str | None = None
+    # What the loader could not read (a DOCX's comments, an embedded spreadsheet): stored with the
+    # document as `ingest_errors` rows of stage `load` beginning "warning:", never silent.
+    warnings: tuple[str, ...] = ()
 
     @property
     def doc_id(self) -> str:

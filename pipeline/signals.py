@@ -101,7 +101,8 @@ def stoppable() -> Iterator[None]:
 
 def stop_pool(pool) -> None:
     """Terminate a ProcessPoolExecutor's workers now and drop its queue (no waiting on running work)."""
-    processes = list(getattr(pool, "_processes", {}).values())
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # forgotten by shutdown(wait=False)
     for p in processes:
         with contextlib.suppress(Exception):
             p.terminate()
@@ -110,3 +111,6 @@ def stop_pool(pool) -> None:
     for p in processes:
         with contextlib.suppress(Exception):
             p.join(timeout=5)
+    if manager is not None:  # it notices the dead workers and cleans up; not waited for at exit then
+        with contextlib.suppress(Exception):
+            manager.join(timeout=5)

@@ -61,7 +61,7 @@ def test_an_ocr_timeout_is_a_page_status_and_an_error_row_and_the_rest_is_stored
         con.close()
     assert kind == "image-ocr"
     assert pages[0][1:3] == ("ocr", "ok") and pages[1][1:3] == ("ocr", "ocr_timeout")
-    assert errors == [("ocr", "page 2: ocr_timeout (took longer than 120 s)")]
+    assert errors == [("limit", "seconds_per_ocr_page: page 2: ocr_timeout (took longer than 120 s)")]
     assert [v for v, _, _ in facts] == [2048, 1024, 50]
     assert all(x.endswith("+ocr") and c < 1.0 for _, x, c in facts)  # figures read by OCR say so
 
@@ -153,7 +153,7 @@ def test_a_single_document_gets_every_worker_for_its_pages(tmp_path: Path, monke
     finally:
         con.close()
     assert pages == [(1, "ok"), (2, "ok"), (3, "ocr_timeout")]  # a timed-out page is never silent
-    assert errors == [("page 3: ocr_timeout (took longer than 120 s)",)]
+    assert errors == [("seconds_per_ocr_page: page 3: ocr_timeout (took longer than 120 s)",)]
 
 
 def test_with_no_page_budget_pages_are_read_one_after_another(tmp_path: Path, monkeypatch) -> None:

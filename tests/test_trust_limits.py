@@ -15,11 +15,14 @@ from pathlib import Path
 import duckdb
 import pytest
 import regex
+from PIL import Image
 
 from extractors.figures import _qualifier, grammar
 from extractors.numbers import find_numbers, parse_vi_number
 from pipeline import limits
 from pipeline.ingest import ingest
+from pipeline.ocr import page as ocr_page
+from pipeline.ocr import types as ocr_types
 from pipeline.read.cells import json_safe
 
 REPORT = """BÁO CÁO
@@ -127,3 +130,20 @@ def test_json_output_never_holds_bare_infinity_or_nan() -> None:
     rows = [{"stated": math.inf, "expected": math.nan, "ops": [1.0, -math.inf], "ok": 2.5}]
     text = json.dumps(json_safe(rows), allow_nan=False)
     assert json.loads(text) == [{"stated": None, "expected": None, "ops": [1.0, None], "ok": 2.5}]
+
+
+def test_each_ocr_page_is_bounded_by_seconds_per_ocr_page(monkeypatch) -> None:
+    """The OCR of one page gets `seconds_per_ocr_page` of limits.yaml; past it the page is stored
+    without text, and ingest records it as a `limit` row naming the bound (see test_ocr_ingest)."""
+    seen: list[float] = []
+
+    class Slow:
+        def recognize(self, image, *, timeout: float) -> ocr_types.OcrResult:
+            seen.append(timeout)
+            raise ocr_types.OcrTimeout(f"OCR did not finish within {timeout:g} s")
+
+    bounded = limits.limits().model_copy(update={"seconds_per_ocr_page": 7.0})
+    monkeypatch.setattr(ocr_page, "limits", lambda: bounded)
+    page = ocr_page.ocr_image(Image.new("L", (200, 100), 255), 4, engine=Slow(), clean=False)
+    assert seen == [7.0]
+    assert (page.status, page.text, page.error) == ("ocr_timeout", "", "OCR did not finish within 7 s")

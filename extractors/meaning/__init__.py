@@ -99,7 +99,7 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
                entities: Sequence[Entity], cat: Catalog, layout: Layout) -> _Doc:
     text = t.text
     line_starts = list(layout.line_starts)
-    sent_starts = reading_sentence_starts(layout, text)
+    sent_starts = _bounded_sentences(text, reading_sentence_starts(layout, text))
     clause_starts = sorted(set(sent_starts) | {m.end() for m in re.finditer(r";\s*", text)})
     masks = sorted((e.char_start, e.char_end) for e in entities if e.label in ("ORG", "LOC", "LAW", "LEVEL"))
     law_spans = sorted((e.char_start, e.char_end) for e in entities if e.label == "LAW")
@@ -129,6 +129,29 @@ def _build_doc(t: NormText, sections: Sequence[Section], facts: Sequence[Fact], 
     _place_groups(doc)
     _find_tables(doc)
     return doc
+
+
+# Longest "sentence" a figure looks back over (characters). A real sentence is far shorter (a long
+# enumeration joined by ";" is a few thousand); a line of tens of thousands of characters without a
+# full stop would otherwise make every figure's context the whole line: quadratic work.
+_MAX_SENTENCE = 4000
+_SPACE = re.compile(r"\s+")
+
+
+def _bounded_sentences(text: str, starts: list[int], longest: int = _MAX_SENTENCE) -> list[int]:
+    """`starts` with a start added after the first space past every `longest` characters of a
+    sentence that runs longer (only such sentences change)."""
+    out: list[int] = []
+    for s, e in zip(starts, [*starts[1:], len(text)], strict=True):
+        out.append(s)
+        cut = s + longest
+        while cut < e:
+            m = _SPACE.search(text, cut, e)
+            if m is None or m.end() >= e:
+                break
+            out.append(m.end())
+            cut = m.end() + longest
+    return out
 
 
 def _group_facts(facts: Sequence[Fact]) -> list[_Group]:

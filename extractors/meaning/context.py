@@ -43,6 +43,7 @@ _TITLE_TAI = re.compile(r"\btại\s+(?P<org>(?:Trung\s+tâm|Bộ\s+phận|Văn\s
 # Where the words between two figures stop describing the first and start labelling the second
 _GAP_SPLIT = re.compile(r"[,;:(]|\s(?:trong\s+đó|và|với|gồm)\s", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_PAREN = re.compile(r"[()]")
 _FOOTNOTE_PARTS = re.compile(
     r"\s*(?:\[\^?\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}[.)]?)?\s*(?:gồm|bao\s+gồm|trong\s+đó|cụ\s+thể)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"(?:cho|với|tại|của|đối\s+với)(?:\s+các)?(?:\s+(?:tổng\s+số|tổng\s+cộng|tổng|số))?\s*$",
@@ -115,6 +116,15 @@ class _Doc:
     tables: dict[int, _TableInfo] = field(default_factory=dict)  # line -> its table (body rows only)
     rows: dict[int, tuple[Cell, ...]] = field(default_factory=dict)  # line -> the cells of its row
     depths: dict[int, int] = field(default_factory=dict)  # line -> its list depth (`Layout.items`)
+    _parens: list[int] | None = field(default=None, repr=False)
+
+    def parens_in(self, s: int, e: int) -> list[int]:
+        """Offsets of "(" and ")" in [s, e), in order, from one index of the text: the rules that pair
+        parentheses walk these instead of every character back to a line start (quadratic on a long
+        line)."""
+        if self._parens is None:
+            self._parens = [m.start() for m in _PAREN.finditer(self.text)]
+        return self._parens[bisect.bisect_left(self._parens, s):bisect.bisect_left(self._parens, e)]
 
     def words(self, s: int, e: int) -> str:
         """text[s:e] with the names of agencies, places and documents blanked ("Bộ phận Tiếp nhận và

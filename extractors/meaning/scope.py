@@ -141,7 +141,7 @@ def _in_digression(doc: _Doc, start: int, end: int) -> bool:
     text = doc.text
     ls, le = doc.line_span(doc.line_of(start))
     depth, open_at = 0, -1
-    for i in range(start - 1, ls - 1, -1):
+    for i in reversed(doc.parens_in(ls, start)):
         c = text[i]
         if c == ")":
             depth += 1

@@ -435,7 +435,7 @@ def _closed_parens(doc: _Doc, s: int, e: int, *, with_figures: bool = False) -> 
     a parenthesis without one qualifies the words before it ("Năm 2023 (từ ngày 01/01 đến 25/5)")."""
     text = doc.text
     out, stack = [], []
-    for i in range(s, e):
+    for i in doc.parens_in(s, e):
         if text[i] == "(":
             stack.append(i)
         elif text[i] == ")" and stack:

@@ -120,6 +120,9 @@ class Passage:
             if f.kind == "other" and f.unit and "/" in f.unit and 0 <= f.char_start < f.char_end <= len(self.text)
         ]
         self.fig_starts = [f.start for f in self.figs]
+        # indexed once, so that `sentence_start` costs the length of a sentence's parentheses, not of
+        # its line (a line of thousands of characters made every figure rescan it)
+        self._parens = [m.start() for m in re.finditer(r"[()]", self.text)]
 
     # --- text helpers ---------------------------------------------------------------------------
 
@@ -147,7 +150,9 @@ class Passage:
         """Start of the sentence (or parenthetical) holding pos: after '. ', a line start, or '('."""
         lo = self.layout.sentence_floor(pos)
         depth = 0
-        for i in range(pos - 1, lo - 1, -1):
+        parens = self._parens
+        for j in range(bisect.bisect_left(parens, pos) - 1, bisect.bisect_left(parens, lo) - 1, -1):
+            i = parens[j]
             c = self.text[i]
             if c == ")":
                 depth += 1

@@ -8,6 +8,8 @@ the dev tools; they are registered here in the order `baocao --help` lists them.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
@@ -17,9 +19,10 @@ import duckdb
 import typer
 from rich.markup import escape
 
+from pipeline import signals
 from pipeline.cli import audit, build, dev
 from pipeline.cli.common import err
-from pipeline.errors import BaocaoError
+from pipeline.errors import BaocaoError, ExitCode
 from pipeline.read.cells import clean_text
 
 app = typer.Typer(
@@ -66,11 +69,29 @@ def package_version() -> str:
 def main() -> None:
     """Console entry point: library errors become messages and exit codes, never tracebacks."""
     try:
+        _main()
+    except SystemExit as e:
+        # The command has said its last line: a Ctrl-C now changes nothing (raised while the interpreter
+        # shuts down it only turned exit 0 into death by SIGINT). An interrupted run leaves at once: a
+        # worker pool stopped mid-work must not keep the interpreter's exit handlers waiting on it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if e.code in (ExitCode.interrupted, ExitCode.terminated):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(int(e.code))
+        raise
+
+
+def _main() -> None:
+    try:
         app()
     except BaocaoError as e:
         err.print(f"[red]error:[/red] {escape(clean_text(str(e), keep_newlines=False))}", highlight=False,
                   soft_wrap=True)
         sys.exit(int(e.exit_code))
+    except (KeyboardInterrupt, signals.Terminated) as e:  # a stop outside a run that reports its own
+        err.print("[red]error:[/red] interrupted", highlight=False)
+        sys.exit(128 + signals.signal_number(e))
     except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
         first = str(e).splitlines()[0]
         err.print(f"[red]error:[/red] {escape(first)}\nThe database may predate this version of baocao: "

@@ -11,9 +11,11 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pipeline import signals
 from pipeline.check.recheck import recheck
 from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
+from pipeline.ingest import Summary
 from pipeline.ingest import ingest as run_ingest
 from pipeline.ingest_ray import ingest_ray
 from pipeline.read.cells import clean_text
@@ -78,6 +80,22 @@ def ingest(
     """
     if engine is Engine.local and (address or lake):
         raise fail("--address and --lake go with --engine ray", ExitCode.bad_usage)
+    summary = Summary()  # filled in by the run as it commits: what was stored, whenever a signal comes
+    try:
+        with signals.stoppable():
+            _ingest(paths, db, summary, workers=workers, ocr=ocr, quiet=quiet, prune=prune,
+                    follow_symlinks=follow_symlinks, verbose=verbose, force=force, engine=engine,
+                    address=address, lake=lake)
+    except (KeyboardInterrupt, signals.Terminated) as e:  # before the run began, or after it ended
+        raise fail(f"interrupted, committed so far: {summary.line()}",
+                   ExitCode(128 + signals.signal_number(e))) from None
+    if summary.failures:
+        raise typer.Exit(int(ExitCode.input_failed))
+
+
+def _ingest(paths: list[Path], db: Path, summary: Summary, *, workers: int | None, ocr: OcrMode, quiet: bool,
+            prune: bool, follow_symlinks: bool, verbose: bool, force: bool, engine: Engine, address: str | None,
+            lake: str | None) -> None:
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]warning:[/yellow] {escape(str(p))}: no such file or folder", highlight=False)
@@ -105,16 +123,24 @@ def ingest(
         progress.start()
     try:
         if engine is Engine.ray:
-            summary = ingest_ray(paths, db, address=address, workers=workers, ocr=ocr.value, lake=lake,
-                                 on_progress=on_progress, prune=prune, follow_symlinks=follow_symlinks, force=force)
+            ingest_ray(paths, db, address=address, workers=workers, ocr=ocr.value, lake=lake,
+                       on_progress=on_progress, prune=prune, follow_symlinks=follow_symlinks, force=force,
+                       summary=summary)
         else:
-            summary = run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress,
-                                 on_pages=on_pages, prune=prune, follow_symlinks=follow_symlinks, force=force)
+            run_ingest(paths, db, workers=n_workers, ocr=ocr.value, on_progress=on_progress,
+                       on_pages=on_pages, prune=prune, follow_symlinks=follow_symlinks, force=force,
+                       summary=summary)
     except BaocaoError as e:
         raise fail(str(e), e.exit_code) from e
     finally:
         if progress is not None:
             progress.stop()
+    # The run is over and committed: a Ctrl-C now waits for the summary to be printed (then exit 130).
+    with signals.critical():
+        _print_summary(summary, db, verbose=verbose)
+
+
+def _print_summary(summary: Summary, db: Path, *, verbose: bool) -> None:
     for f in summary.failures:
         err.print(f"[red]failed[/red] {escape(clean_text(f'{f.path} [{f.stage}]: {f.error}', keep_newlines=False))}",
                   highlight=False, soft_wrap=True)
@@ -133,8 +159,6 @@ def ingest(
         per_node = ", ".join(f"{node[:12]} {n}" for node, n in sorted(summary.nodes.items()))
         typer.echo(f"ray: {sum(summary.nodes.values())} documents on {len(summary.nodes)} nodes ({per_node})")
     typer.echo(f"this run: {summary.line()}")
-    if summary.failures:
-        raise typer.Exit(int(ExitCode.input_failed))
 
 
 def check(db: DbOption) -> None:

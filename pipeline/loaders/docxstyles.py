@@ -230,6 +230,7 @@ class Context:
     numbering: _Numbering
     footnotes: dict[str, etree._Element]
     legacy_ok: dict[str, bool] = field(default_factory=dict)  # encoding -> its runs really are legacy
+    unread: list[str] = field(default_factory=list)  # parts that could not be read, and why
 
     @classmethod
     def of(cls, document) -> Context:
@@ -245,16 +246,21 @@ class Context:
         except (KeyError, NotImplementedError, AttributeError):
             numbering_root = None
         footnotes: dict[str, etree._Element] = {}
+        unread: list[str] = []
         for rel in part.rels.values():
             if rel.reltype.endswith(FOOTNOTES_REL) and not rel.is_external:
                 try:  # a DTD in the part is no reason to drop the footnotes: entities stay unresolved
                     root = etree.fromstring(rel.target_part.blob, _FOOTNOTE_PARSER)
-                except etree.XMLSyntaxError:
+                except etree.XMLSyntaxError as e:
+                    unread.append(f"the footnotes ({rel.target_part.partname.lstrip('/')}) are not read: {e}")
+                    continue
+                if root is None:  # nothing lxml could recover
+                    unread.append(f"the footnotes ({rel.target_part.partname.lstrip('/')}) are not read: no XML")
                     continue
                 for note in root.iter(w("footnote")):
                     if note.get(w("type")) in (None, "normal"):
                         footnotes[note.get(w("id")) or ""] = note
-        context = cls(Styles.of(styles_root), _Numbering.of(numbering_root), footnotes)
+        context = cls(Styles.of(styles_root), _Numbering.of(numbering_root), footnotes, unread=unread)
         context.legacy_ok = context._verify_legacy(document.element.body)
         return context
 

@@ -20,7 +20,7 @@ from pipeline.errors import LoadError
 from pipeline.loaders.pagepool import map_in_order
 from pipeline.model import Loaded, Page
 from pipeline.ocr import page as ocr_page
-from pipeline.ocr.types import DEFAULT_TIMEOUT, MAX_PIXELS, OcrEngine, OcrUnavailable
+from pipeline.ocr.types import MAX_PIXELS, OcrEngine, OcrUnavailable
 
 MAX_FRAMES = 1000  # a TIFF with more frames than any report has pages is refused, not OCR'd for hours
 TARGET_DPI = 300
@@ -108,12 +108,13 @@ def load_image(
     sha256: str,
     ocr: str = "auto",
     engine: OcrEngine | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
 ) -> Loaded:
     """OCR each frame of an image file into a page; source_kind "image-ocr".
 
     A page whose OCR timed out or failed keeps its status (`ocr_timeout`/`ocr_failed`) with empty
-    text; the ingest records an error row for it. Missing Tesseract raises `OcrUnavailable`.
+    text; the ingest records an error row for it. `timeout`: seconds per page (default:
+    `seconds_per_ocr_page` of schemas/limits.yaml). Missing Tesseract raises `OcrUnavailable`.
     `engine` must be safe to call from several threads when a page budget > 1 is set (TesseractEngine
     is: each call is its own process).
     """

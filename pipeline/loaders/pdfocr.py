@@ -131,4 +131,4 @@ def _run_ocr(data: bytes, index: int, dpi: int) -> Page | None:
     except Exception as e:  # an engine crash is this page's status, not the document's failure
         timed_out = "timeout" in type(e).__name__.lower()
         status = "ocr_timeout" if timed_out else "ocr_failed"
-        return Page(index + 1, "", source="ocr", status=status, seconds=perf_counter() - started)
+        return Page(index + 1, "", source="ocr", status=status, seconds=perf_counter() - started, error=str(e))

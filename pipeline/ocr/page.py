@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from PIL import Image
 
 from pipeline.errors import OcrError
+from pipeline.limits import limits
 from pipeline.model import Page, TokenRepair
 from pipeline.ocr import layout, repair, reread
 from pipeline.ocr.preprocess import DEFAULT_STEPS, preprocess
 from pipeline.ocr.tesseract import TesseractEngine
-from pipeline.ocr.types import DEFAULT_DPI, DEFAULT_TIMEOUT, MAX_PIXELS, OcrEngine, OcrTimeout, OcrUnavailable
+from pipeline.ocr.types import DEFAULT_DPI, MAX_PIXELS, OcrEngine, OcrTimeout, OcrUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def ocr_image(
     number: int,
     *,
     engine: OcrEngine | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     steps: Sequence[str] = DEFAULT_STEPS,
     clean: bool = True,
     reread_engine: OcrEngine | None = None,
@@ -54,8 +55,13 @@ def ocr_image(
     After the layout, figures the recognizer was unsure of are read a second time, digits only
     (`reread`, with `reread_engine`; by default Tesseract's, when `engine` is Tesseract), and then
     number tokens are repaired where the format decides (`repair`).
+
+    `timeout` (seconds, 0: none) bounds the page's OCR; by default `seconds_per_ocr_page` of
+    schemas/limits.yaml.
     """
     engine = engine or default_engine()
+    if timeout is None:
+        timeout = limits().seconds_per_ocr_page
     t0 = time.perf_counter()
     try:
         prepared = preprocess(image, steps)
@@ -138,7 +144,7 @@ def ocr_pdf_page(
     *,
     dpi: int = DEFAULT_DPI,
     engine: OcrEngine | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     steps: Sequence[str] = DEFAULT_STEPS,
 ) -> Page:
     """OCR page `page_index` (0-based) of a PDF given as bytes; returns Page(number=page_index+1)."""
