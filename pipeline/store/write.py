@@ -50,8 +50,8 @@ def _failed(con: duckdb.DuckDBPyConnection, e: Exception, message: str, path: st
     return StoreError(message, path=path)
 
 
-def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
-    """Store one document in a single transaction, replacing an older version of the same path."""
+def _document_rows(result: DocResult) -> list[tuple[str, list[dict]]]:
+    """Every row of one document, table by table, in insertion order."""
     loaded, doc_id, meta = result.loaded, result.doc_id, result.meta
     doc_row = {
         "doc_id": doc_id,
@@ -75,26 +75,72 @@ def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
         })
     section_rows = [{"doc_id": doc_id, **{c: getattr(s, c) for c in SECTION_COLUMNS}} for s in result.sections]
     entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in result.entities]
-    mark_rows = text_mark_rows(doc_id, result.norm)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    return [
+        ("documents", [doc_row]),
+        ("pages", page_rows),
+        ("text_marks", text_mark_rows(doc_id, result.norm)),
+        ("sections", section_rows),
+        ("facts", fact_rows(doc_id, result.facts)),
+        ("checks", check_rows(doc_id, result.checks)),
+        ("entities", entity_rows),
+    ]
+
+
+def _replace(con: duckdb.DuckDBPyConnection, results: Sequence[DocResult]) -> None:
+    """Inside an open transaction: delete the old versions of these documents, insert their rows with
+    one INSERT per table for all of them."""
+    tables: dict[str, list[dict]] = {}
+    for result in results:
         # The old version of this path, and any rows of this version, go first (usually none: skip
         # the deletes then, each is a scan of every table).
         stale = con.execute(
-            "SELECT doc_id FROM documents WHERE path = ? OR doc_id = ?", [loaded.path, doc_id]
+            "SELECT doc_id FROM documents WHERE path = ? OR doc_id = ?", [result.loaded.path, result.doc_id]
         ).fetchall()
         for (old_id,) in stale:
             _delete_doc(con, old_id)
-        _insert(con, "documents", [doc_row])
-        _insert(con, "pages", page_rows)
-        _insert(con, "text_marks", mark_rows)
-        _insert(con, "sections", section_rows)
-        _insert(con, "facts", fact_rows(doc_id, result.facts))
-        _insert(con, "checks", check_rows(doc_id, result.checks))
-        _insert(con, "entities", entity_rows)
+        for table, rows in _document_rows(result):
+            tables.setdefault(table, []).extend(rows)
+    for table, rows in tables.items():
+        _insert(con, table, rows)
+
+
+def write_document(con: duckdb.DuckDBPyConnection, result: DocResult) -> None:
+    """Store one document in a single transaction, replacing an older version of the same path."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        _replace(con, [result])
         con.execute("COMMIT")
     except Exception as e:
-        raise _failed(con, e, f"could not store document: {e}", loaded.path) from e
+        raise _failed(con, e, f"could not store document: {e}", result.loaded.path) from e
+
+
+def write_documents(con: duckdb.DuckDBPyConnection,
+                    results: Sequence[DocResult]) -> list[tuple[DocResult, BaocaoError | None]]:
+    """Store several documents in one transaction (a commit costs as much as the rows of a document);
+    each document with its failure or None, in order.
+
+    Documents of one batch must have distinct paths and doc_ids. If the batch cannot be stored, each
+    document is stored again on its own, so a bad one fails alone; a database that cannot be written
+    at all (disk full) raises `OutputError`.
+    """
+    if len(results) == 1:
+        try:
+            write_document(con, results[0])
+        except OutputError:
+            raise
+        except BaocaoError as e:
+            return [(results[0], e)]
+        return [(results[0], None)]
+    try:
+        con.execute("BEGIN TRANSACTION")
+        _replace(con, results)
+        con.execute("COMMIT")
+    except Exception as e:
+        err = _failed(con, e, f"could not store documents: {e}", None)
+        if isinstance(err, OutputError):
+            raise err from e
+        return [r for one in results for r in write_documents(con, [one])]
+    return [(r, None) for r in results]
 
 
 def record_error(
