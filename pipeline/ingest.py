@@ -319,7 +319,11 @@ def ingest(
                     if con is not None:
                         with signals.critical():
                             batch.flush(con, summary)
-                            assign_report_keys(con)  # a new file may join (or found) a report of several files
+                            if summary.documents or summary.renamed or summary.pruned or force \
+                                    or _keys_missing(con):
+                                # a new file may join (or found) a report of several files; with no stored
+                                # document changed the keys stand (grouping reads every stored text)
+                                assign_report_keys(con)
                 except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
                     if not signals.is_interrupt(e):
                         raise
@@ -334,6 +338,11 @@ def ingest(
                 con.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _keys_missing(con) -> bool:
+    """A stored document without a report key (a database written before keys existed)."""
+    return con.execute("SELECT count(*) FROM documents WHERE report_key IS NULL").fetchone()[0] > 0
 
 
 def _plan(con, files: Iterable[Path], summary: Summary, *, prune: bool,
