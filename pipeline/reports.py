@@ -17,10 +17,9 @@ a file that joins a report later moves the whole group onto one key.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -73,44 +72,7 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     common = len(a & b)
-    return common / (len(a) + len(b) - common)
-
-
-def _candidate_pairs(ordered: Sequence[DocIdentity], pairs: dict[str, frozenset[int]],
-                     r: ReportRules) -> Iterator[tuple[DocIdentity, DocIdentity]]:
-    """Every (a, b), a before b in `ordered` (by text length), with len(b) within max_length_ratio of
-    len(a), that could overlap by min_text_overlap: all pairs that could join, none missed.
-
-    Prefix filtering (exact): with each set's word pairs in one global order, rarest first, two sets
-    of Jaccard ≥ t share a member among the first |A| − ⌈t·|A|⌉ + 1 of each, so only documents sharing
-    such a member are compared; the number of comparisons no longer grows with the square of the folder.
-    """
-    t = r.min_text_overlap - 1e-9  # a hair lower than the threshold: longer prefixes, never a pair missed
-    if t <= 0:  # every pair in the length window may join
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
-                if len(b.text) > r.max_length_ratio * max(len(a.text), 1):
-                    break
-                yield a, b
-        return
-    freq: Counter[int] = Counter()
-    for p in pairs.values():
-        freq.update(p)
-    index: dict[int, list[int]] = {}
-    for i, d in enumerate(ordered):
-        p = pairs[d.doc_id]
-        keep = len(p) - math.ceil(t * len(p)) + 1
-        for h in sorted(p, key=lambda h: (freq[h], h))[:keep]:
-            index.setdefault(h, []).append(i)
-    found: set[tuple[int, int]] = set()
-    for members in index.values():
-        for k, i in enumerate(members):
-            for j in members[k + 1:]:
-                found.add((i, j))  # members are in `ordered` order: i < j
-    for i, j in sorted(found):
-        a, b = ordered[i], ordered[j]
-        if len(b.text) <= r.max_length_ratio * max(len(a.text), 1):
-            yield a, b
+    return common / (len(a) + len(b) - common)  # |a ∪ b| from the sizes: no union set is built
 
 
 def conflict(a: DocIdentity, b: DocIdentity) -> bool:
@@ -147,13 +109,16 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
             for b in same[i + 1:]:
                 if not conflict(a, b):
                     union(a.doc_id, b.doc_id)
-    # near-identical text: texts of similar length (within max_length_ratio) whose word pairs overlap
+    # near-identical text: compare texts of similar length only (sorted by length, a sliding window)
     ordered = sorted(docs, key=lambda d: len(d.text))
     pairs = {d.doc_id: word_pairs(d.text) for d in ordered}
-    for a, b in _candidate_pairs(ordered, pairs, r):
-        if find(a.doc_id) != find(b.doc_id) and not conflict(a, b) \
-                and overlap(pairs[a.doc_id], pairs[b.doc_id]) >= r.min_text_overlap:
-            union(a.doc_id, b.doc_id)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if len(b.text) > r.max_length_ratio * max(len(a.text), 1):
+                break
+            if find(a.doc_id) != find(b.doc_id) and not conflict(a, b) \
+                    and overlap(pairs[a.doc_id], pairs[b.doc_id]) >= r.min_text_overlap:
+                union(a.doc_id, b.doc_id)
     groups: dict[str, list[DocIdentity]] = {}
     for d in docs:
         groups.setdefault(find(d.doc_id), []).append(d)
