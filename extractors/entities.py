@@ -137,7 +137,18 @@ class SyllableTokenizer:
         from spacy.tokens import Doc  # spaCy loaded lazily: heavy import
 
         words, spaces = _tokenize_words(text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        # The text and the token texts as plain strings: `doc.text` and `doc[i]` build Python objects for
+        # every token on each call, the components below read these instead.
+        doc.user_data["baocao_text"] = text
+        doc.user_data["baocao_words"] = words
+        return doc
+
+
+def _words(doc: Any) -> list[str]:
+    """The token texts of `doc` (as the tokenizer made them, or read from the Doc)."""
+    words = doc.user_data.get("baocao_words")
+    return words if words is not None else [t.text for t in doc]
 
 
 class _PatternLine(Strict):
@@ -247,17 +258,18 @@ def _register_components(Language: Any) -> None:
         heads: dict[str, Any] = doc.user_data.get("baocao_heads") or _HEADS
         spans = []
         kept = []
+        words = _words(doc)
         for e in doc.ents:
             if e.label_ == "LOC" and e.ent_id_ == "loc.head":
                 # "xã Phú Bình", "Thị trấn Đồng Tâm": a commune-level word and a capitalised name
                 end = e.end
-                while end < len(doc) and end - e.end < 5 and doc[end].text[:1].isupper() \
-                        and doc[end].text.isalpha():
+                while end < len(words) and end - e.end < 5 and words[end][:1].isupper() \
+                        and words[end].isalpha():
                     end += 1
                 if end > e.end:
                     kept.append(_span(doc, e.start, end, e))
                 continue
-            if e.label_ not in ("ORG", "MEDIA") or _valid_head(doc, e, heads):
+            if e.label_ not in ("ORG", "MEDIA") or _valid_head(words, e, heads):
                 kept.append(e)
         # where the next agency or channel begins (an acronym such as "UBND" inside "Văn phòng HĐND-UBND
         # huyện" is part of the name, not a new agency)
@@ -267,7 +279,7 @@ def _register_components(Language: Any) -> None:
             if ent.label_ not in ("ORG", "MEDIA") or ent.ent_id_ == "loc.head":
                 spans.append(ent)
                 continue
-            spans.append(_span(doc, ent.start, _name_end(doc, ent.start, ent.end), ent))
+            spans.append(_span(doc, ent.start, _name_end(doc, words, ent.start, ent.end), ent))
         # an extended name swallows the units and levels inside it ("Cổng ... tỉnh An Giang")
         doc.ents = filter_spans(spans)
         return doc
@@ -275,7 +287,9 @@ def _register_components(Language: Any) -> None:
     @Language.component("baocao_law_refs")
     def law_refs(doc: Any) -> Any:
         """"Quyết định số 845/QĐ-UBND ngày 03/7/2021 của UBND tỉnh Bến Tre" as one LAW entity."""
-        text = doc.text
+        text = doc.user_data.get("baocao_text")
+        if text is None:
+            text = doc.text
         laws = []
         info: dict[tuple[int, int], str] = {}
         for m in _LAW_RE.finditer(text):
@@ -322,37 +336,37 @@ _HEAD_FIRSTS = frozenset({"UBND", "HĐND", "Sở", "Phòng", "Văn", "Trung", "B
                           "Ngân", "Viện", "Tòa"})
 
 
-def _valid_head(doc: Any, ent: Any, heads: dict[str, Any]) -> bool:
+def _valid_head(words: list[str], ent: Any, heads: dict[str, Any]) -> bool:
     meta = heads.get(f"head|{space_key(ent.text)}")
-    return ent.label_ != "ORG" or meta is None or meta["alone"] or _names_follow(doc, ent, meta)
+    return ent.label_ != "ORG" or meta is None or meta["alone"] or _names_follow(words, ent, meta)
 
 
-def _names_follow(doc: Any, ent: Any, meta: dict[str, Any]) -> bool:
+def _names_follow(words: list[str], ent: Any, meta: dict[str, Any]) -> bool:
     """A head ("Sở", "Phòng", "Ban") names an agency only if a name follows: a capitalised word, or for
     a capitalised head a lowercase word that does not make an ordinary compound ("Ban hành")."""
-    if ent.end >= len(doc):
+    if ent.end >= len(words):
         return False
-    nxt = doc[ent.end]
-    low = nxt.text.lower()
-    lower_head = not doc[ent.start].text[:1].isupper()
+    nxt = words[ent.end]
+    low = nxt.lower()
+    lower_head = not words[ent.start][:1].isupper()
     # "cơ quan Đảng", "cơ quan nhà nước": after a lowercase head a not_before word names a kind of body,
     # capitalised or not; after a capitalised head only a lowercase one does ("Ban hành", not "Ban Tuyên giáo")
-    if not any(c.isalpha() for c in nxt.text) or (low in meta["not_before"]
-                                                    and (lower_head or not _is_name_token(nxt.text))):
+    if not any(c.isalpha() for c in nxt) or (low in meta["not_before"]
+                                              and (lower_head or not _is_name_token(nxt))):
         return False
-    if doc[ent.start].text[:1].isupper():
-        return _is_name_token(nxt.text) or (nxt.text.islower() and low not in _STOP)
-    return nxt.text.istitle() and len(nxt.text) > 1  # "ngành Giáo dục", not "mạng nội bộ LAN"
+    if words[ent.start][:1].isupper():
+        return _is_name_token(nxt) or (nxt.islower() and low not in _STOP)
+    return nxt.istitle() and len(nxt) > 1  # "ngành Giáo dục", not "mạng nội bộ LAN"
 
 
-def _name_end(doc: Any, start: int, end: int) -> int:
+def _name_end(doc: Any, words: list[str], start: int, end: int) -> int:
     """Token index where the name that starts at `start` ends (exclusive), at most 16 tokens long.
 
     A name goes on over capitalised words, one lowercase word right after a capitalised one (the second
     syllable of "Đào tạo", "Tài chính"), lowercase words usual in names ("Phục vụ hành chính công"),
     level words ("tỉnh", "huyện"), and "và"/"-" before another capitalised word that is not a new agency.
     """
-    n = len(doc)
+    n = len(words)
     i = end
     limit = min(n, start + 16)
     last_good = end
@@ -360,16 +374,16 @@ def _name_end(doc: Any, start: int, end: int) -> int:
     lower_run = 0
     starts = doc.user_data.get("baocao_ent_starts", frozenset())
     while i < limit:
-        t = doc[i].text
+        t = words[i]
         low = t.lower()
         if t in _CONNECT:
-            if i + 1 < n and _is_name_token(doc[i + 1].text) and doc[i + 1].text not in _HEAD_FIRSTS:
+            if i + 1 < n and _is_name_token(words[i + 1]) and words[i + 1] not in _HEAD_FIRSTS:
                 i += 1
                 caps = lower_run = 0
                 continue
             break
-        if low == "của" and i + 1 < n and (doc[i + 1].text in ("Sở", "UBND", "Ủy", "Bộ", "Văn", "Trung", "HĐND")
-                                           or doc[i + 1].text in ("tỉnh", "huyện", "xã")):
+        if low == "của" and i + 1 < n and (words[i + 1] in ("Sở", "UBND", "Ủy", "Bộ", "Văn", "Trung", "HĐND")
+                                           or words[i + 1] in ("tỉnh", "huyện", "xã")):
             i += 2
             last_good = i
             caps = lower_run = 0

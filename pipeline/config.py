@@ -37,6 +37,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@functools.lru_cache(maxsize=256)
 def schema_path(name: str | Path) -> Path:
     """`name` inside schemas/ (a bare file name), or the path itself when it names a file elsewhere."""
     p = Path(name)

@@ -25,7 +25,7 @@ from extractors.meaning import annotate_facts
 from extractors.metadata import extract_metadata
 from pipeline import limits, signals, store
 from pipeline.check import run_checks
-from pipeline.errors import BaocaoError, BusyError, Interrupted, OutputError
+from pipeline.errors import BaocaoError, BusyError, Interrupted
 from pipeline.loaders import SUPPORTED_SUFFIXES, load
 from pipeline.loaders.pagepool import page_budget
 from pipeline.loaders.walk import Skipped, walk
@@ -320,13 +320,14 @@ def ingest(
                         con.close()
                         con = None
                     total = len(todo)
+                    batch = _Batch()
                     results = _run_all(todo, workers, ocr, poll)
                     try:
                         for i, res in enumerate(results, 1):
                             with signals.critical():  # stored and counted, or neither
                                 if con is None:  # the pool has forked by the time the first result arrives
                                     con = _reconnect(db)
-                                _store(con, summary, res)
+                                batch.take(con, summary, res)
                             if on_progress:
                                 name = res.path if isinstance(res, Failure) else res.loaded.path
                                 on_progress(name, i, total)
@@ -335,7 +336,12 @@ def ingest(
                         results.close()
                     if con is not None:
                         with signals.critical():
-                            assign_report_keys(con)  # a new file may join (or found) a report of several files
+                            batch.flush(con, summary)
+                            if summary.documents or summary.renamed or summary.pruned or force \
+                                    or _keys_missing(con):
+                                # a new file may join (or found) a report of several files; with no stored
+                                # document changed the keys stand (grouping reads every stored text)
+                                assign_report_keys(con)
                 except (KeyboardInterrupt, signals.Terminated, RuntimeError) as e:
                     if signals.is_interrupt(e) and con is not None:  # a transaction cut short is not committed
                         with contextlib.suppress(Exception):
@@ -353,6 +359,11 @@ def ingest(
             raise Interrupted(f"interrupted, committed so far: {summary.line()}", signum=signum) from None
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _keys_missing(con) -> bool:
+    """A stored document without a report key (a database written before keys existed)."""
+    return con.execute("SELECT count(*) FROM documents WHERE report_key IS NULL").fetchone()[0] > 0
 
 
 def plan_files(con, files: Iterable[Path], summary: Summary, *, prune: bool,
@@ -393,18 +404,51 @@ def _reconnect(db: str | Path, attempts: int = 50):
 
 
 def _store(con, summary: Summary, res: DocResult | Failure) -> None:
-    """Write one result: its rows in one transaction, or its failure; a database that cannot be
-    written at all (disk full) stops the run with exit 4."""
-    if isinstance(res, Failure):
-        record_failure(con, summary, res)
-        return
-    try:
-        store.write_document(con, res)
-    except OutputError:
-        raise
-    except BaocaoError as e:
-        record_failure(con, summary, Failure(res.loaded.path, res.loaded.sha256, e.stage, e.message))
-        return
+    """Write one result on its own (`_Batch` writes several in one transaction)."""
+    batch = _Batch()
+    batch.take(con, summary, res)
+    batch.flush(con, summary)
+
+
+# Documents stored per transaction: a commit costs about as much as a document's rows, and the one
+# writer must keep up with every worker. A batch is also written once its first document has waited
+# this long, so a slow folder (scans) is committed steadily; an interrupted run keeps what was committed.
+BATCH_DOCUMENTS = 32
+BATCH_SECONDS = 2.0
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Results waiting to be written together; a failure is recorded at once."""
+
+    pending: list[DocResult] = field(default_factory=list)
+    since: float = 0.0
+
+    def take(self, con, summary: Summary, res: DocResult | Failure) -> None:
+        if isinstance(res, Failure):
+            record_failure(con, summary, res)
+            return
+        if any(p.loaded.path == res.loaded.path or p.doc_id == res.doc_id for p in self.pending):
+            self.flush(con, summary)  # one batch holds one version of a path or a doc_id
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(res)
+        if len(self.pending) >= BATCH_DOCUMENTS or time.monotonic() - self.since >= BATCH_SECONDS:
+            self.flush(con, summary)
+
+    def flush(self, con, summary: Summary) -> None:
+        """Write the pending results (a document that cannot be stored is recorded as failed); a database
+        that cannot be written at all (disk full) stops the run with exit 4."""
+        pending, self.pending = self.pending, []
+        for res, err in store.write_documents(con, pending) if pending else ():
+            if err is not None:
+                record_failure(con, summary, Failure(res.loaded.path, res.loaded.sha256, err.stage, err.message))
+            else:
+                _stored(con, summary, res)
+
+
+def _stored(con, summary: Summary, res: DocResult) -> None:
+    """Count a stored document and record what a person should know about it."""
     add_counts(summary, doc_counts(res))
     for stage, message in doc_notes(res):
         store.record_error(con, res.loaded.path, res.loaded.sha256, stage, message)

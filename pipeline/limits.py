@@ -33,6 +33,7 @@ class Limits(Strict):
     seconds_per_document: float
     seconds_per_ocr_page: float
     worker_memory_mb: int
+    writer_memory_mb: int = 256
 
 
 def limits() -> Limits:

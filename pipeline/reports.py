@@ -76,7 +76,8 @@ def word_pairs(text: str) -> frozenset[int]:
 def overlap(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)  # |a ∪ b| from the sizes: no union set is built
 
 
 def conflict(a: DocIdentity, b: DocIdentity) -> bool:

@@ -56,6 +56,7 @@ def place_tones(s: str) -> str:
     return _TONE_RE.sub(lambda m: _TONE_MOVES[m[0]], s)
 
 
+@functools.lru_cache(maxsize=65536)
 def tone_key(s: str) -> str:
     """A key equal for spellings that differ only in tone-mark placement, case or spacing.
 

@@ -126,6 +126,34 @@ def test_store_failure_leaves_no_partial_document(folder: Path, tmp_path: Path, 
     assert _count(db, "ingest_errors") == 1
 
 
+def test_documents_are_written_in_batches_and_a_bad_one_fails_alone(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"r{i}.txt").write_text(REPORT.replace("1.250", f"1.25{i}"), encoding="utf-8")
+    real_insert = store_write._insert
+    inserts: list[tuple[str, int]] = []
+
+    def failing_insert(con, table, rows):
+        inserts.append((table, len({r["doc_id"] for r in rows})))
+        if table == "facts" and any("1.252" in (r["quote"] or "") for r in rows):
+            raise RuntimeError("a value the column refuses")
+        real_insert(con, table, rows)
+
+    monkeypatch.setattr(store_write, "_insert", failing_insert)
+    db = tmp_path / "a.duckdb"
+    s = ingest([folder], db, workers=1)
+    assert inserts[0] == ("documents", 5)  # one INSERT for the five documents, refused, then one by one
+    assert s.documents == 4 and s.errors == 1 and Path(s.failures[0].path).name == "r2.txt"
+    assert _count(db, "documents") == 4 and _count(db, "ingest_errors") == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        orphans = con.execute("SELECT count(*) FROM facts WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+        assert orphans.fetchone()[0] == 0
+    finally:
+        con.close()
+
+
 def test_every_quote_is_the_text_slice_it_points_to(corpus_db: Path) -> None:
     con = duckdb.connect(str(corpus_db), read_only=True)
     try:

@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 from conftest import CORPUS
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.ingest import ingest
 from pipeline.reports import DocIdentity, group_reports
 
 runner = CliRunner()
@@ -104,3 +106,37 @@ def test_a_report_ingested_as_two_files_has_each_finding_once(tmp_path: Path) ->
     assert sum(r["mismatches"] for r in by_rule) == len(per_report), "counts are per report"
     blocks = runner.invoke(app, ["mismatches", "--db", str(db)], env={"COLUMNS": "80"}).stdout
     assert "report in 2 files" in blocks
+
+
+def test_keys_are_recomputed_only_when_stored_documents_change(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Số: 12/BC-UBND\nBÁO CÁO\n" + BODY, encoding="utf-8")
+    db = tmp_path / "a.duckdb"
+    ingest([folder], db, workers=1)
+
+    def keys() -> list:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("SELECT report_key FROM documents ORDER BY path").fetchall()
+        finally:
+            con.close()
+
+    def set_key(value: str | None) -> None:
+        con = duckdb.connect(str(db))
+        try:
+            con.execute("UPDATE documents SET report_key = ?", [value])
+        finally:
+            con.close()
+
+    computed = keys()
+    set_key("stale")  # not what grouping gives: an unchanged run leaves it, any change recomputes it
+    ingest([folder], db, workers=1)
+    assert keys() == [("stale",)]
+    set_key(None)  # a database from before report keys: filled in by any run
+    ingest([folder], db, workers=1)
+    assert keys() == computed
+    set_key("stale")
+    (folder / "b.txt").write_text("Số: 13/BC-UBND\nBÁO CÁO\nMột báo cáo khác về chuyển đổi số.\n", encoding="utf-8")
+    ingest([folder], db, workers=1)
+    assert keys()[0] == computed[0]

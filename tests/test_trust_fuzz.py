@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from extractors import meaning
 from extractors.numbers import find_numbers, parse_vi_number
-from pipeline.check.passage import SENT_BREAK_RE, Passage
+from pipeline.check.passage import Passage
 from pipeline.check.rules import load_rules
 from pipeline.ingest import analyze
 from pipeline.model import Loaded, Page
@@ -129,12 +129,9 @@ def test_the_whole_analysis_of_any_passage_keeps_its_spans_and_figures(text: str
         assert 0 <= s.char_start <= s.char_end <= n
 
 
-def _sentence_start_by_scanning(text: str, ls: int, pos: int) -> int:
-    """The definition `Passage.sentence_start` implements from its indexes: the last sentence break
-    of the line before `pos`, then back over parentheses to an unclosed '('."""
-    lo = ls
-    for m in SENT_BREAK_RE.finditer(text[ls:pos]):
-        lo = ls + m.end()
+def _sentence_start_by_scanning(text: str, lo: int, pos: int) -> int:
+    """The definition `Passage.sentence_start` implements from its parenthesis index: from `pos` back
+    to the sentence's start `lo` (the Layout's), stopping after an unclosed '('."""
     depth = 0
     for i in range(pos - 1, lo - 1, -1):
         if text[i] == ")":
@@ -148,12 +145,12 @@ def _sentence_start_by_scanning(text: str, ls: int, pos: int) -> int:
 
 @FUZZ
 @given(st.text(".!?…* \n\t()aĐ1,;", max_size=300), st.data())
-def test_a_sentence_start_from_the_indexes_equals_a_scan_of_the_line(text: str, data) -> None:
+def test_a_sentence_start_from_the_paren_index_equals_a_scan_of_the_sentence(text: str, data) -> None:
     norm = normalize(_loaded("BÁO CÁO\n" + text))
     passage = Passage(norm, (), (), load_rules())
     for pos in data.draw(st.lists(st.integers(0, len(norm.text)), max_size=8)):
-        ls = passage.lines[passage.line_index(pos)][0]
-        assert passage.sentence_start(pos) == _sentence_start_by_scanning(norm.text, ls, pos)
+        lo = passage.layout.sentence_floor(pos)
+        assert passage.sentence_start(pos) == _sentence_start_by_scanning(norm.text, lo, pos)
 
 
 @FUZZ

@@ -10,6 +10,7 @@ its own line breaks joined, so this module only rebuilds cells and knows nothing
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -143,5 +144,10 @@ def site_table(text: str, rules: HeaderRules) -> dict[str, str]:
 
 def site_line(line: str, rules: HeaderRules) -> bool:
     """A line of a site's metadata table (once a table was found): it carries one of its labels."""
-    names = [n for ns in rules.sec.site_labels.model_dump().values() for n in ns]
-    return any(regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(n)}[ \t]*:", line) for n in names)
+    names = tuple(n for ns in rules.sec.site_labels.model_dump().values() for n in ns)
+    return any(p.search(line) for p in _site_label_patterns(names))
+
+
+@functools.lru_cache(maxsize=8)
+def _site_label_patterns(names: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(n)}[ \t]*:") for n in names)

@@ -9,6 +9,7 @@ makes the source of its figures ("Theo báo cáo của Sở …", "UBND tỉnh c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,9 +45,15 @@ class PageFields:
     issuer: str | None = None
 
 
+@functools.lru_cache(maxsize=8)
+def _label_patterns(labels: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(lab)}(?![\p{{L}}\p{{M}}])[ \t]*[:.,]?")
+                 for lab in labels)
+
+
 def _label_at(s: str, rules: HeaderRules) -> tuple[int, int] | None:
-    for lab in rules.sec.publication_labels:
-        m = regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(lab)}(?![\p{{L}}\p{{M}}])[ \t]*[:.,]?", s)
+    for pat in _label_patterns(tuple(rules.sec.publication_labels)):
+        m = pat.search(s)
         if m:
             return m.start(), m.end()
     return None

@@ -7,10 +7,17 @@ from pipeline.store.identity import Plan, Stored, plan, prune, rename, stored_ve
 from pipeline.store.load import known_version, read_document
 from pipeline.store.lock import hold
 from pipeline.store.schema import DOC_TABLES, connect, reader, writer
-from pipeline.store.write import record_error, record_review, replace_analysis, replace_checks, write_document
+from pipeline.store.write import (
+    record_error,
+    record_review,
+    replace_analysis,
+    replace_checks,
+    write_document,
+    write_documents,
+)
 
 __all__ = [
     "DOC_TABLES", "Plan", "Stored", "connect", "hold", "known_version", "plan", "prune", "read_document", "reader",
     "record_error", "record_review", "rename", "replace_analysis", "replace_checks", "stored_versions",
-    "write_document", "writer",
+    "write_document", "write_documents", "writer",
 ]

@@ -21,6 +21,7 @@ import duckdb
 
 from pipeline.config import read_text
 from pipeline.errors import BusyError, ForeignDatabaseError, OutputError, StoreError
+from pipeline.limits import limits
 from pipeline.store.lock import hold
 
 # Tables holding rows of one document version; `reviews` and `ingest_errors` are never replaced.
@@ -33,7 +34,9 @@ _HELD = re.compile(r"Conflicting lock is held in (?P<cmd>.*?) \(PID (?P<pid>\d+)
 
 
 def _open(db_path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config = {"enable_external_access": False} if read_only else {}
+    # The writer's buffer memory is bounded (DuckDB's default is 80 % of RAM, so its resident size would
+    # grow with every document stored); past the bound, DuckDB evicts or spills to disk.
+    config = {"enable_external_access": False} if read_only else {"memory_limit": f"{limits().writer_memory_mb}MB"}
     try:
         return duckdb.connect(str(db_path), read_only=read_only, config=config)
     except duckdb.Error as e:

@@ -76,6 +76,48 @@ def delete_stale(con: duckdb.DuckDBPyConnection, docs: Sequence[tuple[str, str]]
         _delete_doc(con, old_id)
 
 
+def _replace(con: duckdb.DuckDBPyConnection, results: Sequence[DocResult]) -> None:
+    """Inside the caller's transaction: the old versions go, then every row of the documents, one
+    INSERT per table for all of them."""
+    delete_stale(con, [(r.doc_id, r.loaded.path) for r in results])
+    now = datetime.now()
+    tables: dict[str, list[dict]] = {}
+    for result in results:
+        for table, rows in document_rows(result, now).items():
+            tables.setdefault(table, []).extend(rows)
+    for table in DOC_TABLES:
+        _insert(con, table, tables.get(table, []))
+
+
+def write_documents(con: duckdb.DuckDBPyConnection,
+                    results: Sequence[DocResult]) -> list[tuple[DocResult, BaocaoError | None]]:
+    """Store several documents in one transaction (a commit costs as much as the rows of a document);
+    each document with its failure or None, in order.
+
+    Documents of one batch must have distinct paths and doc_ids. If the batch cannot be stored, each
+    document is stored again on its own, so a bad one fails alone; a database that cannot be written
+    at all (disk full) raises `OutputError`.
+    """
+    if len(results) == 1:
+        try:
+            write_document(con, results[0])
+        except OutputError:
+            raise
+        except BaocaoError as e:
+            return [(results[0], e)]
+        return [(results[0], None)]
+    try:
+        con.execute("BEGIN TRANSACTION")
+        _replace(con, results)
+        con.execute("COMMIT")
+    except Exception as e:
+        err = transaction_failed(con, e, f"could not store documents: {e}", None)
+        if isinstance(err, OutputError):
+            raise err from e
+        return [r for one in results for r in write_documents(con, [one])]
+    return [(r, None) for r in results]
+
+
 def record_error(
     con: duckdb.DuckDBPyConnection, path: str, sha256: str | None, stage: str, error: str
 ) -> None:
