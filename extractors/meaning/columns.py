@@ -184,6 +184,8 @@ def _assign_rows(doc: _Doc, j: int, spans: list[tuple[int, int]], header: list[l
             cells: list[int | None] = [g.start for g in groups]
             if len(groups) < k:
                 cells = _row_cells(text, s, e, groups)
+            if len(cells) < k:  # single spaces between cells ("Huyện A 50 - 30"): the row's trailing cells
+                cells = _trailing_cells(doc, s, e)
             if len(cells) >= k:
                 for c, v in zip(cells[-k:], values, strict=True):
                     if c is not None:
@@ -206,6 +208,24 @@ def _row_cells(text: str, s: int, e: int, groups: list) -> list[int | None]:
             cells.append((m.end(), None))
     cells.sort(key=lambda c: c[0])
     return [c for _, c in cells]
+
+
+def _trailing_cells(doc: _Doc, s: int, e: int) -> list[int | None]:
+    """The cells that end a line, left to right: a figure's group start, or None for an empty cell
+    ("-", "…"), read token by token back from the line's end while the tokens are cells."""
+    groups = doc.groups_in(s, e)
+    out: list[int | None] = []
+    for m in reversed(list(re.finditer(r"\S+", doc.text[s:e]))):
+        a, b = s + m.start(), s + m.end()
+        g = next((x for x in groups if x.start < b and a < x.end), None)
+        if g is not None:
+            if not out or out[-1] != g.start:
+                out.append(g.start)
+        elif _EMPTY_CELL.match(m.group(0)):
+            out.append(None)
+        else:
+            break
+    return out[::-1]
 
 
 def _only_figures(text: str, s: int, e: int, groups: list) -> bool:

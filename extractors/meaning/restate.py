@@ -20,16 +20,19 @@ def restate_figures(doc: _Doc) -> None:
     body that says the same, "Tỷ lệ giải quyết hồ sơ cấp xã đạt 99,98%" over the on-time rate 99,98%)
     is named the way the other statement names it — an unnamed figure takes the one metric of the
     figures with the same value, kind, unit and precision. Round figures (whole percents, small counts)
-    repeat by chance and are left alone. Then a count named only by its noun takes the numerator of the
+    repeat by chance and are left alone, and so are table cells: a column names its cells, and one
+    value in two columns of a row (1.500 TTHC at two service levels) is not one figure stated twice.
+    Then a count named only by its noun takes the numerator of the
     rate stated right after it ("đã phát sinh 22.800 hồ sơ (...), đạt tỷ lệ 29,1%")."""
     cat = doc.cat
     named: dict[tuple, set[str]] = {}
-    for g in doc.groups:
+    prose = [g for g in doc.groups if g.line not in doc.tables]
+    for g in prose:
         for f in g.facts:
             m = g.metric.get(f.fact_id)
             if _distinctive(f) and not _unnamed(cat, m):
                 named.setdefault(_restate_key(cat, f), set()).add(m or "")
-    for g in doc.groups:
+    for g in prose:
         for f in g.facts:
             if _distinctive(f) and _unnamed(cat, g.metric.get(f.fact_id)):
                 found = named.get(_restate_key(cat, f), set())
