@@ -214,7 +214,7 @@ def test_two_node_cluster_shares_the_work_and_gives_the_same_rows(
     assert proc.returncode == 1, proc.stdout + proc.stderr
     m = re.search(r"ray: (\d+) documents on (\d+) nodes \(([^)]*)\)", proc.stdout)
     assert m, proc.stdout
-    per_node = [int(n) for n in re.findall(r"\S+ (\d+)", m.group(3))]
+    per_node = [int(part.rsplit(" ", 1)[1]) for part in m.group(3).split(", ")]  # "<node id> <n>, ..."
     assert m.group(2) == "2" and len(per_node) == 2 and min(per_node) > 0, proc.stdout  # both nodes worked
     assert _dump(db, tmp_path / "dump") == local_dump
     # Idempotent: again through the cluster, nothing is stored twice; only the broken file is retried.
