@@ -59,7 +59,7 @@ $(RENDERS)/renders.json: $(wildcard corpus/*.txt corpus/*.md) $(wildcard pipelin
 
 bench: setup $(RENDERS)/renders.json
 	$(PY) scripts/bench.py
-	$(PY) scripts/bench_ray.py
+	$(PY) scripts/bench_ray.py $(BUILD)/bench-1000  # the same 1,000 reports bench.py made
 	@if command -v tesseract >/dev/null; then \
 	  echo "== OCR of rendered corpus pages (CER, numeric tokens, pages/min, workers, raw tesseract)"; \
 	  $(PY) scripts/bench_ocr.py --renders $(RENDERS) --pages 8 --workers 2 --raw; \
