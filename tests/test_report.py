@@ -152,6 +152,20 @@ def test_review_state_shows_and_notes_are_escaped(report: tuple[Path, str], revi
     assert 'id="hide-dismissed" checked' in text
 
 
+def test_only_the_worst_findings_are_embedded_past_the_cap_and_the_counts_cover_all(
+        reviewed_db: tuple[Path, str, str], tmp_path: Path) -> None:
+    db, _, _ = reviewed_db
+    n = len(_db_rows(db, "SELECT DISTINCT coalesce(d.report_key, d.doc_id), c.check_id FROM checks c "
+                         "JOIN documents d USING (doc_id) WHERE c.status = 'mismatch'"))
+    out = write_report(db, tmp_path / "capped.html", max_findings=3)
+    html_text = out.read_text(encoding="utf-8")
+    assert html_text.count('class="mm-row"') == 3
+    assert "the 3 worst of" in html_text and "baocao mismatches --db" in html_text
+    full = write_report(db, tmp_path / "all.html", max_findings=0).read_text(encoding="utf-8")
+    assert full.count('class="mm-row"') > 3 and n > 3
+    assert len(html_text) < len(full)
+
+
 def test_report_of_an_empty_database_says_so(tmp_path: Path) -> None:
     db = tmp_path / "empty.duckdb"
     store.connect(db).close()

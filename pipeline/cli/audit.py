@@ -20,7 +20,7 @@ from pipeline.cli.show import paged
 from pipeline.read import queries, sheets
 from pipeline.read.export import export_query, export_table
 from pipeline.read.findings import Filters, finding_rows
-from pipeline.read.report import write_report
+from pipeline.read.report import MAX_FINDINGS, write_report
 
 
 class ExportTable(StrEnum):
@@ -258,6 +258,9 @@ def report(
     out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="HTML file to write.")],
     full_text: Annotated[bool, typer.Option(
         "--full-text", help="Also embed every document's whole text (large for many documents).")] = False,
+    max_findings: Annotated[int, typer.Option(
+        metavar="N", min=0, help="Embed at most N findings with their passage, worst first (0 = all); "
+        "counts and charts cover every finding.")] = MAX_FINDINGS,
 ) -> None:
     """Write a self-contained HTML audit report (one file, no network needed to open it).
 
@@ -265,5 +268,5 @@ def report(
 
       baocao report --db build/demo.duckdb --out build/report.html
     """
-    write_report(existing_db(db), out_path, full_text=full_text)
+    write_report(existing_db(db), out_path, full_text=full_text, max_findings=max_findings)
     out.print(f"report → {out_path}", highlight=False)

@@ -352,11 +352,18 @@ def _one_metric(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r["metric"] == top]
 
 
-def gather(con, *, full_text: bool = False) -> dict[str, Any]:
+# Findings embedded with their passage, worst first: a finding costs ~3 KB of HTML, and a folder with
+# thousands of them is read through `baocao mismatches` and the exports, not one page; the counts and
+# charts always cover every finding.
+MAX_FINDINGS = 500
+
+
+def gather(con, *, full_text: bool = False, max_findings: int = MAX_FINDINGS) -> dict[str, Any]:
     """Everything the template shows, read once from the database.
 
-    Each finding carries its passage; a document's whole text is embedded only with `full_text` (it is
-    most of the file: without it 1,000 documents stay a few MB).
+    Each embedded finding carries its passage; a document's whole text is embedded only with `full_text`
+    (it is most of the file: without it 1,000 documents stay a few MB), and at most `max_findings`
+    findings (0: all) are embedded, the worst first.
     """
     docs = queries.rows(con, "SELECT * EXCLUDE (text) FROM documents ORDER BY issued_date NULLS LAST, path")
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
@@ -411,6 +418,8 @@ def gather(con, *, full_text: bool = False) -> dict[str, Any]:
     mismatches = [{**decorate(check_by_id[m["check_id"]]), "files": m["files"], "section_trail": m["section_trail"]}
                   for m in mismatch_order if m["check_id"] in check_by_id]
     decorated = {m["check_id"]: m for m in mismatches}
+    shown = mismatches if full_text or max_findings <= 0 else mismatches[:max_findings]
+    embedded = {m["check_id"] for m in shown}
 
     doc_pages = []
     for d in docs:
@@ -431,7 +440,8 @@ def gather(con, *, full_text: bool = False) -> dict[str, Any]:
                                    f"{vn_number(f['value'])} {f['unit'] or ''} · {f['kind']}"
                                    + (f" · {f['metric']}" if f["metric"] else "")
                                    + (f" · OCR đọc / read: {read}" if read else "")))
-        doc_checks = [decorated.get(c["check_id"]) or decorate(c) for c in checks_by_doc[did]]
+        doc_checks = [{**(decorated.get(c["check_id"]) or decorate(c)), "embedded": c["check_id"] in embedded}
+                      for c in checks_by_doc[did]]
         status_counts = {k: sum(c["status"] == k for c in doc_checks) for k in STATUS_LABELS}
         doc_pages.append({
             **d,
@@ -479,7 +489,8 @@ def gather(con, *, full_text: bool = False) -> dict[str, Any]:
         **charts,
         "rates_metric": next((r["metric"] for r in _one_metric(queries.run_named(con, "rates_by_unit_year"))), ""),
         "docs": doc_pages,
-        "mismatches": mismatches,
+        "mismatches": shown,
+        "n_mismatches": len(mismatches),
         "by_rule": by_rule,
         "by_issuer": by_issuer,
         "max_rule": max([r["relations_checked"] for r in by_rule] or [1]),
@@ -522,10 +533,11 @@ def render_report(data: dict[str, Any], *, db_name: str, generated_at: datetime 
                            generated_at=(generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M"))
 
 
-def write_report(db_path: str | Path, out_path: str | Path, *, full_text: bool = False) -> Path:
+def write_report(db_path: str | Path, out_path: str | Path, *, full_text: bool = False,
+                 max_findings: int = MAX_FINDINGS) -> Path:
     """Read the database and write the HTML report; returns the path written."""
     with store.reader(db_path) as con:
-        data = gather(con, full_text=full_text)
+        data = gather(con, full_text=full_text, max_findings=max_findings)
     out = Path(out_path)
     html_text = clean_text(render_report(data, db_name=Path(db_path).name))  # no raw control character
     write_atomically(out, html_text.encode("utf-8"))
