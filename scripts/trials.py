@@ -174,7 +174,7 @@ def run_trial(kind: str, folder: Path, work: Path, ref: dict[str, bytes], delay:
     said = re.search(r"committed so far: (\d+) documents", errtext) or re.search(r"this run: (\d+) documents", out)
     if said:
         t.summary_docs = int(said.group(1))
-    elif "nothing was read or stored" in errtext:  # stopped while its modules loaded
+    elif "nothing was read or stored" in errtext or "nothing was stored" in errtext:  # stopped before the run
         t.summary_docs = 0
     if kind != "kill9":  # a killed run says nothing; an interrupted or finished one must be right
         t.rows_match_summary = t.summary_docs is not None and t.summary_docs == t.stored_docs

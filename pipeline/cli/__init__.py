@@ -90,7 +90,10 @@ def _main() -> None:
                   soft_wrap=True)
         sys.exit(int(e.exit_code))
     except (KeyboardInterrupt, signals.Terminated) as e:  # a stop outside a run that reports its own
-        err.print("[red]error:[/red] interrupted", highlight=False)
+        # `ingest` reports what it committed once its body runs: a stop that reaches here came before
+        what = ": nothing was stored" if "ingest" in sys.argv[1:2] else ""
+        err.print(f"[red]error:[/red] interrupted before the command began{what}" if what
+                  else "[red]error:[/red] interrupted", highlight=False)
         sys.exit(128 + signals.signal_number(e))
     except (duckdb.BinderException, duckdb.CatalogException) as e:  # a reader on a database of an older schema
         first = str(e).splitlines()[0]
