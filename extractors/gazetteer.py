@@ -81,14 +81,23 @@ def _legacy_data_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "parser_legacy.json"
 
 
+def _legacy_data() -> dict:
+    """The package's administrative-units JSON (2.6 MB). Not cached: the index and the commune lists
+    built from it are, and holding the parsed file would keep ~14 MB in every worker."""
+    try:
+        return json.loads(_legacy_data_path().read_text("utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+        raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
+
+
 @lru_cache(maxsize=1)
 def gazetteer_index() -> GazetteerIndex:
     """The gazetteer indexed by `tone_key` and, for OCR-damaged names, by `strip_marks` (built once)."""
+    data = _legacy_data()
     try:
-        data = json.loads(_legacy_data_path().read_text("utf-8"))
         prov_data = data["DICT_PROVINCE"]
         dist_data = data["DICT_PROVINCE_DISTRICT"]
-    except (OSError, KeyError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+    except KeyError as e:  # pragma: no cover - install problem
         raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
 
     provinces: dict[str, str] = {}
@@ -234,11 +243,11 @@ _BARE_RE = regex.compile(rf"(?<![\p{{L}}\p{{M}}]){_SYL}(?:[ \t]+{_SYL}){{1,3}}",
 @lru_cache(maxsize=1)
 def _communes() -> dict[str, frozenset[str]]:
     """Short province name -> tone keys of its communes, wards and towns' short names (built once)."""
+    data = _legacy_data()
     try:
-        data = json.loads(_legacy_data_path().read_text("utf-8"))
         prov_data = data["DICT_PROVINCE"]
         wards = data["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"]
-    except (OSError, KeyError, ValueError, ModuleNotFoundError) as e:  # pragma: no cover - install problem
+    except KeyError as e:  # pragma: no cover - install problem
         raise ConfigError(f"vietnamadminunits legacy data unreadable: {e}") from e
     out: dict[str, frozenset[str]] = {}
     for pkey, dists in wards.items():
