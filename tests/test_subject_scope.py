@@ -117,3 +117,16 @@ def test_a_headline_prefers_the_whole_the_body_names_over_a_caption_place() -> N
             "Toàn tỉnh hiện có 1.050.000 thuê bao di động.")
     got = table(text, DocMeta(title="Thuê bao di động đạt 98/100 dân"))
     assert got[98][1] == "toàn tỉnh"
+
+
+def test_a_clause_opened_by_thi_is_about_the_unit_after_the_last_thi() -> None:
+    """"Theo kết quả đánh giá thì ... thì huyện A đạt ...": the words before the last "thì" do not keep
+    the unit from being the clause's topic; the lead is cut in one left-to-right scan."""
+    from extractors.meaning.subject import _is_topic
+
+    text = "Theo kết quả tổng hợp thì nếu xét cả năm thì huyện Cẩm Mỹ: 96,5%."
+    end = text.index("Cẩm Mỹ") + len("Cẩm Mỹ")
+    head = text[: text.index("huyện Cẩm Mỹ")]
+    assert _is_topic(text, head, end)
+    long_head = "số hồ sơ " * 5000  # a clause with no "thì" and no verb after the unit
+    assert not _is_topic("huyện Cẩm Mỹ 12 hồ sơ", long_head, len("huyện Cẩm Mỹ"))

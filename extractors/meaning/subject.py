@@ -105,14 +105,14 @@ def _is_topic(text: str, head: str, end: int) -> bool:
     bảng là tỉnh A, đạt 78%"). A parenthesis and "thì" open a clause ("(huyện A giảm ...)", "Theo kết quả
     xếp hạng thì tỉnh A ...")."""
     head = head[head.rfind("(") + 1:]
-    cut = _THEN.search(head)
-    if cut is not None:
-        head = head[cut.end():]
+    ends = [m.end() for m in _THEN.finditer(head)]  # after the last "thì" (`.*thì` backtracks: quadratic)
+    if ends:
+        head = head[ends[-1]:]
     return _strip_lead(head, periods_masked=True) == "" or bool(_AUX_AFTER.match(text, end)) \
         or (bool(_IS_BEFORE.search(head)) and bool(_FIGURE_NEXT.match(text, end)))
 
 
-_THEN = re.compile(r".*(?<![\w])thì\s+", re.IGNORECASE | re.DOTALL)
+_THEN = re.compile(r"(?<![\w])thì\s+", re.IGNORECASE)
 _IS_BEFORE = re.compile(r"(?<![\w])là\s+$", re.IGNORECASE)
 _FIGURE_NEXT = re.compile(r"\s*,\s*(?:(?:đạt|với|chiếm|có)\s+)?(?:(?:tỷ|tỉ)\s+lệ\s+)?\d")
 _WHOLE_OF = re.compile(r"(?<![\w])toàn\s+$", re.IGNORECASE)
