@@ -49,8 +49,9 @@ from pipeline.lake import Lake
 from pipeline.loaders import SUPPORTED_SUFFIXES
 from pipeline.loaders.walk import walk
 from pipeline.reports import assign_report_keys
-from pipeline.store.arrow import from_rows, of_document, table_schemas, write_batch
+from pipeline.store.arrow import from_rows, of_document, table_schemas
 from pipeline.store.rows import document_rows
+from pipeline.store.write import write_tables
 
 MAX_BATCH = 16  # files per task: few enough for steady progress, enough to amortise a task's overhead
 IN_FLIGHT_PER_ACTOR = 2  # one running, one queued: an actor never waits for the driver
@@ -269,7 +270,7 @@ def store_batch(con, summary: Summary, batch: Batch) -> dict[str, pa.Table]:
     if not batch.docs:
         return {}
     try:
-        write_batch(con, [(d.doc_id, d.path) for d in batch.docs], batch.tables)
+        write_tables(con, [(d.doc_id, d.path) for d in batch.docs], batch.tables)
         stored, tables = batch.docs, batch.tables
     except OutputError:
         raise
@@ -278,7 +279,7 @@ def store_batch(con, summary: Summary, batch: Batch) -> dict[str, pa.Table]:
         for d in batch.docs:
             rows = of_document(batch.tables, d.doc_id)
             try:
-                write_batch(con, [(d.doc_id, d.path)], rows)
+                write_tables(con, [(d.doc_id, d.path)], rows)
             except OutputError:
                 raise
             except BaocaoError as e:

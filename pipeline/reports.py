@@ -82,10 +82,18 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
 
 def conflict(a: DocIdentity, b: DocIdentity) -> bool:
     """The two state a header field both have, differently (a partial date agrees with a full one it begins)."""
-    pairs = ((norm_number(a.doc_number), norm_number(b.doc_number)), (norm_field(a.issuer), norm_field(b.issuer)))
-    if any(x is not None and y is not None and x != y for x, y in pairs):
+    return _headers_conflict(_header(a), _header(b))
+
+
+def _header(d: DocIdentity) -> tuple[str | None, str | None, str | None]:
+    return norm_number(d.doc_number), norm_field(d.issuer), d.issued or None
+
+
+def _headers_conflict(a: tuple[str | None, str | None, str | None],
+                      b: tuple[str | None, str | None, str | None]) -> bool:
+    if any(x is not None and y is not None and x != y for x, y in zip(a[:2], b[:2], strict=True)):
         return True
-    x, y = a.issued, b.issued
+    x, y = a[2], b[2]
     return bool(x and y and not (x.startswith(y) or y.startswith(x)))
 
 
@@ -93,6 +101,10 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
     """doc_id -> report_key for every document (see the module docstring)."""
     r = r or rules()
     parent = {d.doc_id: d.doc_id for d in docs}
+    headers = {d.doc_id: _header(d) for d in docs}  # normalized once: compared pairwise below
+
+    def conflicting(a: DocIdentity, b: DocIdentity) -> bool:
+        return _headers_conflict(headers[a.doc_id], headers[b.doc_id])
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -112,7 +124,7 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
     for same in by_number.values():
         for i, a in enumerate(same):
             for b in same[i + 1:]:
-                if not conflict(a, b):
+                if not conflicting(a, b):
                     union(a.doc_id, b.doc_id)
     # near-identical text: compare texts of similar length only (sorted by length, a sliding window)
     ordered = sorted(docs, key=lambda d: len(d.text))
@@ -121,10 +133,10 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
         for b in ordered[i + 1:]:
             if len(b.text) > r.max_length_ratio * max(len(a.text), 1):
                 break
-            if find(a.doc_id) != find(b.doc_id) and not conflict(a, b) \
+            if find(a.doc_id) != find(b.doc_id) and not conflicting(a, b) \
                     and overlap(pairs[a.doc_id], pairs[b.doc_id]) >= r.min_text_overlap:
                 union(a.doc_id, b.doc_id)
-    _join_parts(ordered, pairs, r, find, union)
+    _join_parts(ordered, pairs, r, find, union, conflicting)
     groups: dict[str, list[DocIdentity]] = {}
     for d in docs:
         groups.setdefault(find(d.doc_id), []).append(d)
@@ -137,7 +149,8 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
 
 
 def _join_parts(ordered: Sequence[DocIdentity], pairs: dict[str, frozenset[int]], r: ReportRules,
-                find: Callable[[str], str], union: Callable[[str, str], None]) -> None:
+                find: Callable[[str], str], union: Callable[[str, str], None],
+                conflicting: Callable[[DocIdentity, DocIdentity], bool]) -> None:
     """Join each text that is a part of one longer text (see the module docstring) to its report.
 
     An inverted index of word pairs keeps this near-linear: a pair is looked up once per text holding
@@ -161,7 +174,7 @@ def _join_parts(ordered: Sequence[DocIdentity], pairs: dict[str, frozenset[int]]
             b = ordered[j]
             if n / counted < r.min_part_containment:
                 break
-            if len(b.text) > len(a.text) and not conflict(a, b):
+            if len(b.text) > len(a.text) and not conflicting(a, b):
                 if find(a.doc_id) != find(b.doc_id):
                     union(a.doc_id, b.doc_id)
                 break

@@ -1,33 +1,43 @@
 """The one writer of a baocao database: documents, ingest errors, re-run checks and auditors' reviews.
 
-One process writes (DuckDB has one writer); workers hand back `DocResult`s. Each document is written
-in one transaction: the rows of its old version (same path, other content) are deleted, then each
-table gets one set-based INSERT. Rows are bound as a single list-of-structs parameter and unnested by
-DuckDB: row-by-row `executemany` is ~100x slower, and an Arrow table costs a pandas import (~0.3 s)
-on first use, which dominates a short run; per-document batches are small enough (~70k rows/s) that
-the struct path is the fastest end to end.
+One process writes (DuckDB has one writer); workers hand back `DocResult`s (local engine) or Arrow
+tables (Ray). Each batch of documents is written in one transaction: the rows of their old versions
+(same path, other content) are deleted, then each table gets one INSERT scanning an Arrow table typed
+by the database's own columns. Both engines go through `write_tables`, so they store the same rows.
+Arrow is ~2x faster end to end than binding the rows as a list of structs (100 documents of the bench
+corpus: 0.62 s against 1.11 s of CPU), and pyarrow alone needs no pandas.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.errors import BaocaoError, OutputError, StoreError
 from pipeline.model import Check, DocMeta, DocResult, Entity, Fact
 from pipeline.signals import is_interrupt
+from pipeline.store.arrow import from_rows, table_schema
 from pipeline.store.rows import check_rows, document_rows, fact_rows
 from pipeline.store.schema import DOC_TABLES, writer
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     if rows:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT unnest($rows, recursive := true)", {"rows": rows})
+        _insert_table(con, table, from_rows(rows, table_schema(con, table)))
+
+
+def _insert_table(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    con.register("_batch_rows", rows)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch_rows")
+    finally:
+        con.unregister("_batch_rows")
 
 
 def _delete_doc(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
@@ -87,6 +97,23 @@ def _replace(con: duckdb.DuckDBPyConnection, results: Sequence[DocResult]) -> No
             tables.setdefault(table, []).extend(rows)
     for table in DOC_TABLES:
         _insert(con, table, tables.get(table, []))
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, docs: Sequence[tuple[str, str]],
+                 tables: Mapping[str, pa.Table]) -> None:
+    """Store the documents (doc_id, path) of a batch, whose rows are `tables`, in one transaction,
+    each replacing an older version of its path, as `write_document` does for one."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        delete_stale(con, docs)
+        for table in DOC_TABLES:
+            t = tables.get(table)
+            if t is not None and t.num_rows:
+                _insert_table(con, table, t)
+        con.execute("COMMIT")
+    except Exception as e:
+        path = docs[0][1] if len(docs) == 1 else None
+        raise transaction_failed(con, e, f"could not store document: {e}", path) from e
 
 
 def write_documents(con: duckdb.DuckDBPyConnection,
