@@ -117,6 +117,8 @@ class _Doc:
     rows: dict[int, tuple[Cell, ...]] = field(default_factory=dict)  # line -> the cells of its row
     depths: dict[int, int] = field(default_factory=dict)  # line -> its list depth (`Layout.items`)
     _parens: list[int] | None = field(default=None, repr=False)
+    # catalog matches asked for again within the document (a list's items share their label): ~4 in 10
+    match_memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     def parens_in(self, s: int, e: int) -> list[int]:
         """Offsets of "(" and ")" in [s, e), in order, from one index of the text: the rules that pair

@@ -124,7 +124,10 @@ def _match_scored(doc: _Doc, text_parts: Sequence[str], kind: str, head: list[st
             words.extend(doc.cat.context(part))
     if not words and not head:
         return None
-    return doc.cat.match(words + (head or []), kind, head, allow_default=allow_default)
+    key = (tuple(words), kind, tuple(head) if head is not None else None, allow_default)
+    if key not in doc.match_memo:
+        doc.match_memo[key] = doc.cat.match(words + (head or []), kind, head, allow_default=allow_default)
+    return doc.match_memo[key]
 
 
 def _split_denominator(label: str) -> tuple[str, str | None]:
