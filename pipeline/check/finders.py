@@ -21,6 +21,7 @@ from pipeline.check.catalog import CatalogRelation, catalog_identities, catalog_
 from pipeline.check.conflicts import breakdown_conflicts, metric_conflicts
 from pipeline.check.counts import list_count_relations
 from pipeline.check.dedupe import dedupe_lists, dedupe_relations
+from pipeline.check.exclusions import exclusion_relations
 from pipeline.check.formulas import formula_relations
 from pipeline.check.fractions import fraction_relations
 from pipeline.check.gaps import difference_relations, headline_remainders
@@ -248,6 +249,11 @@ def _list_counts(f: Found) -> None:
 @finder("differences")
 def _differences(f: Found) -> None:
     f.relations.extend(difference_relations(f.doc))
+
+
+@finder("exclusions")
+def _exclusions(f: Found) -> None:
+    f.relations.extend(exclusion_relations(f.doc, load_sum_rules()))
 
 
 @finder("headline_remainders")

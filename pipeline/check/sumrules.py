@@ -49,6 +49,8 @@ class SumsFile(Strict):
     stage_metrics: dict[Word, list[Word]] = Field(default_factory=dict)
     remainder_words: list[Word] = Field(default_factory=list)
     remainder_negation: list[Word] = Field(default_factory=list)
+    exclusion_words: list[Word] = Field(default_factory=list)
+    label_verbs: list[Word] = Field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ class SumRules:
     stages: tuple[tuple[re.Pattern[str], str], ...] = ()  # phrase -> metric, for figures without one
     remainder_re: re.Pattern[str] | None = None
     remainder_negation_re: re.Pattern[str] | None = None
+    exclusion_re: re.Pattern[str] | None = None  # "không tính X (A) thì M B": M's total = A + B
+    label_verb_re: re.Pattern[str] | None = None  # the verb that ends a figure's label ("đạt", "là")
 
 
 def _whole(words: Sequence[str]) -> re.Pattern[str] | None:
@@ -140,4 +144,6 @@ def _compile(path: str, _version: int, catalog: Catalog) -> SumRules:
         stages=tuple(stages),
         remainder_re=_whole(cfg.remainder_words),
         remainder_negation_re=_whole(cfg.remainder_negation),
+        exclusion_re=_whole(cfg.exclusion_words),
+        label_verb_re=_whole(cfg.label_verbs),
     )
