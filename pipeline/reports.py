@@ -8,7 +8,13 @@ near-identical text (word-pair overlap, schemas/reports.yaml) is the same report
 disagree on a number, issuer or date both of them state — two monthly reports from one template share
 most words but not their dates. A shorter text nearly all of whose distinctive word pairs are in one
 longer text (a photographed or separately scanned page of the report) is part of that report; pairs
-shared by many texts (a template's boilerplate) are not counted as evidence either way.
+shared by many texts (a template's boilerplate) are not counted as evidence either way: two texts are
+compared at all only when they share a word pair few texts hold, or have the very same words.
+
+The comparison runs inside DuckDB (word pairs hashed by SQL, joined on the rare ones), so only the
+headers of the stored files come into Python: the writer's memory stays within DuckDB's bound
+however many documents the database holds, and the cost grows with the pairs of files that share
+rare word pairs, not with every pair of files of similar length.
 
 Files are grouped transitively (a scan like the PDF, the PDF with the same number as the DOCX), and the
 key names the report as a person would: `88/BC-UBND|UBND huyện Yên Thành|2019-12-20`, or
@@ -23,7 +29,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+
+import duckdb
 
 from pipeline.config import Strict, load_model
 
@@ -49,9 +56,6 @@ class DocIdentity:
     text: str
 
 
-_WORD = re.compile(r"\w+")
-
-
 def rules() -> ReportRules:
     return load_model("reports.yaml", ReportRules)
 
@@ -67,25 +71,7 @@ def norm_field(s: str | None) -> str | None:
     return " ".join(s.split()).casefold() if s and s.strip() else None
 
 
-def word_pairs(text: str) -> frozenset[int]:
-    """The set of adjacent word pairs of a text (lower case), hashed: OCR noise changes few of them."""
-    words = _WORD.findall(text.casefold())
-    return frozenset(hash(pair) for pair in pairwise(words))
-
-
-def overlap(a: frozenset[int], b: frozenset[int]) -> float:
-    if not a or not b:
-        return 0.0
-    common = len(a & b)
-    return common / (len(a) + len(b) - common)  # |a ∪ b| from the sizes: no union set is built
-
-
-def conflict(a: DocIdentity, b: DocIdentity) -> bool:
-    """The two state a header field both have, differently (a partial date agrees with a full one it begins)."""
-    return _headers_conflict(_header(a), _header(b))
-
-
-def _header(d: DocIdentity) -> tuple[str | None, str | None, str | None]:
+def _header(d: _Head) -> tuple[str | None, str | None, str | None]:
     return norm_number(d.doc_number), norm_field(d.issuer), d.issued or None
 
 
@@ -98,48 +84,133 @@ def _headers_conflict(a: tuple[str | None, str | None, str | None],
 
 
 def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> dict[str, str]:
-    """doc_id -> report_key for every document (see the module docstring)."""
-    r = r or rules()
-    parent = {d.doc_id: d.doc_id for d in docs}
-    headers = {d.doc_id: _header(d) for d in docs}  # normalized once: compared pairwise below
+    """doc_id -> report_key for every document (see the module docstring); the texts are compared in
+    an in-memory DuckDB, by the same queries as `assign_report_keys`."""
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE documents (doc_id VARCHAR, text VARCHAR)")
+        con.executemany("INSERT INTO documents VALUES (?, ?)", [(d.doc_id, d.text) for d in docs])
+        heads = [_Head(d.doc_id, d.sha256, d.doc_number, d.issuer, d.issued, len(d.text)) for d in docs]
+        return _group(con, heads, r or rules())
+    finally:
+        con.close()
 
-    def conflicting(a: DocIdentity, b: DocIdentity) -> bool:
-        return _headers_conflict(headers[a.doc_id], headers[b.doc_id])
 
-    def find(x: str) -> str:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A stored file without its text: what grouping keeps in memory per document."""
+
+    doc_id: str
+    sha256: str
+    doc_number: str | None
+    issuer: str | None
+    issued: str | None
+    length: int  # characters of text
+
+
+# The texts' word pairs, their owners and the pairs of documents sharing distinctive ones, computed
+# by DuckDB (out of core, within the writer's memory bound) so that no text is held in Python.
+_PAIRS_SQL = r"""
+INSERT INTO _rk_pairs
+SELECT DISTINCT idx, hash(p) AS h FROM (
+    SELECT idx, unnest(list_zip(array_pop_back(w), w[2:])) AS p
+    FROM (SELECT k.idx, regexp_extract_all(lower(coalesce(d.text, '')), '[\pL\pN_]+') AS w
+          FROM documents d JOIN _rk_heads k USING (doc_id) WHERE k.idx >= $lo AND k.idx < $hi))
+"""
+_RARE_SQL = """
+CREATE OR REPLACE TEMP TABLE _rk_rare AS
+SELECT p.idx, p.h FROM _rk_pairs p
+JOIN (SELECT h FROM _rk_pairs GROUP BY h HAVING count(*) <= $max_owners) USING (h);
+CREATE OR REPLACE TEMP TABLE _rk_cand AS
+SELECT a.idx AS i, b.idx AS j, count(*) AS hits
+FROM _rk_rare a JOIN _rk_rare b ON a.h = b.h AND a.idx < b.idx GROUP BY ALL;
+"""
+_CHUNK = 500  # documents whose texts are split into word pairs in one statement (bounds DuckDB's memory)
+# Near-identical texts: candidates of similar length, no conflicting header, Jaccard of all word pairs.
+_SAME_TEXT_SQL = """
+WITH sizes AS (SELECT idx, count(*) AS n FROM _rk_pairs GROUP BY idx),
+c AS (
+    SELECT c.i, c.j, si.n AS ni, sj.n AS nj FROM _rk_cand c
+    JOIN _rk_heads a ON a.idx = c.i JOIN _rk_heads b ON b.idx = c.j
+    JOIN sizes si ON si.idx = c.i JOIN sizes sj ON sj.idx = c.j
+    WHERE b.length <= $max_length_ratio * greatest(a.length, 1)
+      AND least(si.n, sj.n) >= $min_overlap * greatest(si.n, sj.n)
+      AND NOT (coalesce(a.number <> b.number, false) OR coalesce(a.issuer <> b.issuer, false)
+               OR coalesce(NOT (starts_with(a.issued, b.issued) OR starts_with(b.issued, a.issued)), false)))
+SELECT c.i, c.j FROM c
+JOIN _rk_pairs x ON x.idx = c.i JOIN _rk_pairs y ON y.idx = c.j AND y.h = x.h
+GROUP BY c.i, c.j, c.ni, c.nj
+HAVING count(*) >= $min_overlap * (c.ni + c.nj - count(*))
+"""
+# Identical texts (a file copied under another name, an item syndicated word for word): one report even
+# when their every word pair is shared by so many files that none is distinctive.
+_SAME_WORDS_SQL = """
+SELECT list(k.idx ORDER BY k.idx) FROM documents d JOIN _rk_heads k USING (doc_id)
+WHERE length(coalesce(d.text, '')) > 0
+GROUP BY hash(regexp_extract_all(lower(d.text), '[\\pL\\pN_]+')) HAVING count(*) > 1
+"""
+# Parts: for each text with enough distinctive pairs, the three later (longer) texts sharing most.
+_PARTS_SQL = """
+WITH counted AS (SELECT idx, count(*) AS n FROM _rk_rare GROUP BY idx HAVING count(*) >= $min_pairs)
+SELECT i, j, hits, n FROM (
+    SELECT c.i, c.j, c.hits, counted.n,
+           row_number() OVER (PARTITION BY c.i ORDER BY c.hits DESC, c.j) AS rank
+    FROM _rk_cand c JOIN counted ON counted.idx = c.i)
+WHERE rank <= 3 ORDER BY i, rank
+"""
+
+
+def _group(con, docs: Sequence[_Head], r: ReportRules) -> dict[str, str]:
+    ordered = sorted(docs, key=lambda d: (d.length, d.doc_id))
+    headers = [_header(d) for d in ordered]  # normalized once: compared pairwise below
+    parent = list(range(len(ordered)))
+
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a: str, b: str) -> None:
+    def union(a: int, b: int) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    by_number: dict[str, list[DocIdentity]] = {}
-    for d in docs:
-        if (n := norm_number(d.doc_number)) is not None:
-            by_number.setdefault(n, []).append(d)
+    by_number: dict[str, list[int]] = {}
+    for i, h in enumerate(headers):
+        if h[0] is not None:
+            by_number.setdefault(h[0], []).append(i)
     for same in by_number.values():
-        for i, a in enumerate(same):
-            for b in same[i + 1:]:
-                if not conflicting(a, b):
-                    union(a.doc_id, b.doc_id)
-    # near-identical text: compare texts of similar length only (sorted by length, a sliding window)
-    ordered = sorted(docs, key=lambda d: len(d.text))
-    pairs = {d.doc_id: word_pairs(d.text) for d in ordered}
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            if len(b.text) > r.max_length_ratio * max(len(a.text), 1):
-                break
-            if find(a.doc_id) != find(b.doc_id) and not conflicting(a, b) \
-                    and overlap(pairs[a.doc_id], pairs[b.doc_id]) >= r.min_text_overlap:
-                union(a.doc_id, b.doc_id)
-    _join_parts(ordered, pairs, r, find, union, conflicting)
-    groups: dict[str, list[DocIdentity]] = {}
-    for d in docs:
-        groups.setdefault(find(d.doc_id), []).append(d)
+        for k, a in enumerate(same):
+            for b in same[k + 1:]:
+                if not _headers_conflict(headers[a], headers[b]):
+                    union(a, b)
+    con.execute("CREATE OR REPLACE TEMP TABLE _rk_heads (idx INTEGER, doc_id VARCHAR, number VARCHAR, "
+                "issuer VARCHAR, issued VARCHAR, length BIGINT)")
+    con.executemany("INSERT INTO _rk_heads VALUES (?, ?, ?, ?, ?, ?)",
+                    [(i, d.doc_id, *h, d.length) for i, (d, h) in enumerate(zip(ordered, headers, strict=True))])
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _rk_pairs (idx INTEGER, h UBIGINT)")
+        for lo in range(0, len(ordered), _CHUNK):
+            con.execute(_PAIRS_SQL.replace("$lo", str(lo)).replace("$hi", str(lo + _CHUNK)))
+        con.execute(_RARE_SQL.replace("$max_owners", str(int(r.max_pair_owners))))
+        same = con.execute(_SAME_TEXT_SQL.replace("$max_length_ratio", repr(float(r.max_length_ratio)))
+                           .replace("$min_overlap", repr(float(r.min_text_overlap)))).fetchall()
+        for a, b in same:
+            union(a, b)
+        for (members,) in con.execute(_SAME_WORDS_SQL).fetchall():
+            for k, a in enumerate(members):
+                for b in members[k + 1:]:
+                    if not _headers_conflict(headers[a], headers[b]):
+                        union(a, b)
+        _join_parts(con.execute(_PARTS_SQL.replace("$min_pairs", str(int(r.min_part_pairs)))).fetchall(),
+                    ordered, headers, r, union)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _rk_cand; DROP TABLE IF EXISTS _rk_rare; "
+                    "DROP TABLE IF EXISTS _rk_pairs; DROP TABLE IF EXISTS _rk_heads")
+    groups: dict[int, list[_Head]] = {}
+    for i, d in enumerate(ordered):
+        groups.setdefault(find(i), []).append(d)
     keys: dict[str, str] = {}
     for members in groups.values():
         key = group_key(members)
@@ -148,39 +219,23 @@ def group_reports(docs: Sequence[DocIdentity], r: ReportRules | None = None) -> 
     return keys
 
 
-def _join_parts(ordered: Sequence[DocIdentity], pairs: dict[str, frozenset[int]], r: ReportRules,
-                find: Callable[[str], str], union: Callable[[str, str], None],
-                conflicting: Callable[[DocIdentity, DocIdentity], bool]) -> None:
-    """Join each text that is a part of one longer text (see the module docstring) to its report.
-
-    An inverted index of word pairs keeps this near-linear: a pair is looked up once per text holding
-    it, and pairs held by more than `max_pair_owners` texts are skipped."""
-    owners: dict[int, list[int]] = {}
-    for i, d in enumerate(ordered):
-        for h in pairs[d.doc_id]:
-            owners.setdefault(h, []).append(i)
-    for i, a in enumerate(ordered):
-        hits: Counter[int] = Counter()
-        counted = 0
-        for h in pairs[a.doc_id]:
-            held = owners[h]
-            if len(held) > r.max_pair_owners:
-                continue
-            counted += 1
-            hits.update(j for j in held if j > i)  # only longer texts (ordered by length)
-        if counted < r.min_part_pairs:
+def _join_parts(rows: Sequence[tuple[int, int, int, int]], ordered: Sequence[_Head], headers: Sequence[tuple],
+                r: ReportRules, union: Callable[[int, int], None]) -> None:
+    """Join each text that is a part of one longer text (see the module docstring) to its report:
+    `rows` are (text, later text, distinctive pairs shared, the text's distinctive pairs), best first."""
+    done: set[int] = set()
+    for i, j, hits, counted in rows:
+        if i in done:
             continue
-        for j, n in hits.most_common(3):
-            b = ordered[j]
-            if n / counted < r.min_part_containment:
-                break
-            if len(b.text) > len(a.text) and not conflicting(a, b):
-                if find(a.doc_id) != find(b.doc_id):
-                    union(a.doc_id, b.doc_id)
-                break
+        if hits / counted < r.min_part_containment:
+            done.add(i)
+            continue
+        if ordered[j].length > ordered[i].length and not _headers_conflict(headers[i], headers[j]):
+            union(i, j)
+            done.add(i)
 
 
-def group_key(members: Sequence[DocIdentity]) -> str:
+def group_key(members: Sequence[_Head]) -> str:
     """The key of one group: its header as most of its files state it, or its text's fingerprint."""
     number = _most_common([norm_number(d.doc_number) for d in members])
     if number is None:
@@ -196,12 +251,14 @@ def _most_common(values: Sequence[str | None]) -> str | None:
 
 
 def assign_report_keys(con) -> int:
-    """Recompute `documents.report_key` over the whole database; returns how many rows changed."""
+    """Recompute `documents.report_key` over the whole database; returns how many rows changed.
+
+    Only the headers come into Python; the texts are compared inside DuckDB, so the driver's memory
+    does not grow with the number of stored documents."""
     rows = con.execute(
         "SELECT doc_id, sha256, doc_number, issuer, coalesce(issued_date_text, CAST(issued_date AS VARCHAR)), "
-        "coalesce(text, ''), report_key FROM documents").fetchall()
-    docs = [DocIdentity(*row[:6]) for row in rows]
-    keys = group_reports(docs)
+        "length(coalesce(text, '')), report_key FROM documents").fetchall()
+    keys = _group(con, [_Head(*row[:6]) for row in rows], rules())
     changed = [(keys[row[0]], row[0]) for row in rows if keys[row[0]] != row[6]]
     if changed:
         con.executemany("UPDATE documents SET report_key = ? WHERE doc_id = ?", changed)

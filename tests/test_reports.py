@@ -140,3 +140,23 @@ def test_keys_are_recomputed_only_when_stored_documents_change(tmp_path: Path) -
     (folder / "b.txt").write_text("Số: 13/BC-UBND\nBÁO CÁO\nMột báo cáo khác về chuyển đổi số.\n", encoding="utf-8")
     ingest([folder], db, workers=1)
     assert keys()[0] == computed[0]
+
+
+def test_copies_of_one_text_are_one_report_however_many_files_hold_it() -> None:
+    # more copies than max_pair_owners: no word pair is distinctive, the identical words still are
+    copies = [doc(f"c{i:02d}", None, None, None) for i in range(40)]
+    keys = group_reports(copies)
+    assert len(set(keys.values())) == 1
+    monthly = [doc(f"m{i:02d}", None, None, f"2024-{i % 12 + 1:02d}-28") for i in range(40)]
+    keys = group_reports(monthly)
+    assert len(set(keys.values())) == 12, "identical words under conflicting dates: one report per date"
+
+
+def test_files_sharing_only_boilerplate_are_not_one_report() -> None:
+    # 40 reports of one template (its sentences in every file, more files than max_pair_owners), each
+    # with its own unit and figures: the shared sentences are no evidence that two are one report
+    template = BODY + " Ủy ban nhân dân huyện báo cáo kết quả thực hiện các nhiệm vụ trọng tâm như sau. " * 4
+    files = [doc(f"t{i:02d}", None, None, None, text=template + f" Xã số {i} tiếp nhận {300 + 7 * i} hồ sơ.")
+             for i in range(40)]
+    keys = group_reports(files)
+    assert len(set(keys.values())) == 40
