@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.config import Strict, load_model
 
@@ -110,12 +111,13 @@ class _Head:
 
 # The texts' word pairs, their owners and the pairs of documents sharing distinctive ones, computed
 # by DuckDB (out of core, within the writer's memory bound) so that no text is held in Python.
-_PAIRS_SQL = r"""
+_WORDS_SQL = r"""
+CREATE OR REPLACE TEMP TABLE _rk_chunk AS
+SELECT k.idx, regexp_extract_all(lower(coalesce(d.text, '')), '[\pL\pN_]+') AS w
+FROM documents d JOIN _rk_heads k USING (doc_id) WHERE k.idx >= $lo AND k.idx < $hi;
+INSERT INTO _rk_words SELECT idx, hash(w) FROM _rk_chunk WHERE len(w) > 0;
 INSERT INTO _rk_pairs
-SELECT DISTINCT idx, hash(p) AS h FROM (
-    SELECT idx, unnest(list_zip(array_pop_back(w), w[2:])) AS p
-    FROM (SELECT k.idx, regexp_extract_all(lower(coalesce(d.text, '')), '[\pL\pN_]+') AS w
-          FROM documents d JOIN _rk_heads k USING (doc_id) WHERE k.idx >= $lo AND k.idx < $hi))
+SELECT DISTINCT idx, hash(p) AS h FROM (SELECT idx, unnest(list_zip(array_pop_back(w), w[2:])) AS p FROM _rk_chunk);
 """
 _RARE_SQL = """
 CREATE OR REPLACE TEMP TABLE _rk_rare AS
@@ -125,6 +127,7 @@ CREATE OR REPLACE TEMP TABLE _rk_cand AS
 SELECT a.idx AS i, b.idx AS j, count(*) AS hits
 FROM _rk_rare a JOIN _rk_rare b ON a.h = b.h AND a.idx < b.idx GROUP BY ALL;
 """
+_TEMP_TABLES = ("_rk_cand", "_rk_rare", "_rk_chunk", "_rk_words", "_rk_pairs", "_rk_heads")
 _CHUNK = 500  # documents whose texts are split into word pairs in one statement (bounds DuckDB's memory)
 # Near-identical texts: candidates of similar length, no conflicting header, Jaccard of all word pairs.
 _SAME_TEXT_SQL = """
@@ -144,11 +147,7 @@ HAVING count(*) >= $min_overlap * (c.ni + c.nj - count(*))
 """
 # Identical texts (a file copied under another name, an item syndicated word for word): one report even
 # when their every word pair is shared by so many files that none is distinctive.
-_SAME_WORDS_SQL = """
-SELECT list(k.idx ORDER BY k.idx) FROM documents d JOIN _rk_heads k USING (doc_id)
-WHERE length(coalesce(d.text, '')) > 0
-GROUP BY hash(regexp_extract_all(lower(d.text), '[\\pL\\pN_]+')) HAVING count(*) > 1
-"""
+_SAME_WORDS_SQL = "SELECT list(idx ORDER BY idx) FROM _rk_words GROUP BY wh HAVING count(*) > 1"
 # Parts: for each text with enough distinctive pairs, the three later (longer) texts sharing most.
 _PARTS_SQL = """
 WITH counted AS (SELECT idx, count(*) AS n FROM _rk_rare GROUP BY idx HAVING count(*) >= $min_pairs)
@@ -185,14 +184,17 @@ def _group(con, docs: Sequence[_Head], r: ReportRules) -> dict[str, str]:
             for b in same[k + 1:]:
                 if not _headers_conflict(headers[a], headers[b]):
                     union(a, b)
-    con.execute("CREATE OR REPLACE TEMP TABLE _rk_heads (idx INTEGER, doc_id VARCHAR, number VARCHAR, "
-                "issuer VARCHAR, issued VARCHAR, length BIGINT)")
-    con.executemany("INSERT INTO _rk_heads VALUES (?, ?, ?, ?, ?, ?)",
-                    [(i, d.doc_id, *h, d.length) for i, (d, h) in enumerate(zip(ordered, headers, strict=True))])
+    heads = pa.table({"idx": pa.array(range(len(ordered)), pa.int32()),
+                      "doc_id": [d.doc_id for d in ordered], "number": [h[0] for h in headers],
+                      "issuer": [h[1] for h in headers], "issued": [h[2] for h in headers],
+                      "length": pa.array([d.length for d in ordered], pa.int64())})
+    con.register("_rk_heads_arrow", heads)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE _rk_pairs (idx INTEGER, h UBIGINT)")
+        con.execute("CREATE OR REPLACE TEMP TABLE _rk_heads AS SELECT * FROM _rk_heads_arrow")
+        con.execute("CREATE OR REPLACE TEMP TABLE _rk_pairs (idx INTEGER, h UBIGINT); "
+                    "CREATE OR REPLACE TEMP TABLE _rk_words (idx INTEGER, wh UBIGINT)")
         for lo in range(0, len(ordered), _CHUNK):
-            con.execute(_PAIRS_SQL.replace("$lo", str(lo)).replace("$hi", str(lo + _CHUNK)))
+            con.execute(_WORDS_SQL.replace("$lo", str(lo)).replace("$hi", str(lo + _CHUNK)))
         con.execute(_RARE_SQL.replace("$max_owners", str(int(r.max_pair_owners))))
         same = con.execute(_SAME_TEXT_SQL.replace("$max_length_ratio", repr(float(r.max_length_ratio)))
                            .replace("$min_overlap", repr(float(r.min_text_overlap)))).fetchall()
@@ -206,8 +208,8 @@ def _group(con, docs: Sequence[_Head], r: ReportRules) -> dict[str, str]:
         _join_parts(con.execute(_PARTS_SQL.replace("$min_pairs", str(int(r.min_part_pairs)))).fetchall(),
                     ordered, headers, r, union)
     finally:
-        con.execute("DROP TABLE IF EXISTS _rk_cand; DROP TABLE IF EXISTS _rk_rare; "
-                    "DROP TABLE IF EXISTS _rk_pairs; DROP TABLE IF EXISTS _rk_heads")
+        con.unregister("_rk_heads_arrow")
+        con.execute("; ".join(f"DROP TABLE IF EXISTS {t}" for t in _TEMP_TABLES))
     groups: dict[int, list[_Head]] = {}
     for i, d in enumerate(ordered):
         groups.setdefault(find(i), []).append(d)
@@ -260,6 +262,10 @@ def assign_report_keys(con) -> int:
         "length(coalesce(text, '')), report_key FROM documents").fetchall()
     keys = _group(con, [_Head(*row[:6]) for row in rows], rules())
     changed = [(keys[row[0]], row[0]) for row in rows if keys[row[0]] != row[6]]
-    if changed:
-        con.executemany("UPDATE documents SET report_key = ? WHERE doc_id = ?", changed)
+    if changed:  # one UPDATE joined to the new keys: row-by-row updates take seconds per 10,000 documents
+        con.register("_rk_changed", pa.table({"key": [k for k, _ in changed], "doc_id": [d for _, d in changed]}))
+        try:
+            con.execute("UPDATE documents SET report_key = c.key FROM _rk_changed c WHERE documents.doc_id = c.doc_id")
+        finally:
+            con.unregister("_rk_changed")
     return len(changed)
