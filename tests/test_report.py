@@ -132,6 +132,34 @@ def test_full_text_and_every_figure_are_embedded_only_when_asked(
     assert len(lean) < 0.6 * len(whole), "without the full text the report is a fraction of the size"
 
 
+def _tree_items(page: str) -> int:
+    m = re.search(r'<details class="tree".*?</details>', page, re.S)
+    assert m
+    return m.group(0).count("<li>")
+
+
+def test_the_lean_tree_holds_the_branches_to_findings_and_the_full_tree_every_heading(
+        report: tuple[Path, str], reviewed_db: tuple[Path, str, str], tmp_path: Path) -> None:
+    _, lean = report
+    whole = write_report(reviewed_db[0], tmp_path / "full.html", full_text=True).read_text(encoding="utf-8")
+    rows = _db_rows(reviewed_db[0], """
+        SELECT d.doc_id, (SELECT count(*) FROM sections s WHERE s.doc_id = d.doc_id),
+               (SELECT count(*) FROM checks c WHERE c.doc_id = d.doc_id AND c.status = 'mismatch'
+                AND c.section_id IS NOT NULL) FROM documents d""")
+    assert any(n_mm for _, _, n_mm in rows)
+    pruned = 0
+    for doc_id, n_sections, n_mm in rows:
+        pages = [re.search(rf'<section class="doc" id="doc-{doc_id}".*?</section>', t, re.S).group(0)
+                 for t in (lean, whole)]
+        assert _tree_items(pages[1]) == n_sections
+        if n_mm:
+            assert 1 <= _tree_items(pages[0]) <= n_sections and "✗</span>" in pages[0]
+        else:
+            assert _tree_items(pages[0]) == 0
+        pruned += n_sections - _tree_items(pages[0])
+    assert pruned > 0, "headings off every path to a finding are left out"
+
+
 def test_vietnamese_names_appear_verbatim_in_nfc(report: tuple[Path, str], reviewed_db) -> None:
     _, text = report
     assert unicodedata.is_normalized("NFC", text)

@@ -302,6 +302,18 @@ def heading_tree(sections: Sequence[dict[str, Any]], counts: dict[str, tuple[int
     return Markup(render(None, 0))
 
 
+def _branches_to(sections: Sequence[dict[str, Any]], counts: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """The sections holding a mismatch and their ancestors: the part of the tree a reader follows to a
+    finding (the whole tree of every document is most of a large report's size)."""
+    by_id = {s["section_id"]: s for s in sections}
+    keep: set[str] = set()
+    for sid, (_, n_mm) in counts.items():
+        while n_mm and sid in by_id and sid not in keep:
+            keep.add(sid)
+            sid = by_id[sid]["parent_id"]
+    return [s for s in sections if s["section_id"] in keep]
+
+
 # ------------------------------------------------------------------------------------------------
 # Gathering
 # ------------------------------------------------------------------------------------------------
@@ -446,13 +458,15 @@ def gather(con, *, full_text: bool = False, max_findings: int = MAX_FINDINGS) ->
         doc_pages.append({
             **d,
             "name": Path(d["path"] or did).name,
-            "tree": heading_tree(sections_by_doc[did], {k: (v[0], v[1]) for k, v in counts.items()}),
+            # without full_text the tree holds the branches leading to findings, not every heading
+            "tree": heading_tree(sections_by_doc[did] if full_text else _branches_to(sections_by_doc[did], counts),
+                                 {k: (v[0], v[1]) for k, v in counts.items()}),
             "n_sections": len(sections_by_doc[did]),
             # without full_text a document lists its findings (not its every figure and holding check),
             # which keeps the report a few MB for 1,000 documents; the counts are always complete
             "facts": facts_by_doc[did] if full_text else [],
             "n_facts": len(facts_by_doc[did]),
-            "checks": doc_checks if full_text else [c for c in doc_checks if c["status"] != "ok"],
+            "checks": doc_checks if full_text else [c for c in doc_checks if c["status"] == "mismatch"],
             "n_checks": len(doc_checks),
             "status_counts": status_counts,
             "fulltext": highlight(text, 0, len(text), fact_marks) if full_text else None,
