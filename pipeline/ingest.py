@@ -314,7 +314,7 @@ def ingest(
                 try:
                     for bad in found.errors:
                         record_failure(con, summary, Failure(bad.path, None, "load", bad.reason))
-                    todo = plan_files(con, found.files, summary, prune=prune, force=force)
+                    todo = plan_files(con, found.files, summary, prune=prune, force=force, ocr=ocr)
                     if workers > 1 and len(todo) > 1:
                         # Closed before workers are forked: a child must not inherit DuckDB's threads and locks.
                         con.close()
@@ -366,22 +366,32 @@ def _keys_missing(con) -> bool:
     return con.execute("SELECT count(*) FROM documents WHERE report_key IS NULL").fetchone()[0] > 0
 
 
+# The stored readings an --ocr mode would change: a file read from its text layer is read again under
+# `always`, one that was OCR'd under `never` (a mode that cannot change a file's reading forces nothing).
+_READ_AGAIN_UNDER = {"always": ("pdf",), "never": ("pdf-ocr",)}
+
+
 def plan_files(con, files: Iterable[Path], summary: Summary, *, prune: bool,
-          force: bool = False) -> list[tuple[Path, str | None]]:
+               force: bool = False, ocr: str = "auto") -> list[tuple[Path, str | None]]:
     """Apply renames and (with `prune`) removals; the files that need the pipeline, in order
-    (`force`: unchanged files too, each under the doc_id it is stored with)."""
+    (`force`: unchanged files too, each under the doc_id it is stored with; unchanged files stored
+    under another reading than `ocr` asks for are processed again as if forced)."""
     stored = store.stored_versions(con)
     decided = store.plan([(str(f), _hash(f)) for f in files], stored, os.path.exists)
     for doc_id, new_path in decided.renames:
         store.rename(con, doc_id, new_path)
     todo = [(Path(p), key) for p, key in decided.todo]
-    if force:
-        by_path = {v.path: v for v in stored}
-        for p in decided.unchanged:
+    again = set(decided.unchanged)
+    if not force:
+        kinds = _READ_AGAIN_UNDER.get(ocr, ())
+        read_as = dict(con.execute("SELECT path, source_kind FROM documents").fetchall()) if kinds else {}
+        again = {p for p in decided.unchanged if read_as.get(p) in kinds}
+    by_path = {v.path: v for v in stored}
+    for p in decided.unchanged:
+        if p in again:
             v = by_path[p]
             todo.append((Path(p), None if v.doc_id == doc_id_for(v.sha256) else v.doc_id))
-    else:
-        summary.unchanged = len(decided.unchanged)
+    summary.unchanged = 0 if force else len(decided.unchanged) - len(again)
     summary.renamed = len(decided.renames)
     if prune:
         summary.pruned = store.prune(con, decided.gone)

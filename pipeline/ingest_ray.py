@@ -164,7 +164,8 @@ def ingest_ray(
             run_started = datetime.now()
             for bad in found.errors:
                 record_failure(con, summary, Failure(bad.path, None, "load", bad.reason))
-            todo = [(str(p), key) for p, key in plan_files(con, found.files, summary, prune=prune, force=force)]
+            todo = [(str(p), key) for p, key in plan_files(con, found.files, summary, prune=prune, force=force,
+                                                                 ocr=ocr)]
             with signals.stoppable():
                 try:
                     if todo:

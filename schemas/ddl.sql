@@ -152,10 +152,14 @@ SELECT * EXCLUDE (rn) FROM (
     SELECT r.*, row_number() OVER (PARTITION BY check_id ORDER BY "at" DESC) AS rn FROM reviews r
 ) WHERE rn = 1;
 
+-- The report a file belongs to (pipeline/reports.py): the same for a signed PDF, its DOCX and a scan.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS report_key VARCHAR;
+
 CREATE OR REPLACE VIEW mismatches AS
 SELECT
     c.*,
     d.path,
+    d.report_key,
     d.issuer,
     d.province,
     d.issued_date,
@@ -182,8 +186,6 @@ FROM documents d
 LEFT JOIN checks c USING (doc_id)
 GROUP BY ALL;
 
--- The report a file belongs to (pipeline/reports.py): the same for a signed PDF, its DOCX and a scan.
-ALTER TABLE documents ADD COLUMN IF NOT EXISTS report_key VARCHAR;
 
 -- One file per report, the best read (text, then DOCX, then a text-layer PDF, then OCR): counts join
 -- this view so a report stored as a PDF, a DOCX and a scan is counted once; `files` lists them all.

@@ -146,3 +146,30 @@ def test_render_refuses_a_file_that_is_not_a_text_report(tmp_path: Path) -> None
     pdf.write_bytes(b"%PDF-1.4 not really")
     result = runner.invoke(app, ["render", str(pdf), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and ".txt or .md" in result.output
+
+
+def test_an_ocr_mode_that_changes_a_stored_reading_processes_the_file_again(tmp_path: Path) -> None:
+    from pipeline import store
+    from pipeline.ingest import Summary, plan_files
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    shutil.copy(next(CORPUS.glob("*.txt")), a)
+    shutil.copy(sorted(CORPUS.glob("*.txt"))[1], b)
+    db = tmp_path / "o.duckdb"
+    assert runner.invoke(app, ["ingest", str(folder), "--db", str(db)]).exit_code == 0
+    con = store.connect(db)
+    try:
+        # as if a.txt had been a PDF read from its text layer and b.txt one OCR'd
+        con.execute("UPDATE documents SET source_kind = 'pdf' WHERE path = ?", [str(a.resolve())])
+        con.execute("UPDATE documents SET source_kind = 'pdf-ocr' WHERE path = ?", [str(b.resolve())])
+        files = [a.resolve(), b.resolve()]
+        planned = {}
+        for mode in ("auto", "always", "never"):
+            summary = Summary()
+            planned[mode] = ([p.name for p, _ in plan_files(con, files, summary, prune=False, ocr=mode)],
+                             summary.unchanged)
+    finally:
+        con.close()
+    assert planned == {"auto": ([], 2), "always": (["a.txt"], 1), "never": (["b.txt"], 1)}

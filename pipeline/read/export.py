@@ -3,8 +3,8 @@
 Rows are read here on a read-only connection with DuckDB's external access off (never a `COPY ... TO`
 a caller could steer) and written by `pipeline.read.sheets` (CSV with a BOM, XLSX with a frozen,
 filterable header, every text cell neutralised for spreadsheets) into a temporary file renamed at the
-end (`pipeline.read.atomic`). Exported mismatches follow `baocao mismatches`: dismissed ones are left
-out unless asked for.
+end (`pipeline.read.atomic`). Exported mismatches follow `baocao mismatches`: a report stored as several
+files has the rows of its best-read file, and dismissed ones are left out, unless asked for.
 """
 
 from __future__ import annotations
@@ -20,15 +20,21 @@ from pipeline.read.queries import named_query, parse_named_query
 EXPORT_SQL = {
     "facts": "SELECT f.*, d.path FROM facts f JOIN documents d USING (doc_id) ORDER BY d.path, f.char_start",
     "checks": "SELECT c.*, d.path FROM checks c JOIN documents d USING (doc_id) ORDER BY d.path, c.char_start",
-    "mismatches": "SELECT * FROM mismatches WHERE $include_dismissed OR coalesce(review_decision, '') <> 'dismissed' "
+    # as `baocao mismatches` lists them: a report's findings from its best-read file (report_primary,
+    # which every count uses) unless every file's own rows are asked for
+    "mismatches": "SELECT * FROM mismatches WHERE ($include_dismissed OR coalesce(review_decision, '') <> 'dismissed') "
+                  "AND (NOT $per_report OR doc_id IN (SELECT doc_id FROM report_primary)) "
                   "ORDER BY severity DESC NULLS LAST, path, char_start",
 }
 
 
-def export_table(db: str | Path, table: str, fmt: str, out: Path, *, include_dismissed: bool = False) -> int:
+def export_table(db: str | Path, table: str, fmt: str, out: Path, *, include_dismissed: bool = False,
+                 every_file: bool = False) -> int:
     """Write one table or view to csv, parquet or xlsx; returns the number of rows."""
-    params = {"include_dismissed": include_dismissed} if "$include_dismissed" in EXPORT_SQL[table] else {}
-    return _export(db, EXPORT_SQL[table], params, fmt, Path(out), table)
+    sql = EXPORT_SQL[table]
+    params = {k: v for k, v in (("include_dismissed", include_dismissed), ("per_report", not every_file))
+              if f"${k}" in sql}
+    return _export(db, sql, params, fmt, Path(out), table)
 
 
 def export_query(db: str | Path, name: str, params: dict[str, Any], fmt: str, out: Path) -> int:

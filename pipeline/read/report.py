@@ -472,12 +472,23 @@ def gather(con, *, full_text: bool = False, max_findings: int = MAX_FINDINGS) ->
             "fulltext": highlight(text, 0, len(text), fact_marks) if full_text else None,
         })
 
-    # the documents with most open problems first: what an auditor opens first
+    # the reports with most open problems first (what an auditor opens first), each report's best-read
+    # file before its other files, a file with its own open mismatches (a copy's may differ)
     open_by_doc: dict[str, int] = defaultdict(int)
-    for m in mismatches:
-        if m["review"] != "dismissed":
-            open_by_doc[m["doc_id"]] += 1
-    doc_pages.sort(key=lambda d: -open_by_doc.get(d["doc_id"], 0))  # stable: date and name after
+    for c in checks:
+        if c["status"] == "mismatch" and (c.get("review_decision") or "") != "dismissed":
+            open_by_doc[c["doc_id"]] += 1
+    open_by_report: dict[str, int] = defaultdict(int)
+    for m in mismatch_order:
+        if (m["review_decision"] or "") != "dismissed":
+            open_by_report[m["report_key"]] += 1
+    primary = {r["doc_id"] for r in queries.rows(con, "SELECT doc_id FROM report_primary")}
+
+    def report_of(d: dict[str, Any]) -> str:
+        return d.get("report_key") or d["doc_id"]
+
+    doc_pages.sort(key=lambda d: (-open_by_report.get(report_of(d), 0), report_of(d),
+                                  d["doc_id"] not in primary, -open_by_doc.get(d["doc_id"], 0)))
     for d in doc_pages:
         d["open_findings"] = open_by_doc.get(d["doc_id"], 0)
     open_findings = [m for m in mismatches if m["review"] != "dismissed"]

@@ -2,9 +2,10 @@
 -- description: Every inconsistency with its document, page, section (labels and heading text), quote
 --   (with up to 80 characters of text either side),
 --   stated and expected values and the latest review decision, worst first. A report stored as
---   several files (a signed PDF, its DOCX, a scan: documents.report_key) has each finding once, shown
---   from its best-read file, with `files` listing every file it appears in ($per_report false lists
---   every file's row); a decision on one copy holds for all. Filters narrow the list: $doc is a doc_id
+--   several files (a signed PDF, its DOCX, a scan: documents.report_key) has the findings of its
+--   best-read file (text, DOCX, text-layer PDF, OCR: the view report_primary, which every count uses),
+--   with `files` listing every file the finding appears in ($per_report false lists every file's own
+--   rows, a scan's misreadings included); a decision on one copy holds for all. Filters narrow the list: $doc is a doc_id
 --   or part of the file path, $province part of the province name (accents optional), $rule one rule,
 --   $status the verdict ("" for every check), $review the auditor's decision (open = none yet; "" =
 --   all but dismissed, or all when $include_dismissed is true), $limit the number of rows.
@@ -68,9 +69,8 @@ WHERE ($status = '' OR f.status = $status)
         WHEN 'open' THEN cp.review_decision IS NULL
         ELSE cp.review_decision = $review
       END
-QUALIFY NOT $per_report OR row_number() OVER (
-    PARTITION BY f.report_key, f.rule, f.status, f.stated6, f.expected6
-    ORDER BY CASE f.source_kind WHEN 'text' THEN 0 WHEN 'docx' THEN 1 WHEN 'pdf' THEN 2 ELSE 3 END,
-             f.path, f.char_start) = 1
+  -- a report's findings are those of its best-read file, as every count of the database has them
+  -- (report_primary); a copy's own reading (a scan's misread figure) is listed with $per_report false
+  AND (NOT $per_report OR f.doc_id IN (SELECT doc_id FROM report_primary))
 ORDER BY f.severity DESC NULLS LAST, f.path, f.char_start
 LIMIT CASE WHEN $limit > 0 THEN $limit END;
