@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import store
-from pipeline.read.queries import run_named
+from pipeline.read.queries import column_named, run_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +52,10 @@ def totals(db: str | Path) -> Totals:
     with store.reader(db) as con:
         reports, files = con.execute(
             "SELECT count(DISTINCT coalesce(report_key, doc_id)), count(*) FROM documents").fetchone()
-        return Totals(int(reports), int(files), len(run_named(con, "mismatches")))
+        return Totals(int(reports), int(files), column_named(con, "mismatches", "count(*)")[0])
 
 
 def open_findings(db: str | Path) -> set[str]:
     """The check_ids of the open (not dismissed) mismatches, once per report: what `check` compares."""
-    return {r["check_id"] for r in finding_rows(db)}
+    with store.reader(db) as con:
+        return set(column_named(con, "mismatches", "check_id"))

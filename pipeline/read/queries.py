@@ -162,16 +162,28 @@ def named_queries() -> list[NamedQuery]:
     return [parse_named_query(p.stem, read_text(p)) for p in sorted(QUERY_DIR.glob("*.sql"))]
 
 
-def run_named(con, name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run a named query on an open connection; parameters not given take the header's defaults."""
+def _bound(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A named query's SQL and its parameters, those not given taking the header's defaults."""
     q = parse_named_query(name, named_query(name))
     unknown = set(params) - set(q.params)
     if unknown:
         raise KeyError(f"{name}.sql has no parameter {', '.join(sorted(unknown))}")
-    return rows(con, q.sql, {**q.params, **params})
+    return q.sql, {**q.params, **params}
+
+
+def run_named(con, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a named query on an open connection; parameters not given take the header's defaults."""
+    return rows(con, *_bound(name, params))
+
+
+def column_named(con, name: str, column: str, **params: Any) -> list[Any]:
+    """One column of a named query's rows, or with `column="count(*)"` their number: computed by
+    DuckDB, so a summary over a whole archive does not bring every row (quotes, contexts) into Python."""
+    sql, bound = _bound(name, params)
+    inner = sql.strip().rstrip(";")
+    return [r[0] for r in con.execute(f"SELECT {column} FROM (\n{inner}\n)", bound).fetchall()]
 
 
 def named_df(con, name: str, **params: Any):
     """Like run_named, as a pandas DataFrame (for notebooks)."""
-    q = parse_named_query(name, named_query(name))
-    return con.execute(q.sql, {**q.params, **params}).df()
+    return con.execute(*_bound(name, params)).df()
