@@ -44,6 +44,15 @@ def test_db_help_says_created_only_for_the_writer() -> None:
         assert "created if missing" not in _help(command)
 
 
+def test_db_help_of_commands_that_change_the_database_does_not_say_read() -> None:
+    assert "database to update" in _help("check")
+    assert "database to record the decision in" in _help("review")
+    for command in ("check", "review"):
+        assert "database to read" not in _help(command)
+    for command in ("mismatches", "export", "report", "eval", "query"):
+        assert "database to read" in _help(command)
+
+
 def test_baocao_db_stands_in_for_db(corpus_db: Path) -> None:
     result = runner.invoke(app, ["mismatches", "--format", "json", "--limit", "1"],
                            env={"BAOCAO_DB": str(corpus_db)})

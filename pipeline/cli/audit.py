@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from pipeline import store
-from pipeline.cli.common import DbOption, Format, emit, existing_db, fail, out
+from pipeline.cli.common import DbOption, Format, ReviewDbOption, emit, existing_db, fail, out
 from pipeline.cli.findings import blocks
 from pipeline.cli.show import paged
 from pipeline.read import queries, sheets
@@ -188,7 +188,7 @@ def query_help(q: queries.NamedQuery) -> str:
 
 def review(
     check_id: Annotated[str, typer.Argument(metavar="CHECK_ID", help="The check's id (see `baocao mismatches`).")],
-    db: DbOption,
+    db: ReviewDbOption,
     confirm: Annotated[bool, typer.Option("--confirm", help="The mismatch is real.")] = False,
     dismiss: Annotated[bool, typer.Option("--dismiss", help="The mismatch is a false alarm.")] = False,
     note: Annotated[str | None, typer.Option(metavar="TEXT", help="Why.")] = None,

@@ -18,15 +18,24 @@ from pipeline.read.cells import clean_text
 err = Console(stderr=True)
 out = Console()
 
-__all__ = ["DbOption", "Format", "NewDbOption", "emit", "err", "existing_db", "fail", "num", "out"]
+__all__ = ["DbOption", "Format", "NewDbOption", "RecheckDbOption", "ReviewDbOption", "emit", "err", "existing_db",
+           "fail", "num", "out"]
 
-# Readers need a database that exists; writers create one. $BAOCAO_DB stands in for --db in both.
+# Readers need a database that exists; `ingest` creates one; `check` and `review` change one that exists,
+# so their help must not promise that it is only read. $BAOCAO_DB stands in for --db in all of them.
 DbOption = Annotated[Path, typer.Option(
     "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
     help="The baocao database to read (made by `baocao ingest`).")]
 NewDbOption = Annotated[Path, typer.Option(
     "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
     help="The baocao database to write (created if missing).")]
+RecheckDbOption = Annotated[Path, typer.Option(
+    "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
+    help="The baocao database to update: its metadata, meanings and checks are recomputed in place "
+         "(made by `baocao ingest`).")]
+ReviewDbOption = Annotated[Path, typer.Option(
+    "--db", envvar="BAOCAO_DB", show_envvar=True, metavar="FILE",
+    help="The baocao database to record the decision in (made by `baocao ingest`).")]
 
 
 def fail(message: str, code: ExitCode = ExitCode.bad_usage) -> typer.Exit:
