@@ -1,10 +1,11 @@
-"""The command line a new user meets: --version, BAOCAO_DB, help with examples and no `<bool>`,
+"""The command line a new user meets: --version, BAOCAO_DB, help with examples and no `<bool>` or other types,
 exports whose format follows the file name (CSV with a BOM, XLSX with a frozen filtered header,
 dismissed findings left out), eval that refuses to score nothing, and ingest --force."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -26,12 +27,29 @@ def test_version_prints_the_package_version() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_help_has_an_example_fits_80_columns_and_no_bool_metavar(command: str) -> None:
+def test_every_help_has_an_example_fits_80_columns_and_no_type_metavar(command: str) -> None:
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "<bool>" not in result.stdout and "BOOLEAN" not in result.stdout
+    assert not TYPE_METAVAR.findall(result.stdout), result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+# What typer prints after an argument or option when it shows the Python type instead of the metavar.
+TYPE_METAVAR = re.compile(r"<(?:bool|str|int|float|path|file|directory|datetime|uuid|list\[[^>]*\])>|\{[A-Z_.]+\}",
+                          re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("command", "argument"), [("ingest", "PATH..."), ("review", "CHECK_ID"), ("query", "NAME"),
+                                                   ("render", "PATH")])
+def test_help_names_arguments_by_metavar_without_their_python_type(command: str, argument: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
+    assert not TYPE_METAVAR.findall(result.stdout), result.stdout
+    usage = result.stdout.splitlines()[0]
+    assert usage.endswith((f" {argument}", f" [{argument}]")), usage
+    described = result.stdout.split("Arguments:\n", 1)[1].splitlines()[0]
+    assert described.split()[0] == argument, described
 
 
 def _help(command: str) -> str:
