@@ -36,6 +36,12 @@ def test_every_help_has_an_example_fits_80_columns_and_no_type_metavar(command: 
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
+def test_top_level_help_fits_80_columns() -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0 and "Commands:" in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
 # What typer prints after an argument or option when it shows the Python type instead of the metavar.
 TYPE_METAVAR = re.compile(r"<(?:bool|str|int|float|path|file|directory|datetime|uuid|list\[[^>]*\])>|\{[A-Z_.]+\}",
                           re.IGNORECASE)
