@@ -12,10 +12,11 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.read.findings import totals
 
 runner = CliRunner()
 COMMANDS = ["ingest", "check", "mismatches", "query", "review", "export", "report", "render", "eval"]
@@ -75,6 +76,22 @@ def test_db_help_of_commands_that_change_the_database_does_not_say_read() -> Non
         assert "database to read" not in _help(command)
     for command in ("mismatches", "export", "report", "eval", "query"):
         assert "database to read" in _help(command)
+
+
+def test_readme_first_ingest_output_is_what_ingesting_the_corpus_stores(corpus_db: Path) -> None:
+    """The README's first pasted output is what a new user compares their run with: a rule that adds
+    checks (or a corpus file that adds figures) must be pasted there again; the time is left out."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ .venv/bin/baocao ingest corpus/ --db build/first.duckdb\n", 1)[1].split("```")[0]
+    now, this_run = block.splitlines()[:2]
+    assert now == totals(corpus_db).line()
+    with duckdb.connect(str(corpus_db), read_only=True) as con:
+        n = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+             for table in ("documents", "pages", "facts", "checks", "ingest_errors")}
+        n["mismatches"] = con.execute("SELECT count(*) FROM checks WHERE status = 'mismatch'").fetchone()[0]
+    stored = (f"this run: {n['documents']} documents, {n['pages']} pages, {n['facts']} facts, {n['checks']} checks, "
+              f"{n['mismatches']} mismatches, {n['ingest_errors']} errors in ")
+    assert re.fullmatch(re.escape(stored) + r"[\d.]+ s", this_run), (this_run, stored)
 
 
 def test_baocao_db_stands_in_for_db(corpus_db: Path) -> None:
