@@ -128,6 +128,18 @@ def test_query_name_help_lists_its_parameters_with_type_and_default() -> None:
     assert "Usage" in run("query", "--help").stdout
 
 
+@pytest.mark.parametrize("name", [q.name for q in queries.named_queries()])
+def test_query_name_help_fits_80_columns_and_its_run_lines_paste_as_one_command(name: str) -> None:
+    result = run("query", name, "--help")
+    assert result.exit_code == 0
+    assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.stdout
+    command = result.stdout.split("Run: ", 1)[1].split("\nSQL: ", 1)[0].replace(" \\\n", " ")
+    assert "\n" not in command, "every wrapped line but the last ends in a shell continuation"
+    q = queries.parse_named_query(name, queries.named_query(name))
+    assert command.split()[:5] == ["baocao", "query", name, "--db", "FILE"]
+    assert re.findall(r"-p (\w+)=", command) == list(q.params)
+
+
 @pytest.mark.parametrize(("kind", "raw", "value"), [
     ("text", "2022", "2022"), ("integer", "12", 12), ("number", "1.234,5", 1234.5), ("number", "2.5", 2.5),
     ("boolean", "yes", True), ("boolean", "false", False),

@@ -1,20 +1,22 @@
-"""The command line a new user meets: --version, BAOCAO_DB, help with examples and no `<bool>`,
+"""The command line a new user meets: --version, BAOCAO_DB, help with examples and no `<bool>` or other types,
 exports whose format follows the file name (CSV with a BOM, XLSX with a frozen filtered header,
 dismissed findings left out), eval that refuses to score nothing, and ingest --force."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.read.findings import totals
 
 runner = CliRunner()
 COMMANDS = ["ingest", "check", "mismatches", "query", "review", "export", "report", "render", "eval"]
@@ -26,12 +28,35 @@ def test_version_prints_the_package_version() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_help_has_an_example_fits_80_columns_and_no_bool_metavar(command: str) -> None:
+def test_every_help_has_an_example_fits_80_columns_and_no_type_metavar(command: str) -> None:
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     assert "Example" in result.stdout
     assert "<bool>" not in result.stdout and "BOOLEAN" not in result.stdout
+    assert not TYPE_METAVAR.findall(result.stdout), result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_top_level_help_fits_80_columns() -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0 and "Commands:" in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+# What typer prints after an argument or option when it shows the Python type instead of the metavar.
+TYPE_METAVAR = re.compile(r"<(?:bool|str|int|float|path|file|directory|datetime|uuid|list\[[^>]*\])>|\{[A-Z_.]+\}",
+                          re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("command", "argument"), [("ingest", "PATH..."), ("review", "CHECK_ID"), ("query", "NAME"),
+                                                   ("render", "PATH")])
+def test_help_names_arguments_by_metavar_without_their_python_type(command: str, argument: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
+    assert not TYPE_METAVAR.findall(result.stdout), result.stdout
+    usage = result.stdout.splitlines()[0]
+    assert usage.endswith((f" {argument}", f" [{argument}]")), usage
+    described = result.stdout.split("Arguments:\n", 1)[1].splitlines()[0]
+    assert described.split()[0] == argument, described
 
 
 def _help(command: str) -> str:
@@ -42,6 +67,31 @@ def test_db_help_says_created_only_for_the_writer() -> None:
     assert "created if missing" in _help("ingest")
     for command in ("mismatches", "export", "report", "check"):
         assert "created if missing" not in _help(command)
+
+
+def test_db_help_of_commands_that_change_the_database_does_not_say_read() -> None:
+    assert "database to update" in _help("check")
+    assert "database to record the decision in" in _help("review")
+    for command in ("check", "review"):
+        assert "database to read" not in _help(command)
+    for command in ("mismatches", "export", "report", "eval", "query"):
+        assert "database to read" in _help(command)
+
+
+def test_readme_first_ingest_output_is_what_ingesting_the_corpus_stores(corpus_db: Path) -> None:
+    """The README's first pasted output is what a new user compares their run with: a rule that adds
+    checks (or a corpus file that adds figures) must be pasted there again; the time is left out."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ .venv/bin/baocao ingest corpus/ --db build/first.duckdb\n", 1)[1].split("```")[0]
+    now, this_run = block.splitlines()[:2]
+    assert now == totals(corpus_db).line()
+    with duckdb.connect(str(corpus_db), read_only=True) as con:
+        n = {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+             for table in ("documents", "pages", "facts", "checks", "ingest_errors")}
+        n["mismatches"] = con.execute("SELECT count(*) FROM checks WHERE status = 'mismatch'").fetchone()[0]
+    stored = (f"this run: {n['documents']} documents, {n['pages']} pages, {n['facts']} facts, {n['checks']} checks, "
+              f"{n['mismatches']} mismatches, {n['ingest_errors']} errors in ")
+    assert re.fullmatch(re.escape(stored) + r"[\d.]+ s", this_run), (this_run, stored)
 
 
 def test_baocao_db_stands_in_for_db(corpus_db: Path) -> None:

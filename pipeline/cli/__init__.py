@@ -21,7 +21,7 @@ from rich.markup import escape
 
 from pipeline import signals
 from pipeline.cli import audit, build, dev
-from pipeline.cli.common import err
+from pipeline.cli.common import Command, err
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.read.cells import clean_text
 
@@ -31,7 +31,8 @@ app = typer.Typer(
          "Start with `baocao ingest corpus/ --db build/demo.duckdb`, then `baocao mismatches --db "
          "build/demo.duckdb` (or set BAOCAO_DB once instead of giving --db).",
     no_args_is_help=True,
-    rich_markup_mode=None,  # plain help: flags without `<bool>` metavars, examples kept as written
+    rich_markup_mode=None,  # plain help: flags without `<bool>` metavars, examples kept as written;
+    # the commands' class (cli.common.Command) drops the types typer adds after arguments
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -53,10 +54,10 @@ def _root(
 
 for command in (build.ingest, build.check, audit.mismatches, audit.review, audit.export,
                 audit.report, dev.render):
-    app.command()(command)
+    app.command(cls=Command)(command)
 # `query NAME --help` shows the query's own parameters, so the command handles --help itself.
-app.command(context_settings={"help_option_names": []})(audit.query)
-app.command(name="eval")(dev.eval_)
+app.command(cls=Command, context_settings={"help_option_names": []})(audit.query)
+app.command(cls=Command, name="eval")(dev.eval_)
 
 
 def package_version() -> str:

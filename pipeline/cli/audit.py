@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from pipeline import store
-from pipeline.cli.common import DbOption, Format, emit, existing_db, fail, out
+from pipeline.cli.common import DbOption, Format, ReviewDbOption, emit, existing_db, fail, out
 from pipeline.cli.findings import blocks
 from pipeline.cli.show import paged
 from pipeline.read import queries, sheets
@@ -171,7 +171,7 @@ def parse_params(q: queries.NamedQuery, items: list[str]) -> dict[str, object]:
 
 def query_help(q: queries.NamedQuery) -> str:
     """`baocao query NAME --help`: what the query answers and each parameter with type and default."""
-    lines = [f"{q.name}: {q.title}", "", textwrap.fill(q.description, 78), ""]
+    lines = [textwrap.fill(f"{q.name}: {q.title}", 78), "", textwrap.fill(q.description, 78), ""]
     if q.params:
         lines.append("Parameters (-p NAME=VALUE):")
         for k, v in q.params.items():
@@ -181,14 +181,28 @@ def query_help(q: queries.NamedQuery) -> str:
                                            subsequent_indent="      "))
     else:
         lines.append("No parameters.")
-    example = " ".join(f"-p {k}={v if not isinstance(v, str) else (v or 'VALUE')}" for k, v in q.params.items())
-    lines += ["", f"Run: baocao query {q.name} --db FILE {example}".rstrip(), f"SQL: schemas/queries/{q.name}.sql"]
+    example = [f"-p {k}={v if not isinstance(v, str) else (v or 'VALUE')}" for k, v in q.params.items()]
+    lines += ["", *shell_lines(["Run: baocao query", q.name, "--db FILE", *example]),
+              f"SQL: schemas/queries/{q.name}.sql"]
     return "\n".join(lines)
+
+
+def shell_lines(words: list[str], width: int = 78, indent: str = "       ") -> list[str]:
+    """A command wrapped to `width` between its words (`-p NAME=VALUE` stays whole), each line but the
+    last ending in ` \\`, so the lines pasted into a shell still run as one command."""
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) + 2 <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines[-1] += " \\"
+            lines.append(f"{indent}{word}")
+    return lines
 
 
 def review(
     check_id: Annotated[str, typer.Argument(metavar="CHECK_ID", help="The check's id (see `baocao mismatches`).")],
-    db: DbOption,
+    db: ReviewDbOption,
     confirm: Annotated[bool, typer.Option("--confirm", help="The mismatch is real.")] = False,
     dismiss: Annotated[bool, typer.Option("--dismiss", help="The mismatch is a false alarm.")] = False,
     note: Annotated[str | None, typer.Option(metavar="TEXT", help="Why.")] = None,

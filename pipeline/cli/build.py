@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline import signals
 from pipeline.check.recheck import recheck
-from pipeline.cli.common import DbOption, NewDbOption, err, existing_db, fail, out
+from pipeline.cli.common import NewDbOption, RecheckDbOption, err, existing_db, fail, out
 from pipeline.errors import BaocaoError, ExitCode
 from pipeline.ingest import Summary
 from pipeline.ingest import ingest as run_ingest
@@ -161,7 +161,7 @@ def _print_summary(summary: Summary, db: Path, *, verbose: bool) -> None:
     typer.echo(f"this run: {summary.line()}")
 
 
-def check(db: DbOption) -> None:
+def check(db: RecheckDbOption) -> None:
     """Re-run metadata, the meaning of every stored figure and the checks (after a rule or catalog change).
 
     The stored text is re-read, not the files: a change in schemas/ (metrics, checks, header) reaches
