@@ -223,3 +223,10 @@ def test_an_ocr_mode_that_changes_a_stored_reading_processes_the_file_again(tmp_
     finally:
         con.close()
     assert planned == {"auto": ([], 2), "always": (["a.txt"], 1), "never": (["b.txt"], 1)}
+
+
+def test_ingest_creates_the_database_and_its_folder(tmp_path: Path) -> None:
+    db = tmp_path / "build" / "sub" / "first.duckdb"
+    result = runner.invoke(app, ["ingest", str(next(CORPUS.glob("*.txt"))), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert db.exists() and "this run: 1 documents" in result.stdout

@@ -60,9 +60,13 @@ def hold(db: str | Path, *, exclusive: bool) -> Iterator[None]:
     """Hold the lock of `db` for the block; `BusyError` (exit 3) at once when it is taken.
 
     A reader whose lock file does not exist (no writer ever ran here, or a read-only folder) goes on:
-    there is nobody to exclude and creating the file is not a reader's business.
+    there is nobody to exclude and creating the file is not a reader's business. The writer creates
+    the database when missing, and so its folder (`--db build/x.duckdb` on a fresh clone).
     """
     path = lock_path(db)
+    if exclusive:
+        with contextlib.suppress(OSError):  # a folder that cannot be made is reported by the open below
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644) if exclusive else os.open(path, os.O_RDONLY)
     except OSError:  # a folder we cannot create files in: DuckDB's own lock still guards the file
