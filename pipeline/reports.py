@@ -128,7 +128,7 @@ SELECT a.idx AS i, b.idx AS j, count(*) AS hits
 FROM _rk_rare a JOIN _rk_rare b ON a.h = b.h AND a.idx < b.idx GROUP BY ALL;
 """
 _TEMP_TABLES = ("_rk_cand", "_rk_rare", "_rk_chunk", "_rk_words", "_rk_pairs", "_rk_heads")
-_CHUNK = 500  # documents whose texts are split into word pairs in one statement (bounds DuckDB's memory)
+_CHUNK = 200  # documents whose texts are split into word pairs in one statement (bounds DuckDB's memory)
 # Near-identical texts: candidates of similar length, no conflicting header, Jaccard of all word pairs.
 _SAME_TEXT_SQL = """
 WITH sizes AS (SELECT idx, count(*) AS n FROM _rk_pairs GROUP BY idx),
