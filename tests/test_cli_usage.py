@@ -230,3 +230,10 @@ def test_ingest_creates_the_database_and_its_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(next(CORPUS.glob("*.txt"))), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert db.exists() and "this run: 1 documents" in result.stdout
+
+
+def test_a_limited_list_says_how_many_the_filters_select_in_all(corpus_db: Path) -> None:
+    whole = json.loads(runner.invoke(app, ["mismatches", "--db", str(corpus_db), "--format", "json"]).stdout)
+    assert len(whole) > 1
+    limited = runner.invoke(app, ["mismatches", "--db", str(corpus_db), "--limit", "1"], env={"COLUMNS": "80"})
+    assert limited.exit_code == 0 and f"1 of {len(whole)} mismatches" in limited.stdout

@@ -19,7 +19,7 @@ from pipeline.cli.findings import blocks
 from pipeline.cli.show import paged
 from pipeline.read import queries, sheets
 from pipeline.read.export import export_query, export_table
-from pipeline.read.findings import Filters, finding_rows
+from pipeline.read.findings import Filters, count_findings, finding_rows
 from pipeline.read.report import MAX_FINDINGS, write_report
 
 
@@ -93,10 +93,13 @@ def mismatches(
         out.print(f"no {what} match these filters", highlight=False)
         return
     shown = blocks(rows, out.width)
+    # with --limit the footer says how many the filters select in all ("10 of 32")
+    total = len(rows) if not limit or len(rows) < limit else count_findings(existing_db(db), filters)
+    counted = f"{len(rows)} of {total}" if total > len(rows) else f"{len(rows)}"
     with paged(out, len(rows) * 6):
         for b in shown:
             out.print(b, highlight=False)
-        out.print(Text(f"\n{len(rows)} {what}, worst first. Review one: baocao review CHECK_ID --db {db} "
+        out.print(Text(f"\n{counted} {what}, worst first. Review one: baocao review CHECK_ID --db {db} "
                        "--confirm|--dismiss", style="dim"))
 
 

@@ -35,6 +35,12 @@ def finding_rows(db: str | Path, filters: Filters = Filters()) -> list[dict[str,
         return run_named(con, "mismatches", **asdict(filters))
 
 
+def count_findings(db: str | Path, filters: Filters = Filters()) -> int:
+    """How many checks `filters` selects, its limit aside (counted by DuckDB, not fetched)."""
+    with store.reader(db) as con:
+        return column_named(con, "mismatches", "count(*)", **{**asdict(filters), "limit": 0})[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
     """What the whole database holds, counted the way an auditor counts: reports, not files."""
